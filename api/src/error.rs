@@ -1,0 +1,249 @@
+//! The error body every 4xx/5xx answer carries, and the closed set of error codes.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a request was refused. Serialized in `snake_case`; clients branch on this, never on
+/// `message`, which is English prose for humans reading logs and API responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A required field is missing or blank.
+    Required,
+    /// A field is longer than its limit.
+    TooLong,
+    /// A field has characters or a shape it may not have.
+    InvalidValue,
+    /// The email address is not one mail can be delivered to.
+    InvalidEmail,
+    /// The postal code does not fit the chosen country.
+    InvalidPostalCode,
+    /// The country is not an ISO 3166-1 alpha-2 code.
+    InvalidCountry,
+    /// The body is not JSON.
+    InvalidJson,
+    /// A field has the wrong JSON type (a number where a string belongs, ...).
+    WrongType,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// The body is larger than the route accepts.
+    PayloadTooLarge,
+    /// No such campaign, petition, referral code or route.
+    NotFound,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// The petition no longer takes signatures.
+    PetitionClosed,
+    /// The `Idempotency-Key` header is not 8 to 64 letters, digits, `-` or `_`.
+    InvalidIdempotencyKey,
+    /// A field only a bot fills in was filled in.
+    SpamSuspected,
+    /// Too many requests from this network; retry after the `Retry-After` seconds.
+    RateLimited,
+    /// Our fault; details are in the edge's log, never in the response.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and the API documentation check.
+    pub const ALL: [ErrorCode; 17] = [
+        ErrorCode::Required,
+        ErrorCode::TooLong,
+        ErrorCode::InvalidValue,
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidPostalCode,
+        ErrorCode::InvalidCountry,
+        ErrorCode::InvalidJson,
+        ErrorCode::WrongType,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::PetitionClosed,
+        ErrorCode::InvalidIdempotencyKey,
+        ErrorCode::SpamSuspected,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire name, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidPostalCode => "invalid_postal_code",
+            ErrorCode::InvalidCountry => "invalid_country",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::WrongType => "wrong_type",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::PetitionClosed => "petition_closed",
+            ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
+            ErrorCode::SpamSuspected => "spam_suspected",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The code for a wire name, for clients that do not deserialize with serde.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The HTTP status this code is answered with.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::PetitionClosed => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::Required
+            | ErrorCode::TooLong
+            | ErrorCode::InvalidValue
+            | ErrorCode::InvalidEmail
+            | ErrorCode::InvalidPostalCode
+            | ErrorCode::InvalidCountry
+            | ErrorCode::WrongType => 422,
+            ErrorCode::InvalidJson
+            | ErrorCode::InvalidIdempotencyKey
+            | ErrorCode::SpamSuspected => 400,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// A problem with one field of a request, as validation finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON name of the field (`email`, `postal_code`, ...).
+    pub field: &'static str,
+    pub code: ErrorCode,
+}
+
+impl FieldError {
+    /// English prose for this error, naming the field and the problem.
+    pub fn message(&self) -> String {
+        let f = self.field;
+        match self.code {
+            ErrorCode::Required => format!("{f} is required"),
+            ErrorCode::TooLong => format!("{f} is too long"),
+            ErrorCode::InvalidEmail => format!("{f} is not a valid email address"),
+            ErrorCode::InvalidPostalCode => {
+                format!("{f} is not a valid postal code for the country")
+            }
+            ErrorCode::InvalidCountry => format!("{f} must be an ISO 3166-1 alpha-2 country code"),
+            ErrorCode::WrongType => format!("{f} has the wrong JSON type"),
+            ErrorCode::SpamSuspected => format!("{f} must be left empty"),
+            _ => format!("{f} has an invalid value"),
+        }
+    }
+}
+
+/// `{ "error": { "code", "message", "field" }, "errors": [...] }`: the body of every refusal.
+///
+/// `error` is the first (or only) problem; `errors` lists every field problem that validation
+/// found, so a form can mark all of them at once. It is omitted when empty.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorDetail>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The JSON field at fault, when there is one.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+                field: field.map(str::to_owned),
+            },
+            errors: Vec::new(),
+        }
+    }
+
+    /// The body for a failed validation; `errors` must not be empty.
+    pub fn from_fields(errors: &[FieldError]) -> Self {
+        let details: Vec<ErrorDetail> = errors
+            .iter()
+            .map(|e| ErrorDetail {
+                code: e.code,
+                message: e.message(),
+                field: Some(e.field.to_owned()),
+            })
+            .collect();
+        let first = details.first().cloned().unwrap_or(ErrorDetail {
+            code: ErrorCode::InvalidValue,
+            message: "invalid request".into(),
+            field: None,
+        });
+        ErrorBody {
+            error: first,
+            errors: details,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn only_internal_is_a_5xx() {
+        for code in ErrorCode::ALL {
+            let s = code.status();
+            if code == ErrorCode::Internal {
+                assert_eq!(s, 500);
+            } else {
+                assert!((400..500).contains(&s), "{code:?} -> {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn body_shape() {
+        let body = ErrorBody::from_fields(&[
+            FieldError {
+                field: "email",
+                code: ErrorCode::InvalidEmail,
+            },
+            FieldError {
+                field: "country",
+                code: ErrorCode::Required,
+            },
+        ]);
+        let v: serde_json::Value = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_email");
+        assert_eq!(v["error"]["field"], "email");
+        assert_eq!(v["error"]["message"], "email is not a valid email address");
+        assert_eq!(v["errors"].as_array().unwrap().len(), 2);
+        let single = serde_json::to_value(ErrorBody::new(ErrorCode::NotFound, "no", None)).unwrap();
+        assert!(single.get("errors").is_none());
+        assert!(single["error"]["field"].is_null());
+    }
+}

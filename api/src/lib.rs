@@ -1,0 +1,23 @@
+//! Rally's wire types and validation: the one contract between the widgets and the edge.
+//!
+//! Everything here is serialized across the network, so every public type is a compatibility
+//! promise of `/api/v1` (documented in `docs/API.md`; a tidy test keeps the two in step).
+//!
+//! Architecture invariant: this crate depends on serde and nothing else. It knows nothing about
+//! Cloudflare Workers, Yew or the browser, so the exact same validation compiles into the widget
+//! (instant feedback next to the field) and into the edge (the check that counts).
+
+mod error;
+mod goal;
+mod lang;
+mod petition;
+pub mod routes;
+pub mod validate;
+
+pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
+pub use goal::next_goal;
+pub use lang::Lang;
+pub use petition::{
+    PetitionStatus, PetitionView, RecentSigner, ReferralView, SignRequest, SignResponse,
+    SignStatus, Tracking, ValidSignature,
+};

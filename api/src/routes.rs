@@ -1,0 +1,57 @@
+//! The paths of `/api/v1`, built in one place for the widgets, the edge router and the docs.
+
+pub const PREFIX: &str = "/api/v1";
+
+/// Every route the edge serves, as `(method, pattern)`; `docs/API.md` must document each one
+/// (checked by the tidy test in `xtask`).
+pub const ALL: &[(&str, &str)] = &[
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/campaigns/:campaign/petitions/:petition"),
+    (
+        "POST",
+        "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
+    ),
+    ("GET", "/api/v1/campaigns/:campaign/referrals/:code"),
+    ("GET", "/p/:campaign/:petition"),
+];
+
+pub fn petition(campaign: &str, petition: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/petitions/{petition}")
+}
+
+pub fn signatures(campaign: &str, petition: &str) -> String {
+    format!("{}/signatures", self::petition(campaign, petition))
+}
+
+pub fn referral(campaign: &str, code: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/referrals/{code}")
+}
+
+/// The petition's own page on the edge: where the widget's fallback link points.
+pub fn petition_page(campaign: &str, petition: &str) -> String {
+    format!("/p/{campaign}/{petition}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn builders_match_patterns() {
+        let fill = |p: &str| {
+            p.replace(":campaign", "c")
+                .replace(":petition", "p")
+                .replace(":code", "X")
+        };
+        let built = [
+            super::petition("c", "p"),
+            super::signatures("c", "p"),
+            super::referral("c", "X"),
+            super::petition_page("c", "p"),
+        ];
+        for b in built {
+            assert!(
+                super::ALL.iter().any(|(_, p)| fill(p) == b),
+                "{b} is not in ALL"
+            );
+        }
+    }
+}

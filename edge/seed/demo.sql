@@ -1,0 +1,11 @@
+-- The demo campaign `cargo xtask dev` serves. Idempotent: safe to apply on every start.
+INSERT INTO campaigns (slug, name, created_at) VALUES ('demo', 'Friends of Riverside Park', 0)
+  ON CONFLICT (slug) DO NOTHING;
+
+INSERT INTO petitions (campaign_id, slug, title, body, target, base_goal, created_at)
+SELECT id, 'save-the-park',
+  'Save Riverside Park',
+  'The city plans to sell Riverside Park to build a car park. Ask the council to keep it green and open to everyone.',
+  'Riverside City Council', 100, 0
+FROM campaigns WHERE slug = 'demo'
+  ON CONFLICT (campaign_id, slug) DO NOTHING;

@@ -1,0 +1,96 @@
+//! Rally's edge: a Cloudflare Worker that keeps the truth in D1 and serves hot reads from KV.
+//!
+//! One `fetch` entry point hands every request to a [`Router`]; each route is a named async
+//! function in [`routes`]. Static files (the widget bundle, the example site) are served by the
+//! `[assets]` binding before the worker is even called.
+
+mod cache;
+mod error;
+mod guard;
+mod page;
+mod routes;
+mod store;
+
+use rally_api::ErrorCode;
+use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
+
+use crate::error::{AppError, AppResult};
+
+// Route patterns are literals so they read like the API; the tidy test in xtask checks that
+// each one is in `rally_api::routes::ALL` and documented in docs/API.md.
+
+/// Turns a handler's result into the response, errors included.
+fn respond(r: AppResult<Response>) -> Result<Response> {
+    Ok(r.unwrap_or_else(AppError::into_response))
+}
+
+#[event(fetch)]
+pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let path = req.path();
+    let is_api = path.starts_with(rally_api::routes::PREFIX);
+    if is_api && req.method() == worker::Method::Options {
+        return with_cors(Response::empty()?.with_status(204), true);
+    }
+    let resp = Router::new()
+        .get_async("/api/v1/health", |_req, _ctx: RouteContext<()>| async {
+            respond(routes::health())
+        })
+        .get_async(
+            "/api/v1/campaigns/:campaign/petitions/:petition",
+            |req, ctx| async move { respond(routes::get_petition(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
+            |req, ctx| async move { respond(routes::sign(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/referrals/:code",
+            |req, ctx| async move { respond(routes::referral(req, ctx).await) },
+        )
+        .get_async("/p/:campaign/:petition", |req, ctx| async move {
+            respond(page::petition_page(req, ctx).await)
+        })
+        .run(req, env)
+        .await?;
+    // The router's own 404 and 405 are plain text; the API promises JSON errors everywhere.
+    let resp = match resp.status_code() {
+        404 if !is_json(&resp) => {
+            AppError::refused(ErrorCode::NotFound, format!("no route for {path}")).into_response()
+        }
+        405 if !is_json(&resp) => AppError::refused(
+            ErrorCode::MethodNotAllowed,
+            format!("{path} does not take this method"),
+        )
+        .into_response(),
+        _ => resp,
+    };
+    if is_api {
+        with_cors(resp, false)
+    } else {
+        Ok(resp)
+    }
+}
+
+fn is_json(resp: &Response) -> bool {
+    resp.headers()
+        .get("Content-Type")
+        .ok()
+        .flatten()
+        .is_some_and(|c| c.contains("json") || c.contains("html"))
+}
+
+/// The public API may be called from any site: that is what an embeddable widget is.
+fn with_cors(mut resp: Response, preflight: bool) -> Result<Response> {
+    let h = resp.headers_mut();
+    h.set("Access-Control-Allow-Origin", "*")?;
+    h.set("Access-Control-Expose-Headers", "Retry-After")?;
+    if preflight {
+        h.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
+        h.set(
+            "Access-Control-Allow-Headers",
+            "Content-Type, Idempotency-Key",
+        )?;
+        h.set("Access-Control-Max-Age", "86400")?;
+    }
+    Ok(resp)
+}

@@ -1,0 +1,151 @@
+//! The `/api/v1` handlers. Each reads like the API it serves; storage is in [`crate::store`].
+
+use rally_api::{validate, ErrorCode, PetitionStatus, ReferralView, SignRequest, SignResponse};
+use worker::{Request, Response, RouteContext};
+
+use crate::cache::ViewCache;
+use crate::error::{AppError, AppResult};
+use crate::guard;
+use crate::store::{PetitionMeta, SignInput, Store};
+
+/// The sign limiter's period, as configured in `wrangler.toml`.
+const SIGN_LIMIT_PERIOD_SECS: u32 = 60;
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn param<'a>(ctx: &'a RouteContext<()>, name: &str) -> AppResult<&'a str> {
+    let v = ctx.param(name).map(String::as_str).unwrap_or_default();
+    if validate::is_slug(v) {
+        Ok(v)
+    } else {
+        Err(AppError::field(
+            ErrorCode::NotFound,
+            name,
+            format!("no {name} called {v:?}"),
+        ))
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T, status: u16) -> AppResult<Response> {
+    let mut resp = Response::from_json(value)?.with_status(status);
+    resp.headers_mut().set("Cache-Control", "no-cache")?;
+    Ok(resp)
+}
+
+fn store(ctx: &RouteContext<()>) -> AppResult<Store> {
+    Ok(Store::new(ctx.env.d1("DB").map_err(|e| {
+        AppError::Internal(format!("D1 binding DB: {e}"))
+    })?))
+}
+
+fn view_cache(ctx: &RouteContext<()>) -> AppResult<ViewCache> {
+    Ok(ViewCache::new(ctx.env.kv("CACHE").map_err(|e| {
+        AppError::Internal(format!("KV binding CACHE: {e}"))
+    })?))
+}
+
+async fn petition_meta(store: &Store, ctx: &RouteContext<()>, at: f64) -> AppResult<PetitionMeta> {
+    let campaign = param(ctx, "campaign")?;
+    let petition = param(ctx, "petition")?;
+    store
+        .petition_meta(campaign, petition, at)
+        .await?
+        .ok_or_else(|| AppError::not_found("petition"))
+}
+
+/// `GET /api/v1/health`: touches no storage; the baseline of every benchmark.
+pub fn health() -> AppResult<Response> {
+    json(&serde_json::json!({ "ok": true }), 200)
+}
+
+/// `GET /api/v1/campaigns/:campaign/petitions/:petition`
+pub async fn get_petition(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let at = now();
+    let cache = view_cache(&ctx)?;
+    if let Some(view) = cache
+        .fresh(param(&ctx, "campaign")?, param(&ctx, "petition")?, at)
+        .await?
+    {
+        return json(&view, 200);
+    }
+    let store = store(&ctx)?;
+    let meta = petition_meta(&store, &ctx, at).await?;
+    let (view, claimed) = store.petition_view(&meta, at).await?;
+    if claimed {
+        cache.store(&view, at).await?;
+    }
+    json(&view, 200)
+}
+
+/// `POST /api/v1/campaigns/:campaign/petitions/:petition/signatures`
+pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let idempotency_key = req.headers().get("Idempotency-Key")?;
+    if let Some(k) = &idempotency_key {
+        if !validate::is_idempotency_key(k) {
+            return Err(AppError::refused(
+                ErrorCode::InvalidIdempotencyKey,
+                "Idempotency-Key must be 8 to 64 letters, digits, '-' or '_'",
+            ));
+        }
+    }
+    guard::rate_limit(&req, &ctx.env, "SIGN_LIMITER", SIGN_LIMIT_PERIOD_SECS).await?;
+    let body: SignRequest = guard::json_body(&mut req).await?;
+    let store = store(&ctx)?;
+    let at = now();
+    let meta = petition_meta(&store, &ctx, at).await?;
+    let sig = body.validate().map_err(AppError::Invalid)?;
+    if meta.status() == PetitionStatus::Closed {
+        return Err(AppError::refused(
+            ErrorCode::PetitionClosed,
+            "this petition is closed",
+        ));
+    }
+    // Cloudflare's idea of the city, shown beside a public name, only when its idea of the
+    // country agrees with the signer's own (a VPN must not put a signer somewhere else).
+    let city = req
+        .cf()
+        .filter(|cf| cf.country().as_deref() == Some(sig.country.as_str()))
+        .and_then(|cf| cf.city());
+    let outcome = store
+        .sign(&SignInput {
+            meta: &meta,
+            sig: &sig,
+            request_id: &guard::request_id()?,
+            new_ref_code: &guard::ref_code()?,
+            idempotency_key: idempotency_key.as_deref(),
+            city: city.as_deref(),
+            now: at,
+        })
+        .await?;
+    if let Some(view) = &outcome.snapshot {
+        view_cache(&ctx)?.store(view, at).await?;
+    }
+    let (status, code) = if outcome.signed {
+        (rally_api::SignStatus::Signed, 201)
+    } else {
+        (rally_api::SignStatus::AlreadySigned, 200)
+    };
+    json(
+        &SignResponse {
+            status,
+            count: outcome.count,
+            goal: rally_api::next_goal(outcome.count, meta.base_goal),
+            ref_code: outcome.ref_code,
+        },
+        code,
+    )
+}
+
+/// `GET /api/v1/campaigns/:campaign/referrals/:code`
+pub async fn referral(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let campaign = param(&ctx, "campaign")?;
+    let raw = ctx.param("code").map(String::as_str).unwrap_or_default();
+    let code = validate::ref_code(raw).ok_or_else(|| AppError::not_found("referral code"))?;
+    let recruits = store(&ctx)?
+        .recruits(campaign, &code)
+        .await?
+        .ok_or_else(|| AppError::not_found("referral code"))?;
+    json(&ReferralView { code, recruits }, 200)
+}

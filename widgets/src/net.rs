@@ -1,0 +1,100 @@
+//! Talking to the edge: `fetch`, `JSON.parse` and serde-wasm-bindgen.
+//!
+//! Not serde_json: the browser's own `JSON.parse` and the readers in [`crate::wire`] keep the
+//! JSON parser and serde out of the bundle.
+
+use rally_api::{ErrorBody, ErrorCode};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::wire::FromJs;
+use web_sys::{RequestInit, Response};
+
+/// Why a request did not produce the answer we wanted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetError {
+    /// The edge answered with an error body.
+    Api { status: u16, body: ErrorBody },
+    /// No answer: offline, blocked, timed out. Safe to retry with the same idempotency key.
+    Network,
+    /// An answer we could not read.
+    Unreadable,
+}
+
+impl NetError {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            NetError::Api { body, .. } => Some(body.error.code),
+            _ => None,
+        }
+    }
+}
+
+fn from_js<T: FromJs>(v: JsValue) -> Result<T, NetError> {
+    T::from_js(&v).ok_or(NetError::Unreadable)
+}
+
+/// Awaits a promise of already-parsed JSON (the loader's prefetch).
+pub async fn await_json<T: FromJs>(p: js_sys::Promise) -> Result<T, NetError> {
+    let v = JsFuture::from(p).await.map_err(|_| NetError::Network)?;
+    from_js(v)
+}
+
+/// Sends a request; `Ok((status, value))` for 2xx answers.
+async fn send(url: &str, init: &RequestInit) -> Result<(u16, JsValue), NetError> {
+    let window = web_sys::window().ok_or(NetError::Network)?;
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .map_err(|_| NetError::Network)?
+        .dyn_into()
+        .map_err(|_| NetError::Unreadable)?;
+    let status = resp.status();
+    let text = JsFuture::from(resp.text().map_err(|_| NetError::Unreadable)?)
+        .await
+        .map_err(|_| NetError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    let value = js_sys::JSON::parse(&text).map_err(|_| NetError::Unreadable)?;
+    if resp.ok() {
+        Ok((status, value))
+    } else {
+        Err(NetError::Api {
+            status,
+            body: from_js(value)?,
+        })
+    }
+}
+
+pub async fn get_json<T: FromJs>(url: &str) -> Result<T, NetError> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let (_, v) = send(url, &init).await?;
+    from_js(v)
+}
+
+/// POSTs a JSON body (an object built by [`crate::wire`]).
+pub async fn post_json<T: FromJs>(url: &str, value: &JsValue, idempotency_key: &str) -> Result<T, NetError> {
+    let json = js_sys::JSON::stringify(&value).map_err(|_| NetError::Unreadable)?;
+    let headers = web_sys::Headers::new().map_err(|_| NetError::Unreadable)?;
+    let _ = headers.set("Content-Type", "application/json");
+    let _ = headers.set("Idempotency-Key", idempotency_key);
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&json);
+    let (_, v) = send(url, &init).await?;
+    from_js(v)
+}
+
+/// A fresh idempotency key. Uniqueness, not secrecy, is what matters here, and
+/// `crypto.randomUUID` is missing on plain-HTTP host pages.
+pub fn new_idempotency_key() -> String {
+    let mut s = format!("{:x}", js_sys::Date::now() as u64);
+    while s.len() < 32 {
+        s.push_str(&format!(
+            "{:x}",
+            (js_sys::Math::random() * 4_294_967_296.0) as u64
+        ));
+    }
+    s
+}

@@ -1,0 +1,200 @@
+//! The build: the worker (`edge/build/`) and the static site (`dist/site/`: loader, widget
+//! bundle, example campaign site).
+//!
+//! The widget pipeline is `cargo build` -> `wasm-bindgen --target web` -> `wasm-opt -Oz` ->
+//! esbuild-minified glue and loader, with content-hashed names so the bundle can be cached
+//! forever while `embed.js` itself stays short-lived.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::tools::{offline_env, WASM_BINDGEN};
+use crate::{root, run, Result};
+
+pub fn all() -> Result<()> {
+    edge()?;
+    site()
+}
+
+fn edge() -> Result<()> {
+    let node_bin = root().join("node_modules/.bin");
+    let mut cmd = Command::new("worker-build");
+    offline_env(&mut cmd)
+        .arg("--release")
+        .current_dir(root().join("edge"))
+        .env("WASM_BINDGEN_BIN", which("wasm-bindgen")?)
+        .env("WASM_OPT_BIN", node_bin.join("wasm-opt"))
+        .env("ESBUILD_BIN", node_bin.join("esbuild"));
+    run(&mut cmd)
+}
+
+fn which(bin: &str) -> Result<String> {
+    crate::output(Command::new("sh").args(["-c", &format!("command -v {bin}")]))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("{bin} is not on PATH (wanted version {WASM_BINDGEN})"))
+}
+
+fn read(p: &Path) -> Result<Vec<u8>> {
+    fs::read(p).map_err(|e| format!("reading {}: {e}", p.display()))
+}
+
+fn write(p: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = p.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    }
+    fs::write(p, bytes).map_err(|e| format!("writing {}: {e}", p.display()))
+}
+
+/// FNV-1a, 32 bits: enough to tell two builds apart in a file name.
+fn short_hash(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    });
+    format!("{h:08x}")
+}
+
+/// CSS without comments and with runs of white space folded: it travels inside embed.js.
+pub fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut tight = folded;
+    for sym in ["{", "}", ";", ":", ","] {
+        tight = tight
+            .replace(&format!(" {sym}"), sym)
+            .replace(&format!("{sym} "), sym);
+    }
+    tight.replace(";}", "}")
+}
+
+/// A Rust string as a JavaScript string literal.
+fn js_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn site() -> Result<()> {
+    let r = root();
+    run(Command::new("cargo").args([
+        "build",
+        "-p",
+        "rally-widgets",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let out = r.join("target/widgets");
+    let _ = fs::remove_dir_all(&out);
+    run(Command::new("wasm-bindgen").args([
+        "--target",
+        "web",
+        "--no-typescript",
+        "--out-dir",
+        "target/widgets",
+        "target/wasm32-unknown-unknown/release/rally_widgets.wasm",
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
+        "-Oz",
+        "target/widgets/rally_widgets_bg.wasm",
+        "-o",
+        "target/widgets/rally_widgets_opt.wasm",
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
+        "target/widgets/rally_widgets.js",
+        "--minify",
+        "--format=esm",
+        "--outfile=target/widgets/rally_widgets.min.js",
+        "--log-level=warning",
+    ]))?;
+
+    let site = r.join("dist/site");
+    let _ = fs::remove_dir_all(&site);
+    let wasm = read(&out.join("rally_widgets_opt.wasm"))?;
+    let glue = read(&out.join("rally_widgets.min.js"))?;
+    let wasm_name = format!("w/rally-{}.wasm", short_hash(&wasm));
+    let glue_name = format!("w/rally-{}.js", short_hash(&glue));
+    write(&site.join(&wasm_name), &wasm)?;
+    write(&site.join(&glue_name), &glue)?;
+
+    let css = String::from_utf8_lossy(&read(&r.join("widgets/src/widget.css"))?).into_owned();
+    let loader = String::from_utf8_lossy(&read(&r.join("widgets/loader/embed.js"))?)
+        .replace("__CSS__", &js_string(&minify_css(&css)))
+        .replace("__GLUE__", &glue_name)
+        .replace("__WASM__", &wasm_name);
+    write(&out.join("embed.src.js"), loader.as_bytes())?;
+    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
+        "target/widgets/embed.src.js",
+        "--minify",
+        "--outfile=dist/site/embed.js",
+        "--log-level=warning",
+    ]))?;
+
+    // Static headers: the bundle is immutable (hashed names), embed.js is short-lived, and
+    // everything a host page loads from us is CORS-readable.
+    write(
+        &site.join("_headers"),
+        b"/w/*\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=31536000, immutable\n\
+          /embed.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n",
+    )?;
+    copy_dir(&r.join("examples/site"), &site)?;
+    eprintln!(
+        "xtask: site built in {} (glue {glue_name}, wasm {wasm_name})",
+        site.display()
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            write(&target, &read(&entry.path())?)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn css_minifies_without_changing_meaning() {
+        let cases = [
+            ("a { color: red; }", "a{color:red}"),
+            ("/* c */ .x , .y {\n  margin: 0 ;\n}\n", ".x,.y{margin:0}"),
+            (
+                "@media (max-width: 420px) { a { b: c; } }",
+                "@media (max-width:420px){a{b:c}}",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(super::minify_css(input), want);
+        }
+    }
+
+    #[test]
+    fn short_hash_is_stable() {
+        assert_eq!(super::short_hash(b""), "811c9dc5");
+        assert_ne!(super::short_hash(b"a"), super::short_hash(b"b"));
+    }
+}

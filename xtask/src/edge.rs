@@ -1,0 +1,146 @@
+//! A local edge: `wrangler dev` (workerd + real local D1 and KV) on 127.0.0.1, with its own
+//! port and state directory, migrated and seeded, in its own process group so that stopping
+//! it stops workerd too. Dropping an [`Edge`] stops it, also when a test failed.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::tools::offline_env;
+use crate::{root, run, Result};
+
+pub struct Edge {
+    port: u16,
+    child: Option<Child>,
+}
+
+fn wrangler() -> Command {
+    let mut cmd = Command::new(root().join("node_modules/.bin/wrangler"));
+    offline_env(&mut cmd)
+        .current_dir(root())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Applies the D1 migrations and the seed files to the local state in `state`.
+pub fn prepare(state: &Path, seeds: &[PathBuf]) -> Result<()> {
+    let persist = state.to_string_lossy().into_owned();
+    run(wrangler().args([
+        "d1",
+        "migrations",
+        "apply",
+        "DB",
+        "--local",
+        "--persist-to",
+        &persist,
+    ]))?;
+    for seed in seeds {
+        let file = seed.to_string_lossy().into_owned();
+        run(wrangler().args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            &persist,
+            "--file",
+            &file,
+        ]))?;
+    }
+    Ok(())
+}
+
+impl Edge {
+    pub fn start(port: u16, state: &Path, seeds: &[PathBuf]) -> Result<Edge> {
+        if get(port, "/api/v1/health").is_some() {
+            return Err(format!(
+                "something is already listening on 127.0.0.1:{port}; stop it first"
+            ));
+        }
+        prepare(state, seeds)?;
+        let persist = state.to_string_lossy().into_owned();
+        let port_s = port.to_string();
+        let inspector = (port + 1000).to_string();
+        let child = wrangler()
+            .args([
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                &port_s,
+                "--inspector-port",
+                &inspector,
+                "--persist-to",
+                &persist,
+                "--log-level",
+                "warn",
+                "--show-interactive-dev-session=false",
+                "--var",
+                "IP_SALT:local-development-salt",
+            ])
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("could not start wrangler dev: {e}"))?;
+        let edge = Edge {
+            port,
+            child: Some(child),
+        };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            if get(port, "/api/v1/health").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+                return Ok(edge);
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        Err(format!(
+            "the edge did not answer on 127.0.0.1:{port} within 90 s"
+        ))
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Serves until wrangler exits (Ctrl-C reaches the whole process group).
+    pub fn wait(mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.wait().map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A minimal HTTP GET over loopback: the status line and the rest, or `None` if nothing answers.
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}

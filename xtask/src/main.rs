@@ -1,0 +1,233 @@
+//! `cargo xtask`: Rally's build and dev automation, in Rust, with no dependencies beyond std.
+//!
+//! - `cargo xtask dev`   install what is missing, build, migrate, seed, serve on 127.0.0.1:8787
+//! - `cargo xtask test`  fmt, clippy, unit tests, Wasm tests in Chromium, end-to-end tests
+//! - `cargo xtask bench` sizes, render times and throughput, printed as a table
+//! - `cargo xtask build` just build `edge/build/` and `dist/site/`
+//! - `cargo xtask edge --port P --state DIR [--seed FILE]...` migrate, seed and serve an edge
+//!   in the foreground (the end-to-end tests start throwaway edges this way)
+
+mod build;
+mod edge;
+mod tidy;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+pub type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev(),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("build") => tools::ensure_build_tools().and_then(|_| build::all()),
+        Some("edge") => edge_cmd(&args[1..]),
+        _ => Err("usage: cargo xtask <dev|test|bench|build|edge>".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command in the repository root; on failure, the error says which command and why.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    cmd.current_dir_if_unset();
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: $ {}", shown.replace('"', ""));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// Runs a command and returns its standard output, or `None` if it could not run or failed.
+pub fn output(cmd: &mut Command) -> Option<String> {
+    cmd.current_dir_if_unset();
+    let out = cmd.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+trait CommandExt {
+    fn current_dir_if_unset(&mut self);
+}
+
+impl CommandExt for Command {
+    fn current_dir_if_unset(&mut self) {
+        if self.get_current_dir().is_none() {
+            self.current_dir(root());
+        }
+    }
+}
+
+fn dev() -> Result<()> {
+    tools::ensure_build_tools()?;
+    build::all()?;
+    let state = root().join(".wrangler/state");
+    let edge = edge::Edge::start(8787, &state, &[root().join("edge/seed/demo.sql")])?;
+    let base = edge.url();
+    println!();
+    println!(
+        "Rally is running (real local D1 and KV in {}):",
+        state.display()
+    );
+    println!("  example campaign site  {base}/");
+    println!("  custom element (pt-BR) {base}/examples/custom-element.html");
+    println!("  strict CSP page (es)   {base}/examples/strict-csp.html");
+    println!("  petition's own page    {base}/p/demo/save-the-park");
+    println!("  edge API               {base}/api/v1/campaigns/demo/petitions/save-the-park");
+    println!("  embed snippet          <script async src=\"{base}/embed.js\" data-widget=\"petition\" data-campaign=\"demo\" data-petition=\"save-the-park\"></script>");
+    println!("Press Ctrl-C to stop.");
+    edge.wait()
+}
+
+fn test() -> Result<()> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    let cargo = || {
+        let mut c = Command::new("cargo");
+        c.env("RUSTFLAGS", "");
+        c
+    };
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "rally-api",
+        "-p",
+        "xtask",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "rally-edge",
+        "-p",
+        "rally-widgets",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["test", "-p", "rally-api", "-p", "xtask"]))?;
+    run(cargo()
+        .args([
+            "test",
+            "-p",
+            "rally-widgets",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    build::all()?;
+    e2e()
+}
+
+/// The end-to-end suite: a throwaway edge with its own port and state, always stopped.
+fn e2e() -> Result<()> {
+    let state = tempdir("e2e")?;
+    let seeds = [
+        root().join("edge/seed/demo.sql"),
+        root().join("tests/fixtures/seed.sql"),
+    ];
+    let edge = edge::Edge::start(8788, &state, &seeds)?;
+    let result = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        .args(test_files("tests/e2e")?)
+        .env("RALLY_EDGE", edge.url())
+        .env("RALLY_STATE", &state));
+    drop(edge);
+    let _ = std::fs::remove_dir_all(&state);
+    result
+}
+
+fn bench() -> Result<()> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    build::all()?;
+    let state = tempdir("bench")?;
+    let seeds = [
+        root().join("edge/seed/demo.sql"),
+        root().join("tests/fixtures/seed.sql"),
+    ];
+    let edge = edge::Edge::start(8789, &state, &seeds)?;
+    let result = run(Command::new("node")
+        .arg("tests/bench/bench.mjs")
+        .env("RALLY_EDGE", edge.url()));
+    drop(edge);
+    let _ = std::fs::remove_dir_all(&state);
+    result
+}
+
+fn edge_cmd(args: &[String]) -> Result<()> {
+    let mut port = None;
+    let mut state = None;
+    let mut seeds = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--port" => {
+                port = Some(
+                    value()?
+                        .parse::<u16>()
+                        .map_err(|e| format!("--port: {e}"))?,
+                )
+            }
+            "--state" => state = Some(PathBuf::from(value()?)),
+            "--seed" => seeds.push(root().join(value()?)),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let (Some(port), Some(state)) = (port, state) else {
+        return Err("usage: cargo xtask edge --port P --state DIR [--seed FILE]...".into());
+    };
+    let edge = edge::Edge::start(port, &state, &seeds)?;
+    println!("ready {}", edge.url());
+    edge.wait()
+}
+
+fn tempdir(tag: &str) -> Result<PathBuf> {
+    let dir = root()
+        .join("target/xtask")
+        .join(format!("{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+fn test_files(dir: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .map_err(|e| format!("reading {dir}: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
