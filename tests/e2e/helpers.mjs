@@ -1,0 +1,130 @@
+// Shared helpers for the black-box end-to-end tests: real Chromium (Debian's, driven by
+// playwright-core) against a real local edge (wrangler dev: workerd, local D1 and KV) that
+// `cargo xtask test` started at $RALLY_EDGE with throwaway state in $RALLY_STATE.
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+export const EDGE = process.env.RALLY_EDGE ?? "http://127.0.0.1:8788";
+export const STATE = process.env.RALLY_STATE;
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser context for a visitor. The host pages live on a public https origin and the test
+ * edge on loopback, so Chromium's Local Network Access check must be granted, as it would never
+ * be asked for against a deployed (public) edge.
+ */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  await context.grantPermissions(["local-network-access"]);
+  return context;
+}
+
+let ipCounter = 0;
+/** A distinct client network per call, as Cloudflare reports it in CF-Connecting-IP. */
+export function freshIp() {
+  ipCounter += 1;
+  return `198.51.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+}
+
+/** POSTs a signature to the edge; returns `{ status, body, headers }`. */
+export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw } = {}) {
+  const headers = { "Content-Type": contentType, "CF-Connecting-IP": ip };
+  if (key) headers["Idempotency-Key"] = key;
+  const res = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}/signatures`, {
+    method: "POST", headers, body: raw ?? JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+export async function petitionState(petition) {
+  const res = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}`);
+  return res.json();
+}
+
+/** The stored count of a petition: the truth, read from D1. */
+export function storedCount(petition) {
+  return d1(`SELECT signature_count AS count FROM petitions WHERE slug = '${petition}'`)[0].count;
+}
+
+/**
+ * Polls the public view until it shows `expected`. Public reads may be served from the KV
+ * snapshot for up to 3 s (the edge's freshness window), so visibility to others is eventual.
+ */
+export async function publicCountBecomes(petition, expected, ms = 6000) {
+  const deadline = Date.now() + ms;
+  let count;
+  while (Date.now() < deadline) {
+    count = (await petitionState(petition)).count;
+    if (count === expected) return count;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return count;
+}
+
+let n = 0;
+/** A valid signature for a new person. */
+export function person(overrides = {}) {
+  n += 1;
+  return {
+    first_name: "Ana", last_name: "Souza", email: `ana.${process.pid}.${Date.now()}.${n}@example.org`,
+    postal_code: "01310-100", country: "BR", contact_consent: true, show_name: false, ...overrides,
+  };
+}
+
+/** Runs SQL against the edge's local D1 (read-only checks of what was stored). */
+export function d1(sql, state = STATE) {
+  const out = execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
+    { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      XDG_CONFIG_HOME: path.join(ROOT, ".cache") }, stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out.toString())[0].results;
+}
+
+/**
+ * Serves `html` as a host page on a foreign origin (no server: Playwright answers the request),
+ * the way a campaign's own site would embed the widget.
+ */
+export async function hostPage(context, html, { origin = "https://campaign.example", path: p = "/", headers = {} } = {}) {
+  await context.route(`${origin}/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === p.split("?")[0]) {
+      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", headers, body: html });
+    }
+    return route.fulfill({ status: 404, body: "" });
+  });
+  return `${origin}${p}`;
+}
+
+export function embed(petition, extra = "") {
+  return `<script async src="${EDGE}/embed.js" data-widget="petition" data-campaign="demo" data-petition="${petition}" ${extra}></script>`;
+}
+
+export function page(body, { lang = "en", head = "" } = {}) {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">${head}<title>Host</title></head><body>${body}</body></html>`;
+}
+
+/** Fills the petition form inside the widget's shadow root (Playwright pierces open roots). */
+export async function fillForm(scope, p) {
+  await scope.locator("#in-first_name").fill(p.first_name);
+  await scope.locator("#in-last_name").fill(p.last_name);
+  await scope.locator("#in-email").fill(p.email);
+  await scope.locator("#in-postal_code").fill(p.postal_code);
+  await scope.locator("#in-country").selectOption(p.country);
+  await scope.locator(`input[name=contact_consent][value=${p.contact_consent ? "yes" : "no"}]`).check();
+  if (p.show_name) await scope.locator("input[name=show_name]").check();
+}
+
+export async function countShown(scope) {
+  return Number(await scope.locator(".count strong").getAttribute("data-count"));
+}
