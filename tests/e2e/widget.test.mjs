@@ -130,6 +130,7 @@ test("three languages: data-lang, then the page's lang, then the browser's", asy
 });
 
 test("invalid fields are explained next to the field, announced, and focused", async () => {
+  const before = storedCount("e2e-invalid");
   const { context, page: p } = await open(page(embed("e2e-invalid")));
   await p.locator("button[type=submit]").waitFor();
   await p.locator("#in-first_name").fill("Ana");
@@ -150,16 +151,16 @@ test("invalid fields are explained next to the field, announced, and focused", a
   assert.equal(focused, "in-last_name", "focus goes to the first field at fault");
   // Neither consent choice is pre-selected.
   assert.equal(await p.locator("input[name=contact_consent]:checked").count(), 0);
-  assert.equal(storedCount("e2e-invalid"), 0, "nothing was sent");
+  assert.equal(storedCount("e2e-invalid"), before, "nothing was sent");
   // Keyboard only: fix the fields and submit with Enter.
   await p.locator("#in-last_name").fill("Souza");
-  await p.locator("#in-email").fill("ana.keyboard@example.org");
+  await p.locator("#in-email").fill(person().email);
   await p.locator("#in-postal_code").fill("01310100");
   await p.locator("input[name=contact_consent][value=no]").focus();
   await p.keyboard.press("Space");
   await p.locator("#in-postal_code").press("Enter");
   await p.locator(".thanks").waitFor();
-  assert.equal(storedCount("e2e-invalid"), 1);
+  assert.equal(storedCount("e2e-invalid"), before + 1);
   await context.close();
 });
 

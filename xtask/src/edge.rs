@@ -100,6 +100,11 @@ impl Edge {
         ))
     }
 
+    /// The process group of wrangler and workerd (a test may kill it to simulate a crash).
+    pub fn process_group(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

@@ -209,7 +209,7 @@ fn edge_cmd(args: &[String]) -> Result<()> {
         return Err("usage: cargo xtask edge --port P --state DIR [--seed FILE]...".into());
     };
     let edge = edge::Edge::start(port, &state, &seeds)?;
-    println!("ready {}", edge.url());
+    println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()
 }
 
