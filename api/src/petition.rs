@@ -242,7 +242,8 @@ mod tests {
     #[test]
     fn field_errors_in_form_order() {
         use ErrorCode::*;
-        let cases: Vec<(Box<dyn Fn(&mut SignRequest)>, Vec<(&str, ErrorCode)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut SignRequest)>;
+        let cases: Vec<(Mutation, Vec<(&str, ErrorCode)>)> = vec![
             (
                 Box::new(|r| r.first_name.clear()),
                 vec![("first_name", Required)],

@@ -75,7 +75,8 @@ pub fn email(raw: &str) -> Result<String, ErrorCode> {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| letter(c) || c.is_ascii_digit() || c == '-')
+                && l.chars()
+                    .all(|c| letter(c) || c.is_ascii_digit() || c == '-')
         })
         && labels
             .last()

@@ -39,11 +39,13 @@ impl ViewCache {
         slug: &str,
         now: f64,
     ) -> AppResult<Option<PetitionView>> {
-        let snap: Option<Snapshot> = match self.kv.get(&key(campaign, slug)).json().await {
-            Ok(s) => s,
-            // A snapshot we cannot read (an older format) is a miss, not an error.
-            Err(_) => None,
-        };
+        // A snapshot we cannot read (an older format, a KV hiccup) is a miss, not an error.
+        let snap: Option<Snapshot> = self
+            .kv
+            .get(&key(campaign, slug))
+            .json()
+            .await
+            .unwrap_or_default();
         Ok(snap
             .filter(|s| now - s.written_ms < FRESH_MS)
             .map(|s| s.view))

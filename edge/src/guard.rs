@@ -85,7 +85,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     // serde accepts a JSON array for a struct (as a tuple); the API promises objects only.
     if let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         if *first != b'{' && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
-            return Err(AppError::refused(ErrorCode::WrongType, "the body must be a JSON object"));
+            return Err(AppError::refused(
+                ErrorCode::WrongType,
+                "the body must be a JSON object",
+            ));
         }
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);

@@ -9,12 +9,17 @@
   if (me && !R.base) R.base = new URL(".", me.src).href;
   const base = R.base;
   const css = __CSS__;
-  const load = () =>
-    R.m ||
-    (R.m = import(base + "__GLUE__").then(async (m) => {
-      await m.default({ module_or_path: fetch(base + "__WASM__") });
-      return m;
-    }));
+  // The glue and the Wasm download in parallel; instantiation streams from the response.
+  const load = () => {
+    if (!R.m) {
+      const wasm = fetch(base + "__WASM__");
+      R.m = import(base + "__GLUE__").then(async (m) => {
+        await m.default({ module_or_path: wasm });
+        return m;
+      });
+    }
+    return R.m;
+  };
   const words = {
     en: ["This petition could not load.", "Open it on its own page"],
     pt: ["Não foi possível carregar esta petição.", "Abrir em sua própria página"],

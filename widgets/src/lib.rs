@@ -32,7 +32,9 @@ pub fn mount(root: web_sys::Element, kind: &str, cfg: JsValue) -> Result<(), JsV
             Ok(())
         }
         // Display, not Debug: `{:?}` on a str links Unicode escape tables into the bundle.
-        other => Err(JsValue::from_str(&format!("rally: unknown widget \"{other}\""))),
+        other => Err(JsValue::from_str(&format!(
+            "rally: unknown widget \"{other}\""
+        ))),
     }
 }
 

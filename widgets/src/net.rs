@@ -73,8 +73,12 @@ pub async fn get_json<T: FromJs>(url: &str) -> Result<T, NetError> {
 }
 
 /// POSTs a JSON body (an object built by [`crate::wire`]).
-pub async fn post_json<T: FromJs>(url: &str, value: &JsValue, idempotency_key: &str) -> Result<T, NetError> {
-    let json = js_sys::JSON::stringify(&value).map_err(|_| NetError::Unreadable)?;
+pub async fn post_json<T: FromJs>(
+    url: &str,
+    value: &JsValue,
+    idempotency_key: &str,
+) -> Result<T, NetError> {
+    let json = js_sys::JSON::stringify(value).map_err(|_| NetError::Unreadable)?;
     let headers = web_sys::Headers::new().map_err(|_| NetError::Unreadable)?;
     let _ = headers.set("Content-Type", "application/json");
     let _ = headers.set("Idempotency-Key", idempotency_key);

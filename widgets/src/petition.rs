@@ -205,37 +205,72 @@ fn default_country() -> String {
         .unwrap_or_default()
 }
 
-/// `(code, name)` for every country, named and sorted in the visitor's language.
-fn countries(lang: rally_api::Lang) -> Vec<(&'static str, String)> {
-    let names = intl_region_names(lang.tag());
-    let mut list: Vec<(&'static str, String)> = rally_api::validate::country_codes()
-        .map(|code| {
-            let name = names
-                .as_ref()
-                .and_then(|n| {
-                    let of = js_sys::Reflect::get(n, &"of".into()).ok()?;
-                    let f: &js_sys::Function = of.dyn_ref()?;
-                    f.call1(n, &code.into()).ok()?.as_string()
-                })
-                .unwrap_or_else(|| code.to_owned());
-            (code, name)
+/// `(code, name)` for every country, named in the visitor's language and sorted by the
+/// browser's collator for that language ("Áustria" between "Austrália" and "Azerbaijão").
+/// The browser's `Intl` does both jobs better than Rust could, and costs the bundle nothing.
+fn countries(lang: rally_api::Lang) -> Vec<(String, String)> {
+    let names = intl("DisplayNames", lang.tag(), Some(("type", "region")));
+    let of = names.as_ref().and_then(|n| method(n, "of"));
+    let pairs = js_sys::Array::new();
+    for code in rally_api::validate::country_codes() {
+        let name = match (&names, &of) {
+            (Some(n), Some(f)) => f.call1(n, &code.into()).ok().and_then(|v| v.as_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| code.to_owned());
+        pairs.push(&js_sys::Array::of2(&name.into(), &code.into()));
+    }
+    // Sort by name with `Intl.Collator(lang).compare` on each pair's first element.
+    if let Some(compare) = intl("Collator", lang.tag(), None)
+        .as_ref()
+        .and_then(|c| js_sys::Reflect::get(c, &"compare".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let mut by_name = |a: wasm_bindgen::JsValue, b: wasm_bindgen::JsValue| {
+            let first =
+                |v: &wasm_bindgen::JsValue| js_sys::Reflect::get_u32(v, 0).unwrap_or_default();
+            compare
+                .call2(&wasm_bindgen::JsValue::NULL, &first(&a), &first(&b))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(0, |n| n as i32)
+        };
+        pairs.sort_by(&mut by_name);
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            let get = |i| {
+                js_sys::Reflect::get_u32(&p, i)
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
+            (get(1), get(0))
         })
-        .collect();
-    list.sort_by(|a, b| a.1.cmp(&b.1));
-    list
+        .collect()
 }
 
-/// `new Intl.DisplayNames([tag], { type: "region" })`, where the browser has it.
-fn intl_region_names(tag: &str) -> Option<wasm_bindgen::JsValue> {
+/// `new Intl[ctor]([tag], { key: value })`, where the browser has it.
+fn intl(ctor: &str, tag: &str, option: Option<(&str, &str)>) -> Option<wasm_bindgen::JsValue> {
     let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &"DisplayNames".into())
+    let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &ctor.into())
         .ok()?
         .dyn_into()
         .ok()?;
     let opts = js_sys::Object::new();
-    js_sys::Reflect::set(&opts, &"type".into(), &"region".into()).ok()?;
+    if let Some((k, v)) = option {
+        js_sys::Reflect::set(&opts, &k.into(), &v.into()).ok()?;
+    }
     let args = js_sys::Array::of2(&js_sys::Array::of1(&tag.into()), &opts);
     js_sys::Reflect::construct(&ctor, &args).ok()
+}
+
+fn method(obj: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
+    js_sys::Reflect::get(obj, &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 fn to_request(form: &Form, cfg: &Config) -> SignRequest {
@@ -348,7 +383,9 @@ pub fn Petition(props: &Props) -> Html {
             let in_flight = in_flight.clone();
             let url = cfg.url(&routes::signatures(&cfg.campaign, &cfg.petition));
             wasm_bindgen_futures::spawn_local(async move {
-                let result = net::post_json::<SignResponse>(&url, &crate::wire::sign_request(&req), &key).await;
+                let result =
+                    net::post_json::<SignResponse>(&url, &crate::wire::sign_request(&req), &key)
+                        .await;
                 *in_flight.borrow_mut() = false;
                 state.dispatch(match result {
                     Ok(r) => Action::Signed(r),
@@ -530,7 +567,7 @@ fn form(
                     onchange={on_country}>
                     <option value="" selected={f.country.is_empty()}>{ t.choose_country }</option>
                     { for countries.into_iter().map(|(code, name)| html! {
-                        <option value={code} selected={f.country == code}>{ name }</option>
+                        <option value={code.clone()} selected={f.country == code}>{ name }</option>
                     }) }
                 </select>
                 { error_text(state, t, "country") }

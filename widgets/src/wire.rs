@@ -8,7 +8,8 @@
 
 use js_sys::{Array, Reflect};
 use rally_api::{
-    ErrorBody, ErrorCode, ErrorDetail, PetitionStatus, PetitionView, RecentSigner, SignResponse, SignStatus,
+    ErrorBody, ErrorCode, ErrorDetail, PetitionStatus, PetitionView, RecentSigner, SignResponse,
+    SignStatus,
 };
 use wasm_bindgen::JsValue;
 
@@ -28,7 +29,9 @@ fn string(v: &JsValue, key: &str) -> Option<String> {
 }
 
 fn number(v: &JsValue, key: &str) -> Option<f64> {
-    field(v, key)?.as_f64().filter(|n| n.is_finite() && *n >= 0.0)
+    field(v, key)?
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
 }
 
 fn count(v: &JsValue, key: &str) -> Option<u32> {
@@ -48,7 +51,12 @@ impl FromJs for RecentSigner {
 impl FromJs for PetitionView {
     fn from_js(v: &JsValue) -> Option<Self> {
         let recent = field(v, "recent")
-            .map(|r| Array::from(&r).iter().filter_map(|s| RecentSigner::from_js(&s)).collect())
+            .map(|r| {
+                Array::from(&r)
+                    .iter()
+                    .filter_map(|s| RecentSigner::from_js(&s))
+                    .collect()
+            })
             .unwrap_or_default();
         Some(PetitionView {
             campaign: string(v, "campaign")?,
@@ -96,7 +104,12 @@ impl FromJs for ErrorDetail {
 impl FromJs for ErrorBody {
     fn from_js(v: &JsValue) -> Option<Self> {
         let errors = field(v, "errors")
-            .map(|r| Array::from(&r).iter().filter_map(|e| ErrorDetail::from_js(&e)).collect())
+            .map(|r| {
+                Array::from(&r)
+                    .iter()
+                    .filter_map(|e| ErrorDetail::from_js(&e))
+                    .collect()
+            })
             .unwrap_or_default();
         Some(ErrorBody {
             error: ErrorDetail::from_js(&field(v, "error")?)?,
@@ -117,7 +130,10 @@ pub fn sign_request(r: &rally_api::SignRequest) -> JsValue {
     set("email", r.email.as_str().into());
     set("postal_code", r.postal_code.as_str().into());
     set("country", r.country.as_str().into());
-    set("contact_consent", r.contact_consent.map_or(JsValue::NULL, JsValue::from_bool));
+    set(
+        "contact_consent",
+        r.contact_consent.map_or(JsValue::NULL, JsValue::from_bool),
+    );
     set("show_name", JsValue::from_bool(r.show_name));
     set("ref", opt(&r.referral));
     set("lang", opt(&r.lang));

@@ -113,6 +113,7 @@ fn site() -> Result<()> {
     ]))?;
     run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
         "-Oz",
+        "--converge",
         "target/widgets/rally_widgets_bg.wasm",
         "-o",
         "target/widgets/rally_widgets_opt.wasm",

@@ -179,7 +179,8 @@ fn bench() -> Result<()> {
     let edge = edge::Edge::start(8789, &state, &seeds)?;
     let result = run(Command::new("node")
         .arg("tests/bench/bench.mjs")
-        .env("RALLY_EDGE", edge.url()));
+        .env("RALLY_EDGE", edge.url())
+        .env("RALLY_STATE", &state));
     drop(edge);
     let _ = std::fs::remove_dir_all(&state);
     result

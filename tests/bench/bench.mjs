@@ -1,0 +1,118 @@
+// `cargo xtask bench`: what a visitor downloads and waits for, and what the edge sustains.
+// Run against a fresh local edge ($RALLY_EDGE, state in $RALLY_STATE). Times are reported,
+// never asserted: the machine is shared and noisy. Every request loop is bounded.
+import { launch, newContext, hostPage, embed, page, d1 } from "../e2e/helpers.mjs";
+import { petitionBundle, BUDGET_BROTLI } from "./sizes.mjs";
+
+const EDGE = process.env.RALLY_EDGE;
+const RUNS = 11;
+const LOAD_SECONDS = Number(process.env.RALLY_BENCH_SECONDS ?? 5);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const kb = (n) => (n / 1000).toFixed(1);
+
+function sizes() {
+  const { files, total } = petitionBundle();
+  console.log("\n## Bytes a host page downloads for the petition (KB = 1000 bytes)\n");
+  console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
+  for (const f of files) console.log(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`);
+  console.log(`| **total** (loader + CSS + glue + wasm) | ${kb(total.raw)} | ${kb(total.gzip)} | **${kb(total.brotli)}** (budget ${kb(BUDGET_BROTLI)}) |`);
+}
+
+async function render(browser, throttle) {
+  const interactive = [];
+  const counted = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await newContext(browser); // a first visit: nothing cached
+    const url = await hostPage(context, page(embed("save-the-park")));
+    const p = await context.newPage();
+    if (throttle > 1) {
+      const cdp = await context.newCDPSession(p);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+    }
+    await p.goto(url);
+    await p.waitForFunction(() => performance.getEntriesByName("rally:count").length > 0, null, { timeout: 30_000 });
+    const [i1, c1] = await p.evaluate(() => ["rally:interactive", "rally:count"].map((n) => performance.getEntriesByName(n)[0].startTime));
+    interactive.push(i1);
+    counted.push(c1);
+    await context.close();
+  }
+  return { interactive: median(interactive), counted: median(counted) };
+}
+
+async function renderTable() {
+  const browser = await launch();
+  console.log(`\n## Time from navigation start, median of ${RUNS} first visits in headless Chromium (ms)\n`);
+  console.log("| CPU | interactive form | count shown |\n|---|---:|---:|");
+  for (const throttle of [1, 4]) {
+    const r = await render(browser, throttle);
+    console.log(`| ${throttle === 1 ? "unthrottled" : `${throttle}x slower`} | ${r.interactive.toFixed(0)} | ${r.counted.toFixed(0)} |`);
+  }
+  await browser.close();
+}
+
+let ipSeq = 0;
+const ip = () => { ipSeq += 1; return `100.64.${(ipSeq >> 8) & 255}.${ipSeq & 255}`; };
+let emailSeq = 0;
+
+function signRequest() {
+  emailSeq += 1;
+  return {
+    url: `${EDGE}/api/v1/campaigns/demo/petitions/bench-sign/signatures`,
+    init: {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip(), "Idempotency-Key": `bench-${process.pid}-${emailSeq}` },
+      body: JSON.stringify({ first_name: "Bench", last_name: "Mark", email: `bench${emailSeq}@example.org`,
+        postal_code: "01310-100", country: "BR", contact_consent: false }),
+    },
+  };
+}
+
+/** Runs `make()` requests on `conns` concurrent connections for LOAD_SECONDS. */
+async function load(make, conns) {
+  const latencies = [];
+  const statuses = {};
+  const end = Date.now() + LOAD_SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: conns }, async () => {
+    while (Date.now() < end) {
+      const { url, init } = make();
+      const t = performance.now();
+      const res = await fetch(url, init);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  return { rps: latencies.length / seconds, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), statuses };
+}
+
+async function throughputTable() {
+  const routes = [
+    ["GET /api/v1/health (no storage)", () => ({ url: `${EDGE}/api/v1/health` })],
+    ["GET petition (KV snapshot)", () => ({ url: `${EDGE}/api/v1/campaigns/demo/petitions/save-the-park` })],
+    ["POST signature (D1 batch)", signRequest],
+  ];
+  console.log(`\n## Throughput against the local edge (wrangler dev, ${LOAD_SECONDS} s per row)\n`);
+  console.log("| route | connections | req/s | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
+  let acked = 0;
+  for (const [name, make] of routes) {
+    for (const conns of [1, 32]) {
+      const r = await load(make, conns);
+      if (name.startsWith("POST")) acked += r.statuses[201] ?? 0;
+      console.log(`| ${name} | ${conns} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${JSON.stringify(r.statuses)} |`);
+    }
+  }
+  const [row] = d1("SELECT p.signature_count AS count, (SELECT COUNT(*) FROM signatures s WHERE s.petition_id = p.id) AS rows FROM petitions p WHERE p.slug = 'bench-sign'");
+  console.log(`\nSignatures acknowledged (201): ${acked}; stored: ${row.rows} rows, counter ${row.count}.`);
+  if (acked !== row.rows || row.rows !== row.count) {
+    console.log("MISMATCH between acknowledged and stored signatures");
+    process.exitCode = 1;
+  }
+}
+
+sizes();
+await renderTable();
+await throughputTable();
