@@ -2,7 +2,7 @@
 // site, in real Chromium, signing against the real local edge.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, launch, newContext, hostPage, embed, page, person, fillForm, countShown, petitionState, storedCount, publicCountBecomes } from "./helpers.mjs";
+import { EDGE, launch, newContext, hostPage, embed, page, person, fillForm, countShown, petitionState, storedCount, publicCountBecomes, d1 } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -78,6 +78,10 @@ test("sign, see the count move, share with a personal link; signing again is 'al
     assert.ok(decodeURIComponent(await p.locator(`a.t.${t}`).getAttribute("href")).includes(`ref=${ref}`), t);
   }
   assert.equal(storedCount(p0), before + 1, "one signature despite the double click");
+  const [stored] = d1(`SELECT g.source, g.utm_source, g.page_url, g.display_name FROM signatures g
+    JOIN supporters s ON s.id = g.supporter_id WHERE s.email = '${me.email}'`);
+  assert.deepEqual(stored, { source: "mail-42", utm_source: "newsletter",
+    page_url: "https://campaign.example/petition", display_name: "Beatriz L." }, "attribution is recorded");
   assert.equal(await publicCountBecomes(p0, before + 1), before + 1, "everyone sees it within the cache window");
 
   // Same email from another browser: already signed, count unchanged.
@@ -219,16 +223,20 @@ test("space is reserved before the Wasm arrives, and a failed load degrades to a
   assert.ok(top >= 700, `the widget's space stays reserved (next element at ${top}px)`);
   await context.close();
 
-  // With the network up, nothing below the widget moves when it renders.
-  const c2 = await newContext(browser);
-  const url2 = await hostPage(c2, page(`${embed("e2e-sign")}<p id="after">after</p>`));
-  const p2 = await c2.newPage();
-  await p2.goto(url2);
-  const beforeTop = await p2.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
-  await p2.locator(".count strong").waitFor();
-  const afterTop = await p2.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
-  assert.equal(afterTop, beforeTop, "no layout shift when the form appears");
-  await c2.close();
+  // With the network up, nothing below the widget moves when it renders, on a desktop and on
+  // a small phone, in the longest language, with recent signers listed.
+  for (const width of [1280, 360]) {
+    const c2 = await newContext(browser, { viewport: { width, height: 800 } });
+    const url2 = await hostPage(c2, page(`${embed("e2e-sign")}<p id="after">after</p>`, { lang: "pt-BR" }));
+    const p2 = await c2.newPage();
+    await p2.goto(url2);
+    const beforeTop = await p2.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
+    await p2.locator(".count strong").waitFor();
+    assert.ok(await p2.locator(".recent li").count() > 0, "the petition lists recent signers");
+    const afterTop = await p2.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
+    assert.equal(afterTop, beforeTop, `no layout shift when the form appears at ${width}px`);
+    await c2.close();
+  }
 });
 
 test("the petition's own page renders the widget and escapes its text", async () => {

@@ -297,6 +297,8 @@ pub fn Petition(props: &Props) -> Html {
     let in_flight = use_mut_ref(|| false);
     let form_ref = use_node_ref();
     let thanks_ref = use_node_ref();
+    // 249 localised, collated names: computed once, not on every keystroke.
+    let country_list = use_memo(cfg.lang, |lang| countries(*lang));
 
     // Load the petition: the loader's prefetch when there is one, else a fresh request.
     {
@@ -409,13 +411,13 @@ pub fn Petition(props: &Props) -> Html {
             <p class="target">{ format!("{}: ", t.to) }<strong>{ &view.target }</strong></p>
             <p class="body">{ &view.body }</p>
             { counter(&state, cfg, t) }
-            { recent(view, t) }
+            { recent(view, cfg, t) }
             if let Some(done) = &state.done {
                 { thanks(&state, done, view, cfg, t, thanks_ref) }
             } else if view.status == PetitionStatus::Closed {
                 <p class="notice" role="status">{ t.closed }</p>
             } else {
-                { form(&state, cfg, t, onsubmit, form_ref) }
+                { form(&state, &country_list, t, onsubmit, form_ref) }
             }
         </article>
     }
@@ -447,7 +449,14 @@ fn counter(state: &State, cfg: &Config, t: &Text) -> Html {
     }
 }
 
-fn recent(view: &PetitionView, t: &Text) -> Html {
+/// A country's name in the visitor's language (`BR` -> "Brasil"), or its code.
+fn region_name(lang: rally_api::Lang, code: &str) -> String {
+    intl("DisplayNames", lang.tag(), Some(("type", "region")))
+        .and_then(|n| method(&n, "of")?.call1(&n, &code.into()).ok()?.as_string())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn recent(view: &PetitionView, cfg: &Config, t: &Text) -> Html {
     if view.recent.is_empty() {
         return html! {};
     }
@@ -456,7 +465,7 @@ fn recent(view: &PetitionView, t: &Text) -> Html {
             <h3>{ t.recent }</h3>
             <ul>
                 { for view.recent.iter().map(|r| {
-                    let place = r.city.clone().unwrap_or_else(|| r.country.clone());
+                    let place = r.city.clone().unwrap_or_else(|| region_name(cfg.lang, &r.country));
                     html! { <li><span class="who">{ &r.name }</span>{ " · " }<span class="where">{ place }</span></li> }
                 }) }
             </ul>
@@ -495,7 +504,7 @@ fn error_text(state: &State, t: &Text, field: &str) -> Html {
 
 fn form(
     state: &UseReducerHandle<State>,
-    cfg: &Config,
+    countries: &[(String, String)],
     t: &'static Text,
     onsubmit: Callback<SubmitEvent>,
     form_ref: NodeRef,
@@ -554,7 +563,6 @@ fn form(
     let on_hp = edit(|f, v| f.website = v);
     let country_invalid = state.error_for("country").is_some();
     let consent_invalid = state.error_for("contact_consent").is_some();
-    let countries = countries(cfg.lang);
     let f = &state.form;
     html! {
         <form class="sign" novalidate=true {onsubmit} ref={form_ref}>
@@ -566,8 +574,8 @@ fn form(
                     aria-describedby={country_invalid.then_some("err-country")}
                     onchange={on_country}>
                     <option value="" selected={f.country.is_empty()}>{ t.choose_country }</option>
-                    { for countries.into_iter().map(|(code, name)| html! {
-                        <option value={code.clone()} selected={f.country == code}>{ name }</option>
+                    { for countries.iter().map(|(code, name)| html! {
+                        <option value={code.clone()} selected={f.country == *code}>{ name.clone() }</option>
                     }) }
                 </select>
                 { error_text(state, t, "country") }
@@ -660,7 +668,13 @@ fn share_step(
     t: &'static Text,
 ) -> Html {
     let link = share::personal_link(&cfg.page_url, &done.ref_code, "link");
-    let targets = share::targets(&cfg.page_url, &done.ref_code, &view.title, t.share_text);
+    let targets = share::targets(
+        &cfg.page_url,
+        &done.ref_code,
+        &view.title,
+        t.share_text,
+        t.email,
+    );
     let copy = {
         let s = state.clone();
         let link = link.clone();

@@ -13,6 +13,7 @@ pub fn targets(
     ref_code: &str,
     title: &str,
     text: &str,
+    email_label: &'static str,
 ) -> Vec<(&'static str, &'static str, String)> {
     let link = |c| personal_link(page_url, ref_code, c);
     let msg = |c| format!("{text} \"{title}\" {}", link(c));
@@ -50,7 +51,7 @@ pub fn targets(
         ),
         (
             "email",
-            "Email",
+            email_label,
             format!("mailto:?subject={}&body={}", enc(title), enc(&msg("email"))),
         ),
     ]
