@@ -97,6 +97,24 @@ test("sign, see the count move, share with a personal link; signing again is 'al
   await context.close();
 });
 
+test("an open widget sees the count climb as others sign", async () => {
+  const p0 = "e2e-cache";
+  const context = await newContext(browser);
+  const url = await hostPage(context, page(embed(p0)));
+  const p = await context.newPage();
+  await p.clock.install(); // the page's timers are ours to advance; the edge runs in real time
+  await p.goto(url);
+  await p.locator(".count strong").waitFor();
+  const start = await countShown(p);
+  const { sign } = await import("./helpers.mjs");
+  for (let i = 0; i < 2; i++) assert.equal((await sign(p0, person())).status, 201);
+  assert.equal(await publicCountBecomes(p0, start + 2), start + 2);
+  await p.clock.fastForward(31_000);
+  await p.locator(`.count strong[data-count="${start + 2}"]`).waitFor({ timeout: 10_000 });
+  assert.equal(await p.locator("progress").getAttribute("value"), String(start + 2));
+  await context.close();
+});
+
 test("a visitor who arrives through ?ref= is credited to the referrer", async () => {
   const p0 = "e2e-referral";
   const referrer = await (await import("./helpers.mjs")).sign(p0, person());

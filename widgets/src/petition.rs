@@ -15,6 +15,9 @@ use crate::i18n::{self, Text};
 use crate::net::{self, NetError};
 use crate::share;
 
+/// How often an open widget refreshes its count.
+const REFRESH_MS: i32 = 30_000;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub config: Config,
@@ -129,7 +132,16 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Loaded(view) => s.load = Load::Ready(view),
+            Action::Loaded(mut view) => {
+                // A refresh never shows a count going backwards (a lagging cache elsewhere).
+                if let Load::Ready(old) = &s.load {
+                    if old.count > view.count {
+                        view.count = old.count;
+                        view.goal = old.goal;
+                    }
+                }
+                s.load = Load::Ready(view);
+            }
             Action::LoadFailed => s.load = Load::Failed,
             Action::Edit(f) => {
                 let before = s.form.clone();
@@ -322,12 +334,29 @@ pub fn Petition(props: &Props) -> Html {
     }
 
     let ready = matches!(state.load, Load::Ready(_));
-    use_effect_with(ready, |ready| {
-        if *ready {
-            crate::mark("rally:count");
-            crate::mark("rally:interactive");
-        }
-    });
+    {
+        let state = state.clone();
+        let cfg = cfg.clone();
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                crate::mark("rally:count");
+                crate::mark("rally:interactive");
+                // Watch the count climb: a refresh every 30 s while the page is visible. The edge
+                // answers these from its KV snapshot.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let url = cfg.url(&routes::petition(&cfg.campaign, &cfg.petition));
+                    loop {
+                        net::sleep(REFRESH_MS).await;
+                        if net::page_visible() {
+                            if let Ok(v) = net::get_json(&url).await {
+                                state.dispatch(Action::Loaded(v));
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    }
 
     // After a failed validation, focus the first field at fault (screen readers then read its
     // error, which the field names in aria-describedby).

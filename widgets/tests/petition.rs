@@ -264,3 +264,28 @@ fn sign_request_is_written_as_serde_writes_it() {
     let ours: serde_json::Value = serde_json::from_str(&ours).unwrap();
     assert_eq!(ours, serde_json::to_value(&r).unwrap());
 }
+
+#[wasm_bindgen_test]
+fn a_refresh_never_shows_the_count_going_backwards() {
+    use rally_widgets::petition::{Action, Load, State};
+    use std::rc::Rc;
+    use yew::Reducible;
+    let s = Rc::new(State::new(String::new()));
+    let s = s.reduce(Action::Loaded(PetitionView {
+        count: 10,
+        goal: 100,
+        ..view()
+    }));
+    let s = s.reduce(Action::Loaded(PetitionView {
+        count: 8,
+        goal: 100,
+        ..view()
+    }));
+    assert!(matches!(&s.load, Load::Ready(v) if v.count == 10));
+    let s = s.reduce(Action::Loaded(PetitionView {
+        count: 12,
+        goal: 100,
+        ..view()
+    }));
+    assert!(matches!(&s.load, Load::Ready(v) if v.count == 12));
+}
