@@ -6,9 +6,19 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createServer } from "node:net";
 import { ROOT, person, d1, freshIp } from "./helpers.mjs";
 
-const PORT = 8798;
+/** A port nothing listens on now (below 64000: wrangler's inspector takes port + 1000). */
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => (port > 64_000 ? freePort().then(resolve) : resolve(port)));
+    });
+  });
+}
+const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 
 /** Starts `cargo xtask edge` on PORT with `state`; resolves with the group to kill. */

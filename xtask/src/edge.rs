@@ -53,6 +53,18 @@ pub fn prepare(state: &Path, seeds: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// A port nothing listens on now, for an edge of its own (tests, benchmarks).
+pub fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| format!("finding a free port: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    // wrangler's inspector takes port + 1000; keep both in range.
+    if port > 64_000 {
+        return free_port();
+    }
+    Ok(port)
+}
+
 impl Edge {
     pub fn start(port: u16, state: &Path, seeds: &[PathBuf]) -> Result<Edge> {
         if get(port, "/api/v1/health").is_some() {

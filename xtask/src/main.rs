@@ -156,7 +156,7 @@ fn e2e() -> Result<()> {
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let edge = edge::Edge::start(8788, &state, &seeds)?;
+    let edge = edge::Edge::start(edge::free_port()?, &state, &seeds)?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .args(test_files("tests/e2e")?)
@@ -176,7 +176,7 @@ fn bench() -> Result<()> {
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let edge = edge::Edge::start(8789, &state, &seeds)?;
+    let edge = edge::Edge::start(edge::free_port()?, &state, &seeds)?;
     let result = run(Command::new("node")
         .arg("tests/bench/bench.mjs")
         .env("RALLY_EDGE", edge.url())
