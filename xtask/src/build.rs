@@ -126,8 +126,14 @@ fn site() -> Result<()> {
         "--log-level=warning",
     ]))?;
 
+    // Stale hashed bundles go; the directory itself stays, so a running `wrangler dev` keeps
+    // serving it (deleting an asset directory under it loses its watcher).
     let site = r.join("dist/site");
-    let _ = fs::remove_dir_all(&site);
+    if let Ok(entries) = fs::read_dir(site.join("w")) {
+        for e in entries.flatten() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
     let wasm = read(&out.join("rally_widgets_opt.wasm"))?;
     let glue = read(&out.join("rally_widgets.min.js"))?;
     let wasm_name = format!("w/rally-{}.wasm", short_hash(&wasm));
