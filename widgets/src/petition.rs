@@ -47,23 +47,11 @@ pub enum ShareStep {
     Declined,
 }
 
-/// The form's fields, as typed.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Form {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub postal_code: String,
-    pub country: String,
-    pub contact_consent: Option<bool>,
-    pub show_name: bool,
-    pub website: String,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub load: Load,
-    pub form: Form,
+    /// The form as typed; the page-derived fields (`ref`, `tracking`, `lang`) are added on submit.
+    pub form: SignRequest,
     pub errors: Vec<(String, ErrorCode)>,
     /// Bumped whenever validation fails, so focus moves to the first field at fault.
     pub error_round: u32,
@@ -79,7 +67,7 @@ pub struct State {
 pub enum Action {
     Loaded(PetitionView),
     LoadFailed,
-    Edit(Box<dyn FnOnce(&mut Form)>),
+    Edit(Box<dyn FnOnce(&mut SignRequest)>),
     Invalid(Vec<(String, ErrorCode)>),
     Submitting(String),
     Signed(SignResponse),
@@ -92,9 +80,9 @@ impl State {
     pub fn new(country: String) -> State {
         State {
             load: Load::Loading,
-            form: Form {
+            form: SignRequest {
                 country,
-                ..Form::default()
+                ..SignRequest::default()
             },
             errors: Vec::new(),
             error_round: 0,
@@ -285,19 +273,12 @@ fn method(obj: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
         .ok()
 }
 
-fn to_request(form: &Form, cfg: &Config) -> SignRequest {
+fn to_request(form: &SignRequest, cfg: &Config) -> SignRequest {
     SignRequest {
-        first_name: form.first_name.clone(),
-        last_name: form.last_name.clone(),
-        email: form.email.clone(),
-        postal_code: form.postal_code.clone(),
-        country: form.country.clone(),
-        contact_consent: form.contact_consent,
-        show_name: form.show_name,
         referral: cfg.referral.clone(),
         tracking: cfg.tracking.clone(),
         lang: Some(cfg.lang.tag().to_owned()),
-        website: form.website.clone(),
+        ..form.clone()
     }
 }
 
@@ -512,7 +493,7 @@ fn fields(t: &Text) -> [(&'static str, &'static str, &'static str, &'static str)
     ]
 }
 
-fn field_value<'a>(form: &'a Form, name: &str) -> &'a str {
+fn field_value<'a>(form: &'a SignRequest, name: &str) -> &'a str {
     match name {
         "first_name" => &form.first_name,
         "last_name" => &form.last_name,
@@ -538,7 +519,7 @@ fn form(
     onsubmit: Callback<SubmitEvent>,
     form_ref: NodeRef,
 ) -> Html {
-    let edit = |apply: fn(&mut Form, String)| {
+    let edit = |apply: fn(&mut SignRequest, String)| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();

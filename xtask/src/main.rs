@@ -151,37 +151,37 @@ fn test() -> Result<()> {
 
 /// The end-to-end suite: a throwaway edge with its own port and state, always stopped.
 fn e2e() -> Result<()> {
-    let state = tempdir("e2e")?;
-    let seeds = [
-        root().join("edge/seed/demo.sql"),
-        root().join("tests/fixtures/seed.sql"),
-    ];
-    let edge = edge::Edge::start(edge::free_port()?, &state, &seeds)?;
-    let result = run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-        .args(test_files("tests/e2e")?)
-        .env("RALLY_EDGE", edge.url())
-        .env("RALLY_STATE", &state));
-    drop(edge);
-    let _ = std::fs::remove_dir_all(&state);
-    result
+    with_throwaway_edge("e2e", |edge, state| {
+        run(Command::new("node")
+            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+            .args(test_files("tests/e2e")?)
+            .env("RALLY_EDGE", edge.url())
+            .env("RALLY_STATE", state))
+    })
 }
 
 fn bench() -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     build::all()?;
-    let state = tempdir("bench")?;
+    with_throwaway_edge("bench", |edge, state| {
+        run(Command::new("node")
+            .arg("tests/bench/bench.mjs")
+            .env("RALLY_EDGE", edge.url())
+            .env("RALLY_STATE", state))
+    })
+}
+
+/// Runs `f` against a fresh edge (free port, new state seeded with the demo campaign and the
+/// test fixtures); the edge is stopped and its state removed whatever `f` returns.
+fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<()>) -> Result<()> {
+    let state = tempdir(tag)?;
     let seeds = [
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let edge = edge::Edge::start(edge::free_port()?, &state, &seeds)?;
-    let result = run(Command::new("node")
-        .arg("tests/bench/bench.mjs")
-        .env("RALLY_EDGE", edge.url())
-        .env("RALLY_STATE", &state));
-    drop(edge);
+    let result =
+        edge::Edge::start(edge::free_port()?, &state, &seeds).and_then(|edge| f(&edge, &state));
     let _ = std::fs::remove_dir_all(&state);
     result
 }
