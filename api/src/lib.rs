@@ -11,8 +11,10 @@ mod error;
 mod goal;
 mod lang;
 mod petition;
+pub mod rank;
 pub mod routes;
 pub mod validate;
+pub mod week;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use goal::next_goal;
