@@ -27,6 +27,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The body is larger than the route accepts.
     PayloadTooLarge,
+    /// The supporter token is missing, malformed or revoked.
+    Unauthorized,
     /// No such campaign, petition, referral code or route.
     NotFound,
     /// The route exists but not with this method.
@@ -45,7 +47,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -56,6 +58,7 @@ impl ErrorCode {
         ErrorCode::WrongType,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::Unauthorized,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::PetitionClosed,
@@ -78,6 +81,7 @@ impl ErrorCode {
             ErrorCode::WrongType => "wrong_type",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PetitionClosed => "petition_closed",
@@ -96,6 +100,7 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub fn status(self) -> u16 {
         match self {
+            ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PetitionClosed => 409,

@@ -7,6 +7,7 @@
 //! Cloudflare Workers, Yew or the browser, so the exact same validation compiles into the widget
 //! (instant feedback next to the field) and into the edge (the check that counts).
 
+mod board;
 mod error;
 mod goal;
 mod lang;
@@ -16,6 +17,7 @@ pub mod routes;
 pub mod validate;
 pub mod week;
 
+pub use board::{Board, BoardEntry, MeUpdate, SupporterView, WeekProgress};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use goal::next_goal;
 pub use lang::Lang;

@@ -187,6 +187,10 @@ pub struct SignResponse {
     pub goal: u32,
     /// The signer's personal referral code, for their share link (`?ref=CODE`).
     pub ref_code: String,
+    /// A token the browser keeps to be recognised in this campaign (never the email). Only
+    /// given to the request that created the supporter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supporter_token: Option<String>,
 }
 
 /// `GET /api/v1/campaigns/{campaign}/referrals/{code}`: how many people a share link brought.
@@ -310,6 +314,7 @@ mod tests {
             count: 7,
             goal: 100,
             ref_code: "7K3M9Q2X".into(),
+            supporter_token: None,
         })
         .unwrap();
         assert_eq!(

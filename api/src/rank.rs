@@ -64,7 +64,11 @@ mod tests {
         for (i, s) in scores.iter().enumerate() {
             assert_eq!(rank_of(*s, &histogram), listed[i], "score {s}");
         }
-        assert_eq!(rank_of(1_000, &histogram), 1, "a score above all ranks first");
+        assert_eq!(
+            rank_of(1_000, &histogram),
+            1,
+            "a score above all ranks first"
+        );
         assert_eq!(rank_of(10, &histogram), 8);
     }
 }

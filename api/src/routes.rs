@@ -12,6 +12,10 @@ pub const ALL: &[(&str, &str)] = &[
         "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
     ),
     ("GET", "/api/v1/campaigns/:campaign/referrals/:code"),
+    ("GET", "/api/v1/campaigns/:campaign/leaderboards/mobilisers"),
+    ("GET", "/api/v1/campaigns/:campaign/me"),
+    ("PATCH", "/api/v1/campaigns/:campaign/me"),
+    ("DELETE", "/api/v1/campaigns/:campaign/me/token"),
     ("GET", "/p/:campaign/:petition"),
 ];
 
@@ -25,6 +29,14 @@ pub fn signatures(campaign: &str, petition: &str) -> String {
 
 pub fn referral(campaign: &str, code: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/referrals/{code}")
+}
+
+pub fn leaderboard(campaign: &str, board: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/leaderboards/{board}")
+}
+
+pub fn me(campaign: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/me")
 }
 
 /// The petition's own page on the edge: where the widget's fallback link points.
@@ -45,6 +57,8 @@ mod tests {
             super::petition("c", "p"),
             super::signatures("c", "p"),
             super::referral("c", "X"),
+            super::leaderboard("c", "mobilisers"),
+            super::me("c"),
             super::petition_page("c", "p"),
         ];
         for b in built {

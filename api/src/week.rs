@@ -47,8 +47,16 @@ pub fn week_key(year: i32, month: u32, day: u32) -> String {
 pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     let mut parts = s.trim().splitn(3, '-');
     let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
-    let d = parts.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let m = parts
+        .next()?
+        .parse()
+        .ok()
+        .filter(|m| (1..=12).contains(m))?;
+    let d = parts
+        .next()?
+        .parse()
+        .ok()
+        .filter(|d| (1..=31).contains(d))?;
     Some((y, m, d))
 }
 

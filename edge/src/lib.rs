@@ -4,12 +4,14 @@
 //! function in [`routes`]. Static files (the widget bundle, the example site) are served by the
 //! `[assets]` binding before the worker is even called.
 
+mod board;
 mod cache;
 mod error;
 mod guard;
 mod page;
 mod routes;
 mod store;
+mod token;
 
 use rally_api::ErrorCode;
 use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
@@ -46,6 +48,20 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async(
             "/api/v1/campaigns/:campaign/referrals/:code",
             |req, ctx| async move { respond(routes::referral(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/leaderboards/mobilisers",
+            |req, ctx| async move { respond(board::mobilisers(req, ctx).await) },
+        )
+        .get_async("/api/v1/campaigns/:campaign/me", |req, ctx| async move {
+            respond(board::me(req, ctx).await)
+        })
+        .patch_async("/api/v1/campaigns/:campaign/me", |req, ctx| async move {
+            respond(board::update_me(req, ctx).await)
+        })
+        .delete_async(
+            "/api/v1/campaigns/:campaign/me/token",
+            |req, ctx| async move { respond(board::forget(req, ctx).await) },
         )
         .get_async("/p/:campaign/:petition", |req, ctx| async move {
             respond(page::petition_page(req, ctx).await)
@@ -85,10 +101,13 @@ fn with_cors(mut resp: Response, preflight: bool) -> Result<Response> {
     h.set("Access-Control-Allow-Origin", "*")?;
     h.set("Access-Control-Expose-Headers", "Retry-After")?;
     if preflight {
-        h.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
+        h.set(
+            "Access-Control-Allow-Methods",
+            "GET, POST, PATCH, DELETE, OPTIONS",
+        )?;
         h.set(
             "Access-Control-Allow-Headers",
-            "Content-Type, Idempotency-Key",
+            "Content-Type, Idempotency-Key, Authorization",
         )?;
         h.set("Access-Control-Max-Age", "86400")?;
     }

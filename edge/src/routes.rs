@@ -11,11 +11,27 @@ use crate::store::{PetitionMeta, SignInput, Store};
 /// The sign limiter's period, as configured in `wrangler.toml`.
 const SIGN_LIMIT_PERIOD_SECS: u32 = 60;
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn param<'a>(ctx: &'a RouteContext<()>, name: &str) -> AppResult<&'a str> {
+/// The ISO week key of `at` in the campaign's time zone (`2026-W47`), using the runtime's
+/// `Intl` time zone data; an unknown zone falls back to UTC.
+pub fn week_of(at: f64, timezone: &str) -> String {
+    let date = js_sys::Date::new(&at.into());
+    let local = |tz: &str| {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"timeZone".into(), &tz.into());
+        let s: String = date.to_locale_date_string("en-CA", &opts).into();
+        rally_api::week::parse_date(&s)
+    };
+    let (y, m, d) = local(timezone)
+        .or_else(|| local("UTC"))
+        .unwrap_or((1970, 1, 1));
+    rally_api::week::week_key(y, m, d)
+}
+
+pub fn param<'a>(ctx: &'a RouteContext<()>, name: &str) -> AppResult<&'a str> {
     let v = ctx.param(name).map(String::as_str).unwrap_or_default();
     if validate::is_slug(v) {
         Ok(v)
@@ -28,13 +44,13 @@ fn param<'a>(ctx: &'a RouteContext<()>, name: &str) -> AppResult<&'a str> {
     }
 }
 
-fn json<T: serde::Serialize>(value: &T, status: u16) -> AppResult<Response> {
+pub fn json<T: serde::Serialize>(value: &T, status: u16) -> AppResult<Response> {
     let mut resp = Response::from_json(value)?.with_status(status);
     resp.headers_mut().set("Cache-Control", "no-cache")?;
     Ok(resp)
 }
 
-fn store(ctx: &RouteContext<()>) -> AppResult<Store> {
+pub fn store(ctx: &RouteContext<()>) -> AppResult<Store> {
     Ok(Store::new(ctx.env.d1("DB").map_err(|e| {
         AppError::Internal(format!("D1 binding DB: {e}"))
     })?))
@@ -116,6 +132,7 @@ pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
             new_ref_code: &guard::ref_code()?,
             idempotency_key: idempotency_key.as_deref(),
             city: city.as_deref(),
+            week: &week_of(at, &meta.timezone),
             now: at,
         })
         .await?;
@@ -133,6 +150,10 @@ pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
             count: outcome.count,
             goal: rally_api::next_goal(outcome.count, meta.base_goal),
             ref_code: outcome.ref_code,
+            supporter_token: outcome
+                .new_supporter
+                .map(|claims| crate::token::issue(&ctx.env, meta.campaign_id, claims))
+                .transpose()?,
         },
         code,
     )

@@ -31,6 +31,10 @@ pub struct PetitionMeta {
     pub target: String,
     pub base_goal: u32,
     pub status: String,
+    /// The campaign's IANA time zone: its weeks start on Monday there.
+    pub timezone: String,
+    pub points_sign: u32,
+    pub points_recruit: u32,
 }
 
 impl PetitionMeta {
@@ -71,6 +75,9 @@ pub struct SignOutcome {
     pub ref_code: String,
     /// Present when this request won the right to rewrite the KV snapshot.
     pub snapshot: Option<PetitionView>,
+    /// `(id, token version)` when this request created the supporter: only then is the browser
+    /// handed a token (knowing someone's email must not be enough to act as them).
+    pub new_supporter: Option<(u32, u32)>,
 }
 
 pub struct Store {
@@ -99,6 +106,9 @@ struct SignRow {
     request_id: String,
     ref_code: String,
     signature_count: u32,
+    supporter_id: u32,
+    token_version: u32,
+    created_request: Option<String>,
     key_request: Option<String>,
 }
 
@@ -136,7 +146,7 @@ impl Store {
         let meta: Option<PetitionMeta> = self
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
-                        p.base_goal, p.status \
+                        p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2",
                 &[text(campaign), text(slug)],
@@ -207,14 +217,14 @@ impl Store {
         let display = v
             .show_name
             .then(|| rally_api::validate::display_name(&v.first_name, &v.last_name));
-        let statements = vec![
+        let mut statements = vec![
             // The supporter: one per email per campaign. An existing supporter is left untouched:
             // knowing someone's email must not let anyone change their name or consent.
             self.stmt(
                 "INSERT INTO supporters (campaign_id, email, first_name, last_name, postal_code, country, \
-                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at) \
+                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at, created_request) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8) \
+                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8, ?12) \
                  ON CONFLICT (campaign_id, email) DO NOTHING",
                 &[
                     num(m.campaign_id),
@@ -228,6 +238,7 @@ impl Store {
                     text(s.new_ref_code),
                     opt(v.referral.as_deref()),
                     text(v.lang.tag()),
+                    text(s.request_id),
                 ],
             )?,
             // The signature: one per supporter per petition.
@@ -265,10 +276,30 @@ impl Store {
                  WHERE id = ?1 AND EXISTS (SELECT 1 FROM signatures WHERE request_id = ?2)",
                 &[num(m.id), text(s.request_id)],
             )?,
-            // The referrer is credited only for a signature this request added.
+            // The signer's action, worth the campaign's points for a signature, only if this
+            // request's signature went in.
+            self.stmt(
+                "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
+                 SELECT ?1, supporter_id, 'sign', petition_id, ?2, ?3, ?4, ?5 FROM signatures WHERE request_id = ?2",
+                &[num(m.campaign_id), text(s.request_id), num(m.points_sign), text(s.week), num(s.now)],
+            )?,
+            // A recruit counts once: when the recruited person first acts, their referrer is
+            // credited with the campaign's recruit points.
+            self.stmt(
+                "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
+                 SELECT ?1, s.referrer_id, 'recruit', s.id, ?2, ?3, ?4, ?5 FROM supporters s \
+                 JOIN actions a ON a.supporter_id = s.id AND a.request_id = ?2 AND a.kind = 'sign' \
+                 WHERE s.referrer_id IS NOT NULL AND s.recruit_credited = 0",
+                &[num(m.campaign_id), text(s.request_id), num(m.points_recruit), text(s.week), num(s.now)],
+            )?,
+            self.stmt(
+                "UPDATE supporters SET recruit_credited = 1 \
+                 WHERE id = (SELECT subject_id FROM actions WHERE request_id = ?1 AND kind = 'recruit')",
+                &[text(s.request_id)],
+            )?,
             self.stmt(
                 "UPDATE supporters SET recruits = recruits + 1 \
-                 WHERE id = (SELECT referrer_id FROM signatures WHERE request_id = ?1)",
+                 WHERE id = (SELECT supporter_id FROM actions WHERE request_id = ?1 AND kind = 'recruit')",
                 &[text(s.request_id)],
             )?,
             // The first request with an idempotency key decides how every retry is answered.
@@ -277,18 +308,29 @@ impl Store {
                  SELECT ?1, ?2, ?3 WHERE ?1 IS NOT NULL ON CONFLICT (key) DO NOTHING",
                 &[opt(idem.as_deref()), text(s.request_id), num(s.now)],
             )?,
+        ];
+        for kind in ["sign", "recruit"] {
+            statements.extend(self.award_stmts(s.request_id, kind)?);
+        }
+        statements.extend([
             self.claim_snapshot_stmt(m.id, s.now)?,
             self.stmt(
-                "SELECT sig.request_id, sup.ref_code, p.signature_count, \
+                "SELECT sig.request_id, sup.ref_code, p.signature_count, sup.id AS supporter_id, \
+                     sup.token_version, sup.created_request, \
                      (SELECT request_id FROM idempotency_keys WHERE key = ?3) AS key_request \
                  FROM supporters sup \
                  JOIN signatures sig ON sig.supporter_id = sup.id AND sig.petition_id = ?1 \
                  JOIN petitions p ON p.id = ?1 \
                  WHERE sup.campaign_id = ?2 AND sup.email = ?4",
-                &[num(m.id), num(m.campaign_id), opt(idem.as_deref()), text(&v.email)],
+                &[
+                    num(m.id),
+                    num(m.campaign_id),
+                    opt(idem.as_deref()),
+                    text(&v.email),
+                ],
             )?,
             self.recent_stmt(m.id)?,
-        ];
+        ]);
         let results = self.db.batch(statements).await?;
         let [.., claim, row, recent] = results.as_slice() else {
             return Err(AppError::Internal(
@@ -313,12 +355,59 @@ impl Store {
                 s.now as u64,
             ))
         };
+        let created = row.created_request.as_deref() == Some(s.request_id);
         Ok(SignOutcome {
             signed,
             count: row.signature_count,
             ref_code: row.ref_code,
             snapshot,
+            new_supporter: created.then_some((row.supporter_id, row.token_version)),
         })
+    }
+
+    /// The aggregates of one action (`kind`, written by `request_id` earlier in the same batch):
+    /// the supporter's points and week, and the mobilisers board's score counts for all time
+    /// and for the week. Each statement finds its supporter, points and week through the action
+    /// row, so when the action was not written (a duplicate, a retry) none of them change
+    /// anything. Order matters: a score leaves its old bucket before it changes.
+    fn award_stmts(&self, request_id: &str, kind: &str) -> AppResult<Vec<D1PreparedStatement>> {
+        const ACTION: &str = "FROM actions a WHERE a.request_id = ?1 AND a.kind = ?2";
+        let sql = [
+            // Leave the all-time bucket of the old score.
+            "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
+             (SELECT a.campaign_id, 'mobilisers', 'all', s.points FROM actions a \
+              JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2)"
+                .to_owned(),
+            format!(
+                "UPDATE supporters SET points = points + (SELECT a.points {ACTION}) \
+                 WHERE id = (SELECT a.supporter_id {ACTION})"
+            ),
+            "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+             SELECT a.campaign_id, 'mobilisers', 'all', s.points, 1 FROM actions a \
+             JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2 \
+             ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
+                .to_owned(),
+            // The same for the week.
+            "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
+             (SELECT a.campaign_id, 'mobilisers', a.week, w.points FROM actions a \
+              JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
+              WHERE a.request_id = ?1 AND a.kind = ?2)"
+                .to_owned(),
+            format!(
+                "INSERT INTO supporter_weeks (campaign_id, supporter_id, week, points, actions) \
+                 SELECT a.campaign_id, a.supporter_id, a.week, a.points, 1 {ACTION} \
+                 ON CONFLICT (supporter_id, week) DO UPDATE SET points = points + excluded.points, actions = actions + 1"
+            ),
+            "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+             SELECT a.campaign_id, 'mobilisers', a.week, w.points, 1 FROM actions a \
+             JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
+             WHERE a.request_id = ?1 AND a.kind = ?2 \
+             ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
+                .to_owned(),
+        ];
+        sql.iter()
+            .map(|q| self.stmt(q, &[text(request_id), text(kind)]))
+            .collect()
     }
 
     /// How many signatures a referral code brought in, within one campaign.
@@ -335,6 +424,176 @@ impl Store {
     }
 }
 
+/// A campaign's settings that boards and goals need.
+#[derive(Deserialize)]
+pub struct CampaignRow {
+    pub id: u32,
+    pub timezone: String,
+    pub weekly_goal: u32,
+}
+
+/// A supporter as boards show them, with their rank on that board.
+#[derive(Deserialize)]
+pub struct BoardRow {
+    pub id: u32,
+    pub first_name: String,
+    pub last_name: String,
+    pub nickname: Option<String>,
+    pub points: u32,
+    pub rank: u32,
+}
+
+/// What boards call a supporter: their nickname, else first name and initial.
+fn public_name(nickname: &Option<String>, first: &str, last: &str) -> String {
+    match nickname {
+        Some(n) => n.clone(),
+        None => rally_api::validate::display_name(first, last),
+    }
+}
+
+impl BoardRow {
+    pub fn name(&self) -> String {
+        public_name(&self.nickname, &self.first_name, &self.last_name)
+    }
+}
+
+/// A supporter's own standing, all time and this week. (Flat rather than `#[serde(flatten)]`:
+/// flattening buffers D1's numbers as floats, which then refuse to become integers.)
+#[derive(Deserialize)]
+pub struct StandingRow {
+    pub id: u32,
+    pub first_name: String,
+    pub last_name: String,
+    pub nickname: Option<String>,
+    pub points: u32,
+    pub rank: u32,
+    pub token_version: u32,
+    pub listed: u32,
+    pub week_points: u32,
+    pub week_actions: u32,
+    pub week_rank: u32,
+}
+
+impl StandingRow {
+    pub fn name(&self) -> String {
+        public_name(&self.nickname, &self.first_name, &self.last_name)
+    }
+}
+
+/// `1 + entries above`, from the board's score histogram (an index range, never a row count).
+const RANK_ALL: &str =
+    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = s.campaign_id \
+     AND b.board = 'mobilisers' AND b.period = 'all' AND b.points > s.points), 0)";
+const RANK_WEEK: &str =
+    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = s.campaign_id \
+     AND b.board = 'mobilisers' AND b.period = ?2 AND b.points > COALESCE(w.points, 0)), 0)";
+
+impl Store {
+    pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
+        Ok(self
+            .stmt(
+                "SELECT id, timezone, weekly_goal FROM campaigns WHERE slug = ?1",
+                &[text(slug)],
+            )?
+            .first(None)
+            .await?)
+    }
+
+    /// The top `limit` listed supporters, all time (`week` is `None`) or in one week; ties by
+    /// who joined first.
+    pub async fn board(
+        &self,
+        campaign_id: u32,
+        week: Option<&str>,
+        limit: u32,
+    ) -> AppResult<Vec<BoardRow>> {
+        let stmt = match week {
+            None => self.stmt(
+                &format!(
+                    "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank \
+                     FROM supporters s WHERE s.campaign_id = ?1 AND s.listed = 1 AND s.hidden = 0 AND s.points > 0 \
+                     ORDER BY s.points DESC, s.id ASC LIMIT ?2"
+                ),
+                &[num(campaign_id), num(limit)],
+            )?,
+            Some(week) => self.stmt(
+                &format!(
+                    "SELECT s.id, s.first_name, s.last_name, s.nickname, w.points, {RANK_WEEK} AS rank \
+                     FROM supporter_weeks w JOIN supporters s ON s.id = w.supporter_id \
+                     WHERE w.campaign_id = ?1 AND w.week = ?2 AND s.listed = 1 AND s.hidden = 0 AND w.points > 0 \
+                     ORDER BY w.points DESC, w.supporter_id ASC LIMIT ?3"
+                ),
+                &[num(campaign_id), text(week), num(limit)],
+            )?,
+        };
+        Ok(stmt.all().await?.results()?)
+    }
+
+    /// One supporter's standing, all time and in `week`.
+    pub async fn standing(
+        &self,
+        campaign_id: u32,
+        supporter_id: u32,
+        week: &str,
+    ) -> AppResult<Option<StandingRow>> {
+        Ok(self
+            .stmt(
+                &format!(
+                    "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank, \
+                         s.token_version, s.listed, COALESCE(w.points, 0) AS week_points, \
+                         COALESCE(w.actions, 0) AS week_actions, {RANK_WEEK} AS week_rank \
+                     FROM supporters s LEFT JOIN supporter_weeks w ON w.supporter_id = s.id AND w.week = ?2 \
+                     WHERE s.campaign_id = ?1 AND s.id = ?3"
+                ),
+                &[num(campaign_id), text(week), num(supporter_id)],
+            )?
+            .first(None)
+            .await?)
+    }
+
+    /// Applies a supporter's own changes to how boards show them.
+    pub async fn update_me(
+        &self,
+        campaign_id: u32,
+        supporter_id: u32,
+        u: &rally_api::MeUpdate,
+    ) -> AppResult<()> {
+        // ?3 / ?4: NULL means "leave as is"; ?5 says whether ?4 (possibly NULL) is to be written.
+        self.stmt(
+            "UPDATE supporters SET listed = COALESCE(?3, listed), \
+                 nickname = CASE WHEN ?5 = 1 THEN ?4 ELSE nickname END \
+             WHERE campaign_id = ?1 AND id = ?2",
+            &[
+                num(campaign_id),
+                num(supporter_id),
+                u.listed.map_or(JsValue::NULL, |l| num(u8::from(l))),
+                opt(u.nickname.clone().flatten().as_deref()),
+                num(u8::from(u.nickname.is_some())),
+            ],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes every token of a supporter (if `version` is still current).
+    pub async fn revoke_tokens(
+        &self,
+        campaign_id: u32,
+        supporter_id: u32,
+        version: u32,
+    ) -> AppResult<()> {
+        self.stmt(
+            "UPDATE supporters SET token_version = token_version + 1 \
+             WHERE campaign_id = ?1 AND id = ?2 AND token_version = ?3",
+            &[num(campaign_id), num(supporter_id), num(version)],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+}
+
 /// Everything a signature needs, gathered by the handler.
 pub struct SignInput<'a> {
     pub meta: &'a PetitionMeta,
@@ -343,6 +602,8 @@ pub struct SignInput<'a> {
     pub new_ref_code: &'a str,
     pub idempotency_key: Option<&'a str>,
     pub city: Option<&'a str>,
+    /// The ISO week of `now` in the campaign's time zone.
+    pub week: &'a str,
     pub now: f64,
 }
 

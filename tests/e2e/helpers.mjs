@@ -38,10 +38,10 @@ export function freshIp() {
 }
 
 /** POSTs a signature to the edge; returns `{ status, body, headers }`. */
-export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw } = {}) {
+export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw, campaign = "demo" } = {}) {
   const headers = { "Content-Type": contentType, "CF-Connecting-IP": ip };
   if (key) headers["Idempotency-Key"] = key;
-  const res = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}/signatures`, {
+  const res = await fetch(`${EDGE}/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`, {
     method: "POST", headers, body: raw ?? JSON.stringify(body),
   });
   return { status: res.status, body: await res.json(), headers: res.headers };

@@ -179,3 +179,11 @@ impl PageInfo {
         }
     }
 }
+
+/// Keeps the supporter token the edge issued, so the campaign's other widgets can recognise this
+/// browser. Stored per campaign in the host page's `localStorage`; never the email.
+pub fn remember_supporter(campaign: &str, token: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(&format!("rally:supporter:{campaign}"), token);
+    }
+}

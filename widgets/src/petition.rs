@@ -393,12 +393,20 @@ pub fn Petition(props: &Props) -> Html {
             state.dispatch(Action::Submitting(key.clone()));
             let state = state.clone();
             let in_flight = in_flight.clone();
+            let cfg = cfg.clone();
             let url = cfg.url(&routes::signatures(&cfg.campaign, &cfg.petition));
             wasm_bindgen_futures::spawn_local(async move {
                 let result =
                     net::post_json::<SignResponse>(&url, &crate::wire::sign_request(&req), &key)
                         .await;
                 *in_flight.borrow_mut() = false;
+                if let Ok(SignResponse {
+                    supporter_token: Some(token),
+                    ..
+                }) = &result
+                {
+                    crate::config::remember_supporter(&cfg.campaign, token);
+                }
                 state.dispatch(match result {
                     Ok(r) => Action::Signed(r),
                     Err(e) => Action::Failed(e),

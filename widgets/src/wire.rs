@@ -87,6 +87,7 @@ impl FromJs for SignResponse {
             count: count(v, "count")?,
             goal: count(v, "goal")?,
             ref_code: string(v, "ref_code")?,
+            supporter_token: string(v, "supporter_token"),
         })
     }
 }

@@ -218,12 +218,16 @@ fn wire_readers_match_serde() {
         ..v
     };
     assert_eq!(PetitionView::from_js(&js(&no_city)), Some(no_city));
-    for status in [SignStatus::Signed, SignStatus::AlreadySigned] {
+    for (status, supporter_token) in [
+        (SignStatus::Signed, Some("12.0.abcdef".to_owned())),
+        (SignStatus::AlreadySigned, None),
+    ] {
         let r = SignResponse {
             status,
             count: 7,
             goal: 100,
             ref_code: "7K3M9Q2X".into(),
+            supporter_token,
         };
         assert_eq!(SignResponse::from_js(&js(&r)), Some(r));
     }

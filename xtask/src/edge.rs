@@ -92,6 +92,8 @@ impl Edge {
                 "--show-interactive-dev-session=false",
                 "--var",
                 "IP_SALT:local-development-salt",
+                "--var",
+                "TOKEN_SECRET:local-development-token-secret",
             ])
             .process_group(0)
             .spawn()

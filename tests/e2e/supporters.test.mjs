@@ -1,0 +1,110 @@
+// One supporter across actions: points, recruits that count once, weekly goals, tie-aware
+// leaderboards, opting out, nicknames and revocable browser tokens, against the real edge.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EDGE, sign, person } from "./helpers.mjs";
+
+const C = "e2e-board";
+const api = (path, { token, method = "GET", body } = {}) =>
+  fetch(`${EDGE}/api/v1/campaigns/${C}${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
+const board = (period, token) => api(`/leaderboards/mobilisers?period=${period}`, { token });
+
+// Points: 10 a signature, 50 a recruit (the defaults in migration 0002).
+test("points, a recruit that counts once, ties, the weekly goal and 'you' on the board", async () => {
+  const ana = person({ first_name: "Ana", last_name: "rocha" });
+  const first = await sign("board-a", ana, { campaign: C });
+  assert.equal(first.status, 201);
+  const token = first.body.supporter_token;
+  assert.match(token, /^\d+\.\d+\.[0-9a-f]{32}$/, "a new supporter gets a browser token");
+  assert.ok(!token.includes("@"));
+
+  // Bia and Caio arrive through Ana's link; Bia signs twice, which recruits her only once.
+  const bia = person({ first_name: "Bia", last_name: "souza", ref: first.body.ref_code });
+  const caio = person({ first_name: "Caio", last_name: "melo", ref: first.body.ref_code });
+  assert.equal((await sign("board-a", bia, { campaign: C })).status, 201);
+  assert.equal((await sign("board-b", bia, { campaign: C })).status, 201);
+  const again = await sign("board-b", caio, { campaign: C });
+  assert.equal(again.status, 201);
+  assert.equal((await sign("board-b", { ...caio, ref: null }, { campaign: C })).body.status, "already_signed");
+  assert.equal((await sign("board-c", ana, { campaign: C })).body.supporter_token, undefined,
+    "an existing supporter is not handed a token just for knowing the email");
+
+  const me = await api("/me", { token });
+  assert.equal(me.status, 200);
+  assert.deepEqual(me.body.points, 10 + 10 + 50 + 50, "two signatures and two recruits");
+  assert.equal(me.body.name, "Ana R.");
+  assert.equal(me.body.rank, 1);
+  assert.match(me.body.week.week, /^\d{4}-W\d{2}$/);
+  assert.deepEqual({ actions: me.body.week.actions, goal: me.body.week.goal }, { actions: 4, goal: 3 });
+  const recruits = await (await fetch(`${EDGE}/api/v1/campaigns/${C}/referrals/${first.body.ref_code}`)).json();
+  assert.equal(recruits.recruits, 2, "Bia counted once");
+
+  // Bia has 20, Caio 10: ranks 1, 2, 3; Dora then ties Caio and shares his rank, listed after him.
+  assert.equal((await sign("board-a", person({ first_name: "Dora", last_name: "lins" }), { campaign: C })).status, 201);
+  for (const period of ["all", "week"]) {
+    const b = await board(period, token);
+    assert.equal(b.status, 200);
+    const rows = b.body.entries.map((e) => [e.rank, e.name, e.points, e.me]);
+    assert.deepEqual(rows, [
+      [1, "Ana R.", 120, true],
+      [2, "Bia S.", 20, false],
+      [3, "Caio M.", 10, false],
+      [3, "Dora L.", 10, false],
+    ], `${period}: ${JSON.stringify(b.body)}`);
+    assert.deepEqual(b.body.me, { rank: 1, name: "Ana R.", points: 120, me: true });
+  }
+  const anonymous = await board("all");
+  assert.equal(anonymous.body.me, null);
+  assert.ok(!JSON.stringify(anonymous.body).includes("@"));
+
+  // Opting out removes the name from public boards; the rank still counts everyone.
+  const out = await api("/me", { token, method: "PATCH", body: { listed: false } });
+  assert.equal(out.status, 200);
+  assert.equal(out.body.listed, false);
+  const after = await board("all");
+  assert.deepEqual(after.body.entries.map((e) => [e.rank, e.name]), [[2, "Bia S."], [3, "Caio M."], [3, "Dora L."]]);
+  const mine = await board("all", token);
+  assert.deepEqual(mine.body.me, { rank: 1, name: "Ana R.", points: 120, me: true }, "she still sees her own rank");
+
+  // A nickname replaces first name and initial; markup is kept as text for the client to escape.
+  const nick = await api("/me", { token, method: "PATCH", body: { listed: true, nickname: "<b>Aninha</b>" } });
+  assert.equal(nick.body.name, "<b>Aninha</b>");
+  assert.equal((await board("all")).body.entries[0].name, "<b>Aninha</b>");
+  const bad = await api("/me", { token, method: "PATCH", body: { nickname: "http://spam.example" } });
+  assert.deepEqual([bad.status, bad.body.error.code, bad.body.error.field], [422, "invalid_value", "nickname"]);
+  assert.equal((await api("/me", { token, method: "PATCH", body: { nickname: null } })).body.name, "Ana R.");
+
+  // Forgetting this browser revokes the token everywhere.
+  assert.equal((await api("/me/token", { token, method: "DELETE" })).status, 204);
+  const revoked = await api("/me", { token });
+  assert.deepEqual([revoked.status, revoked.body.error.code], [401, "unauthorized"]);
+});
+
+test("tokens are bound to their campaign and cannot be forged", async () => {
+  const s = await sign("board-a", person(), { campaign: C });
+  const token = s.body.supporter_token;
+  const [id, version, mac] = token.split(".");
+  for (const forged of [`${Number(id) + 1}.${version}.${mac}`, `${id}.${version}.${"0".repeat(32)}`, "garbage", ""]) {
+    const r = await api("/me", { token: forged });
+    assert.equal(r.status, 401, forged);
+    assert.equal(r.body.error.code, "unauthorized");
+  }
+  const other = await fetch(`${EDGE}/api/v1/campaigns/e2e-other/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(other.status, 401, "a token of one campaign means nothing in another");
+  const noToken = await api("/me");
+  assert.equal(noToken.status, 401);
+});
+
+test("boards refuse unknown periods and campaigns with JSON errors", async () => {
+  const r = await board("month");
+  assert.deepEqual([r.status, r.body.error.code, r.body.error.field], [422, "invalid_value", "period"]);
+  const missing = await fetch(`${EDGE}/api/v1/campaigns/no-such-campaign/leaderboards/mobilisers`);
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, "not_found");
+  const other = await fetch(`${EDGE}/api/v1/campaigns/e2e-other/leaderboards/mobilisers`);
+  assert.deepEqual((await other.json()).entries, [], "boards are per campaign");
+});
