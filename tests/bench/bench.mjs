@@ -1,7 +1,8 @@
 // `cargo xtask bench`: what a visitor downloads and waits for, and what the edge sustains.
 // Run against a fresh local edge ($RALLY_EDGE, state in $RALLY_STATE). Times are reported,
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
-import { launch, newContext, hostPage, embed, page, d1 } from "../e2e/helpers.mjs";
+import { execFileSync } from "node:child_process";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person } from "../e2e/helpers.mjs";
 import { petitionBundle, BUDGET_BROTLI } from "./sizes.mjs";
 
 const EDGE = process.env.RALLY_EDGE;
@@ -113,6 +114,36 @@ async function throughputTable() {
   }
 }
 
+/** Leaderboard and "my rank" latency with a million supporters in the campaign. */
+async function scaleTable() {
+  const n = 1_000_000;
+  const t = performance.now();
+  execFileSync("cargo", ["xtask", "seed-scale", "--state", process.env.RALLY_STATE, "--supporters", String(n)],
+    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const seeded = ((performance.now() - t) / 1000).toFixed(0);
+  const res = await fetch(`${EDGE}/api/v1/campaigns/scale/petitions/scale-petition/signatures`, {
+    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip() },
+    body: JSON.stringify(person()),
+  });
+  const token = (await res.json()).supporter_token;
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  const base = `${EDGE}/api/v1/campaigns/scale`;
+  const routes = [
+    ["GET leaderboard, all time, with my rank", () => ({ url: `${base}/leaderboards/mobilisers?period=all`, init: auth })],
+    ["GET leaderboard, this week, with my rank", () => ({ url: `${base}/leaderboards/mobilisers?period=week`, init: auth })],
+    ["GET /me (points, rank, weekly goal)", () => ({ url: `${base}/me`, init: auth })],
+  ];
+  console.log(`\n## Leaderboards with ${n.toLocaleString("en")} supporters and actions (seeded in ${seeded} s; ${LOAD_SECONDS} s per row)\n`);
+  console.log("| route | connections | req/s | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
+  for (const [name, make] of routes) {
+    for (const conns of [1, 32]) {
+      const r = await load(make, conns);
+      console.log(`| ${name} | ${conns} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${JSON.stringify(r.statuses)} |`);
+    }
+  }
+}
+
 sizes();
 await renderTable();
 await throughputTable();
+await scaleTable();

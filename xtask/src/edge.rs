@@ -17,7 +17,7 @@ pub struct Edge {
     child: Option<Child>,
 }
 
-fn wrangler() -> Command {
+pub fn wrangler() -> Command {
     let mut cmd = Command::new(root().join("node_modules/.bin/wrangler"));
     offline_env(&mut cmd)
         .current_dir(root())

@@ -6,9 +6,11 @@
 //! - `cargo xtask build` just build `edge/build/` and `dist/site/`
 //! - `cargo xtask edge --port P --state DIR [--seed FILE]...` migrate, seed and serve an edge
 //!   in the foreground (the end-to-end tests start throwaway edges this way)
+//! - `cargo xtask seed-scale --state DIR [--supporters N]` a million supporters in local D1
 
 mod build;
 mod edge;
+mod scale;
 mod tidy;
 mod tools;
 
@@ -25,7 +27,8 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("build") => tools::ensure_build_tools().and_then(|_| build::all()),
         Some("edge") => edge_cmd(&args[1..]),
-        _ => Err("usage: cargo xtask <dev|test|bench|build|edge>".to_owned()),
+        Some("seed-scale") => seed_scale(&args[1..]),
+        _ => Err("usage: cargo xtask <dev|test|bench|build|edge|seed-scale>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -212,6 +215,22 @@ fn edge_cmd(args: &[String]) -> Result<()> {
     let edge = edge::Edge::start(port, &state, &seeds)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()
+}
+
+fn seed_scale(args: &[String]) -> Result<()> {
+    let mut state = None;
+    let mut n = 1_000_000;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--state" => state = Some(PathBuf::from(value()?)),
+            "--supporters" => n = value()?.parse().map_err(|e| format!("--supporters: {e}"))?,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let state = state.ok_or("usage: cargo xtask seed-scale --state DIR [--supporters N]")?;
+    scale::seed(&state, n)
 }
 
 fn tempdir(tag: &str) -> Result<PathBuf> {

@@ -1,0 +1,77 @@
+//! `cargo xtask seed-scale --state DIR [--supporters N]`: a campaign `scale` with N supporters
+//! (default one million), one action each, this week's points for half of them, and the board
+//! histograms the edge maintains, generated inside SQLite (recursive CTEs), not row by row.
+//!
+//! Points are deterministic: supporter i has `10 * ((i * 7919) % 500)`, so 500 distinct scores
+//! with about N / 500 ties each, the worst case for tie handling.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::edge::wrangler;
+use crate::{run, Result};
+
+/// The ISO week of today in UTC (the `scale` campaign's time zone).
+fn this_week() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = rally_api::week::civil_from_days((secs / 86_400) as i64);
+    rally_api::week::week_key(y, m, d)
+}
+
+pub fn sql(n: u32, week: &str) -> String {
+    format!(
+        "INSERT INTO campaigns (slug, name, created_at, timezone) VALUES ('scale', 'Scale test', 0, 'UTC') \
+           ON CONFLICT (slug) DO NOTHING;
+INSERT INTO petitions (campaign_id, slug, title, body, target, base_goal, created_at) \
+  SELECT id, 'scale-petition', 'Scale', 'Scale test petition.', 'Nobody', 100, 0 FROM campaigns WHERE slug = 'scale' \
+  ON CONFLICT (campaign_id, slug) DO NOTHING;
+INSERT INTO supporters (campaign_id, email, first_name, last_name, postal_code, country, contact_consent, \
+    consent_at, ref_code, lang, created_at, points, recruit_credited) \
+  WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
+  SELECT c.id, 'scale' || i || '@example.org', 'Scale', 'S' || i, '01310-100', 'BR', 0, 0, \
+    'S' || printf('%07d', i), 'en', i, 10 * ((i * 7919) % 500), 1 \
+  FROM seq, campaigns c WHERE c.slug = 'scale' \
+  ON CONFLICT (campaign_id, email) DO NOTHING;
+INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
+  SELECT campaign_id, id, 'sign', NULL, 'scale-' || id, points, '{week}', created_at FROM supporters \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND email LIKE 'scale%@example.org' \
+  ON CONFLICT (request_id, kind) DO NOTHING;
+INSERT INTO supporter_weeks (campaign_id, supporter_id, week, points, actions) \
+  SELECT campaign_id, id, '{week}', points / 2, 1 FROM supporters \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND id % 2 = 0 AND points > 0 \
+  ON CONFLICT (supporter_id, week) DO NOTHING;
+DELETE FROM board_scores WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale');
+INSERT INTO board_scores (campaign_id, board, period, points, n) \
+  SELECT campaign_id, 'mobilisers', 'all', points, COUNT(*) FROM supporters \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND points > 0 GROUP BY points;
+INSERT INTO board_scores (campaign_id, board, period, points, n) \
+  SELECT campaign_id, 'mobilisers', week, points, COUNT(*) FROM supporter_weeks \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND week = '{week}' AND points > 0 \
+  GROUP BY points;
+"
+    )
+}
+
+pub fn seed(state: &Path, n: u32) -> Result<()> {
+    let file = state.join("scale-seed.sql");
+    std::fs::write(&file, sql(n, &this_week()))
+        .map_err(|e| format!("writing {}: {e}", file.display()))?;
+    let started = std::time::Instant::now();
+    run(wrangler().args([
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        &state.to_string_lossy(),
+        "--file",
+        &file.to_string_lossy(),
+    ]))?;
+    eprintln!(
+        "xtask: seeded {n} supporters in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
