@@ -35,6 +35,12 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The petition no longer takes signatures.
     PetitionClosed,
+    /// The team has as many members as the campaign allows.
+    TeamFull,
+    /// The supporter already belongs to a team in this campaign (one team each).
+    AlreadyInTeam,
+    /// The supporter is in no team.
+    NotInTeam,
     /// The `Idempotency-Key` header is not 8 to 64 letters, digits, `-` or `_`.
     InvalidIdempotencyKey,
     /// A field only a bot fills in was filled in.
@@ -47,7 +53,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -62,6 +68,9 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::PetitionClosed,
+        ErrorCode::TeamFull,
+        ErrorCode::AlreadyInTeam,
+        ErrorCode::NotInTeam,
         ErrorCode::InvalidIdempotencyKey,
         ErrorCode::SpamSuspected,
         ErrorCode::RateLimited,
@@ -85,6 +94,9 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PetitionClosed => "petition_closed",
+            ErrorCode::TeamFull => "team_full",
+            ErrorCode::AlreadyInTeam => "already_in_team",
+            ErrorCode::NotInTeam => "not_in_team",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SpamSuspected => "spam_suspected",
             ErrorCode::RateLimited => "rate_limited",
@@ -103,7 +115,10 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::PetitionClosed => 409,
+            ErrorCode::PetitionClosed
+            | ErrorCode::TeamFull
+            | ErrorCode::AlreadyInTeam
+            | ErrorCode::NotInTeam => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::Required

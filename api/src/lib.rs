@@ -14,6 +14,7 @@ mod lang;
 mod petition;
 pub mod rank;
 pub mod routes;
+mod team;
 pub mod validate;
 pub mod week;
 
@@ -25,3 +26,4 @@ pub use petition::{
     PetitionStatus, PetitionView, RecentSigner, ReferralView, SignRequest, SignResponse,
     SignStatus, Tracking, ValidSignature,
 };
+pub use team::{JoinTeam, NewTeam, TeamView, TEAM_NAME_MAX};

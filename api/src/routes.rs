@@ -12,7 +12,11 @@ pub const ALL: &[(&str, &str)] = &[
         "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
     ),
     ("GET", "/api/v1/campaigns/:campaign/referrals/:code"),
-    ("GET", "/api/v1/campaigns/:campaign/leaderboards/mobilisers"),
+    ("GET", "/api/v1/campaigns/:campaign/leaderboards/:board"),
+    ("POST", "/api/v1/campaigns/:campaign/teams"),
+    ("POST", "/api/v1/campaigns/:campaign/teams/join"),
+    ("POST", "/api/v1/campaigns/:campaign/teams/leave"),
+    ("GET", "/api/v1/campaigns/:campaign/teams/:invite"),
     ("GET", "/api/v1/campaigns/:campaign/me"),
     ("PATCH", "/api/v1/campaigns/:campaign/me"),
     ("DELETE", "/api/v1/campaigns/:campaign/me/token"),
@@ -52,6 +56,7 @@ mod tests {
             p.replace(":campaign", "c")
                 .replace(":petition", "p")
                 .replace(":code", "X")
+                .replace(":board", "mobilisers")
         };
         let built = [
             super::petition("c", "p"),

@@ -11,7 +11,7 @@ use crate::token;
 /// How many rows a board shows.
 const TOP: u32 = 10;
 
-async fn campaign(store: &Store, ctx: &RouteContext<()>) -> AppResult<CampaignRow> {
+pub async fn campaign(store: &Store, ctx: &RouteContext<()>) -> AppResult<CampaignRow> {
     store
         .campaign(param(ctx, "campaign")?)
         .await?
@@ -19,7 +19,7 @@ async fn campaign(store: &Store, ctx: &RouteContext<()>) -> AppResult<CampaignRo
 }
 
 /// The supporter a request's bearer token names, if the token is valid and not revoked.
-async fn standing(
+pub async fn standing(
     req: &Request,
     ctx: &RouteContext<()>,
     store: &Store,
@@ -43,8 +43,9 @@ async fn standing(
     Ok(Some(row))
 }
 
-/// `GET /api/v1/campaigns/:campaign/leaderboards/mobilisers?period=all|week`
-pub async fn mobilisers(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+/// `GET /api/v1/campaigns/:campaign/leaderboards/:board?period=all|week`, where board is
+/// `mobilisers` or `teams`. With a token, `me` is the supporter's row (or their team's).
+pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let url = req.url()?;
     let period = url
         .query_pairs()
@@ -65,6 +66,18 @@ pub async fn mobilisers(req: Request, ctx: RouteContext<()>) -> AppResult<Respon
     let c = campaign(&store, &ctx).await?;
     let week = week_of(now(), &c.timezone);
     let me = standing(&req, &ctx, &store, &c, &week).await?;
+    let period = if weekly { week.clone() } else { period };
+    match ctx.param("board").map(String::as_str) {
+        Some("mobilisers") => {}
+        Some("teams") => {
+            let mine = match &me {
+                Some(m) => store.team_of(c.id, m.id).await?.map(|t| t.id),
+                None => None,
+            };
+            return team_board(&store, &c, weekly.then_some(week.as_str()), mine, period).await;
+        }
+        _ => return Err(AppError::not_found("leaderboard")),
+    }
     let rows = store
         .board(c.id, weekly.then_some(week.as_str()), TOP)
         .await?;
@@ -94,7 +107,41 @@ pub async fn mobilisers(req: Request, ctx: RouteContext<()>) -> AppResult<Respon
     json(
         &Board {
             board: "mobilisers".into(),
-            period: if weekly { week } else { period },
+            period,
+            entries,
+            me,
+        },
+        200,
+    )
+}
+
+/// The team board: teams with members, by points their members earned while members.
+async fn team_board(
+    store: &Store,
+    c: &CampaignRow,
+    week: Option<&str>,
+    mine: Option<u32>,
+    period: String,
+) -> AppResult<Response> {
+    let rows = store.team_board(c.id, week, TOP).await?;
+    let entry = |r: &crate::store::TeamBoardRow, me: bool| BoardEntry {
+        rank: r.rank,
+        name: r.name.clone(),
+        points: r.points,
+        me,
+    };
+    let entries = rows.iter().map(|r| entry(r, Some(r.id) == mine)).collect();
+    let me = match mine {
+        Some(id) => store
+            .team_standing(c.id, id, week)
+            .await?
+            .map(|r| entry(&r, true)),
+        None => None,
+    };
+    json(
+        &Board {
+            board: "teams".into(),
+            period,
             entries,
             me,
         },

@@ -11,6 +11,7 @@ mod guard;
 mod page;
 mod routes;
 mod store;
+mod teams;
 mod token;
 
 use rally_api::ErrorCode;
@@ -50,12 +51,27 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             |req, ctx| async move { respond(routes::referral(req, ctx).await) },
         )
         .get_async(
-            "/api/v1/campaigns/:campaign/leaderboards/mobilisers",
-            |req, ctx| async move { respond(board::mobilisers(req, ctx).await) },
+            "/api/v1/campaigns/:campaign/leaderboards/:board",
+            |req, ctx| async move { respond(board::leaderboard(req, ctx).await) },
         )
         .get_async("/api/v1/campaigns/:campaign/me", |req, ctx| async move {
             respond(board::me(req, ctx).await)
         })
+        .post_async("/api/v1/campaigns/:campaign/teams", |req, ctx| async move {
+            respond(teams::create(req, ctx).await)
+        })
+        .post_async(
+            "/api/v1/campaigns/:campaign/teams/join",
+            |req, ctx| async move { respond(teams::join(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/teams/leave",
+            |req, ctx| async move { respond(teams::leave(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/teams/:invite",
+            |req, ctx| async move { respond(teams::invite(req, ctx).await) },
+        )
         .patch_async("/api/v1/campaigns/:campaign/me", |req, ctx| async move {
             respond(board::update_me(req, ctx).await)
         })

@@ -1,0 +1,129 @@
+//! Teams: start one and lead it, join through an invite code, leave, and the public invite view.
+
+use rally_api::{ErrorCode, JoinTeam, NewTeam, TeamView};
+use worker::{Request, Response, RouteContext};
+
+use crate::board::{campaign, standing};
+use crate::error::{AppError, AppResult};
+use crate::guard;
+use crate::routes::{json, now, store, week_of};
+use crate::store::{CampaignRow, StandingRow, Store, TeamRefusal, TeamRow};
+
+async fn member(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    store: &Store,
+    c: &CampaignRow,
+) -> AppResult<StandingRow> {
+    let week = week_of(now(), &c.timezone);
+    standing(req, ctx, store, c, &week).await?.ok_or_else(|| {
+        AppError::refused(
+            ErrorCode::Unauthorized,
+            "send the supporter token as Authorization: Bearer",
+        )
+    })
+}
+
+fn refused(r: TeamRefusal, limit: u32) -> AppError {
+    match r {
+        TeamRefusal::AlreadyInTeam => AppError::refused(
+            ErrorCode::AlreadyInTeam,
+            "you are already in a team in this campaign; leave it first",
+        ),
+        TeamRefusal::Full => AppError::refused(
+            ErrorCode::TeamFull,
+            format!("this team is full: teams have at most {limit} members"),
+        ),
+        TeamRefusal::NoSuchTeam => AppError::not_found("team"),
+        TeamRefusal::NotInTeam => AppError::refused(ErrorCode::NotInTeam, "you are not in a team"),
+    }
+}
+
+/// The team as a member sees it: with every member's public name.
+async fn member_view(store: &Store, c: &CampaignRow, t: TeamRow) -> AppResult<Response> {
+    let members = store
+        .team_members(t.id)
+        .await?
+        .iter()
+        .map(|m| m.name())
+        .collect();
+    json(&view(c, &t, members), 200)
+}
+
+fn view(c: &CampaignRow, t: &TeamRow, members: Vec<String>) -> TeamView {
+    TeamView {
+        name: t.name.clone(),
+        invite: t.invite_code.clone(),
+        size: t.size,
+        limit: c.team_size,
+        leader: t.leader(),
+        points: t.points,
+        members,
+    }
+}
+
+/// `POST /api/v1/campaigns/:campaign/teams` `{ "name" }`: start a team and lead it.
+pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let m = member(&req, &ctx, &store, &c).await?;
+    let body: NewTeam = guard::json_body(&mut req).await?;
+    let name = body.validate().map_err(AppError::Invalid)?;
+    let team = store
+        .create_team(
+            &c,
+            m.id,
+            &name,
+            &guard::ref_code()?,
+            &guard::request_id()?,
+            now(),
+        )
+        .await?
+        .map_err(|r| refused(r, c.team_size))?;
+    member_view(&store, &c, team)
+        .await
+        .map(|r| r.with_status(201))
+}
+
+/// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
+pub async fn join(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let m = member(&req, &ctx, &store, &c).await?;
+    let body: JoinTeam = guard::json_body(&mut req).await?;
+    let invite =
+        rally_api::validate::ref_code(&body.invite).ok_or_else(|| AppError::not_found("team"))?;
+    let team = store
+        .join_team(&c, m.id, &invite, &guard::request_id()?)
+        .await?
+        .map_err(|r| refused(r, c.team_size))?;
+    member_view(&store, &c, team).await
+}
+
+/// `POST /api/v1/campaigns/:campaign/teams/leave`
+pub async fn leave(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let m = member(&req, &ctx, &store, &c).await?;
+    store
+        .leave_team(&c, m.id, &guard::request_id()?)
+        .await?
+        .map_err(|r| refused(r, c.team_size))?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `GET /api/v1/campaigns/:campaign/teams/:invite`: what an invite link shows before joining
+/// (no member list).
+pub async fn invite(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let code = ctx
+        .param("invite")
+        .and_then(|i| rally_api::validate::ref_code(i))
+        .ok_or_else(|| AppError::not_found("team"))?;
+    let team = store
+        .team_by_invite(c.id, &code)
+        .await?
+        .ok_or_else(|| AppError::not_found("team"))?;
+    json(&view(&c, &team, Vec::new()), 200)
+}
