@@ -8,10 +8,12 @@
 //! (instant feedback next to the field) and into the edge (the check that counts).
 
 mod board;
+pub mod calendar;
 mod error;
 mod goal;
 mod lang;
 mod petition;
+mod pledge;
 pub mod rank;
 pub mod routes;
 mod team;
@@ -26,4 +28,5 @@ pub use petition::{
     PetitionStatus, PetitionView, RecentSigner, ReferralView, SignRequest, SignResponse,
     SignStatus, Tracking, ValidSignature,
 };
+pub use pledge::{CalendarLinks, PledgeResponse, PledgeStatus, PledgeView};
 pub use team::{JoinTeam, NewTeam, TeamView, TEAM_NAME_MAX};

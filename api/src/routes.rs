@@ -12,6 +12,15 @@ pub const ALL: &[(&str, &str)] = &[
         "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
     ),
     ("GET", "/api/v1/campaigns/:campaign/referrals/:code"),
+    ("GET", "/api/v1/campaigns/:campaign/pledges/:pledge"),
+    (
+        "POST",
+        "/api/v1/campaigns/:campaign/pledges/:pledge/commitments",
+    ),
+    (
+        "GET",
+        "/api/v1/campaigns/:campaign/pledges/:pledge/calendar.ics",
+    ),
     ("GET", "/api/v1/campaigns/:campaign/leaderboards/:board"),
     ("POST", "/api/v1/campaigns/:campaign/teams"),
     ("POST", "/api/v1/campaigns/:campaign/teams/join"),
@@ -43,6 +52,14 @@ pub fn me(campaign: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/me")
 }
 
+pub fn pledge(campaign: &str, pledge: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/pledges/{pledge}")
+}
+
+pub fn pledge_calendar(campaign: &str, pledge: &str) -> String {
+    format!("{}/calendar.ics", self::pledge(campaign, pledge))
+}
+
 /// The petition's own page on the edge: where the widget's fallback link points.
 pub fn petition_page(campaign: &str, petition: &str) -> String {
     format!("/p/{campaign}/{petition}")
@@ -57,6 +74,7 @@ mod tests {
                 .replace(":petition", "p")
                 .replace(":code", "X")
                 .replace(":board", "mobilisers")
+                .replace(":pledge", "v")
         };
         let built = [
             super::petition("c", "p"),
@@ -64,6 +82,8 @@ mod tests {
             super::referral("c", "X"),
             super::leaderboard("c", "mobilisers"),
             super::me("c"),
+            super::pledge("c", "v"),
+            super::pledge_calendar("c", "v"),
             super::petition_page("c", "p"),
         ];
         for b in built {

@@ -9,3 +9,11 @@ SELECT id, 'save-the-park',
   'Riverside City Council', 100, 0
 FROM campaigns WHERE slug = 'demo'
   ON CONFLICT (campaign_id, slug) DO NOTHING;
+
+INSERT INTO pledges (campaign_id, slug, statement, body, starts_at, ends_at, place, base_goal, created_at)
+SELECT id, 'vote-budget-day',
+  'I will speak up at the council budget meeting',
+  'The council votes on the park on budget day. Pledge to be there, or to send a comment.',
+  1798887600000, 1798894800000, 'Riverside City Hall, 1 Main Street', 50, 0
+FROM campaigns WHERE slug = 'demo'
+  ON CONFLICT (campaign_id, slug) DO NOTHING;

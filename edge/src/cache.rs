@@ -1,11 +1,10 @@
-//! KV as a read cache of public petition views: never a counter, never the truth.
+//! KV as a read cache of public views (petitions, pledges): never a counter, never the truth.
 //!
 //! A snapshot is rewritten only by a request that won the claim in D1 (see
 //! `Store::claim_snapshot_stmt`), so no key is written more than once a second whatever the load.
 //! Readers trust a snapshot for [`FRESH_MS`]; after that they read D1 and try to refresh it.
 
-use rally_api::PetitionView;
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use worker::kv::KvStore;
 
 use crate::error::AppResult;
@@ -14,13 +13,14 @@ use crate::error::AppResult;
 pub const FRESH_MS: f64 = 3_000.0;
 
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<T> {
     written_ms: f64,
-    view: PetitionView,
+    view: T,
 }
 
-fn key(campaign: &str, slug: &str) -> String {
-    format!("petition:v1:{campaign}:{slug}")
+/// The KV key of a public view: `petition:v1:demo:save-the-park`, `pledge:v1:demo:vote`.
+pub fn key(kind: &str, campaign: &str, slug: &str) -> String {
+    format!("{kind}:v1:{campaign}:{slug}")
 }
 
 pub struct ViewCache {
@@ -32,37 +32,23 @@ impl ViewCache {
         ViewCache { kv }
     }
 
-    /// The cached view if it is fresh enough to answer with.
-    pub async fn fresh(
-        &self,
-        campaign: &str,
-        slug: &str,
-        now: f64,
-    ) -> AppResult<Option<PetitionView>> {
+    /// The view cached under `key` if it is fresh enough to answer with.
+    pub async fn fresh<T: DeserializeOwned>(&self, key: &str, now: f64) -> AppResult<Option<T>> {
         // A snapshot we cannot read (an older format, a KV hiccup) is a miss, not an error.
-        let snap: Option<Snapshot> = self
-            .kv
-            .get(&key(campaign, slug))
-            .json()
-            .await
-            .unwrap_or_default();
+        let snap: Option<Snapshot<T>> = self.kv.get(key).json().await.unwrap_or_default();
         Ok(snap
             .filter(|s| now - s.written_ms < FRESH_MS)
             .map(|s| s.view))
     }
 
-    /// Rewrites the snapshot. Call only after winning the claim for this second.
-    pub async fn store(&self, view: &PetitionView, now: f64) -> AppResult<()> {
-        let snap = Snapshot {
+    /// Rewrites the snapshot under `key`. Call only after winning the claim for this second.
+    pub async fn store<T: Serialize>(&self, key: &str, view: &T, now: f64) -> AppResult<()> {
+        let body = serde_json::to_string(&Snapshot {
             written_ms: now,
-            view: view.clone(),
-        };
-        let body = serde_json::to_string(&snap)
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-        self.kv
-            .put(&key(&view.campaign, &view.slug), body)?
-            .execute()
-            .await?;
+            view,
+        })
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        self.kv.put(key, body)?.execute().await?;
         Ok(())
     }
 }

@@ -52,6 +52,11 @@ pub async fn rate_limit(
 /// Reads a JSON body under the public routes' rules: `application/json`, at most [`MAX_BODY`]
 /// bytes, and a type error names the field it happened in.
 pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
+    parse_json(&json_bytes(req).await?)
+}
+
+/// The bytes of a JSON body, checked for content type and size but not parsed.
+pub async fn json_bytes(req: &mut Request) -> AppResult<Vec<u8>> {
     let ctype = req.headers().get("Content-Type")?.unwrap_or_default();
     if !ctype.to_ascii_lowercase().starts_with("application/json") {
         return Err(AppError::refused(
@@ -76,7 +81,7 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     if bytes.len() > MAX_BODY {
         return Err(too_large());
     }
-    parse_json(&bytes)
+    Ok(bytes)
 }
 
 /// Parses JSON, telling a malformed body (`invalid_json`) from a field of the wrong type

@@ -9,6 +9,7 @@ mod cache;
 mod error;
 mod guard;
 mod page;
+mod pledge;
 mod routes;
 mod store;
 mod teams;
@@ -57,6 +58,18 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async("/api/v1/campaigns/:campaign/me", |req, ctx| async move {
             respond(board::me(req, ctx).await)
         })
+        .get_async(
+            "/api/v1/campaigns/:campaign/pledges/:pledge",
+            |req, ctx| async move { respond(pledge::get(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/pledges/:pledge/commitments",
+            |req, ctx| async move { respond(pledge::commit(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/pledges/:pledge/calendar.ics",
+            |req, ctx| async move { respond(pledge::ics(req, ctx).await) },
+        )
         .post_async("/api/v1/campaigns/:campaign/teams", |req, ctx| async move {
             respond(teams::create(req, ctx).await)
         })

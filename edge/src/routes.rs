@@ -6,10 +6,10 @@ use worker::{Request, Response, RouteContext};
 use crate::cache::ViewCache;
 use crate::error::{AppError, AppResult};
 use crate::guard;
-use crate::store::{PetitionMeta, SignInput, Store};
+use crate::store::{ActInput, PetitionMeta, Store, Subject, PETITION};
 
 /// The sign limiter's period, as configured in `wrangler.toml`.
-const SIGN_LIMIT_PERIOD_SECS: u32 = 60;
+pub const SIGN_LIMIT_PERIOD_SECS: u32 = 60;
 
 pub fn now() -> f64 {
     js_sys::Date::now()
@@ -56,7 +56,7 @@ pub fn store(ctx: &RouteContext<()>) -> AppResult<Store> {
     })?))
 }
 
-fn view_cache(ctx: &RouteContext<()>) -> AppResult<ViewCache> {
+pub fn view_cache(ctx: &RouteContext<()>) -> AppResult<ViewCache> {
     Ok(ViewCache::new(ctx.env.kv("CACHE").map_err(|e| {
         AppError::Internal(format!("KV binding CACHE: {e}"))
     })?))
@@ -71,6 +71,26 @@ async fn petition_meta(store: &Store, ctx: &RouteContext<()>, at: f64) -> AppRes
         .ok_or_else(|| AppError::not_found("petition"))
 }
 
+/// The request's `Idempotency-Key`, if it sent a well-formed one.
+pub fn idempotency_key(req: &Request) -> AppResult<Option<String>> {
+    let key = req.headers().get("Idempotency-Key")?;
+    match &key {
+        Some(k) if !validate::is_idempotency_key(k) => Err(AppError::refused(
+            ErrorCode::InvalidIdempotencyKey,
+            "Idempotency-Key must be 8 to 64 letters, digits, '-' or '_'",
+        )),
+        _ => Ok(key),
+    }
+}
+
+/// Cloudflare's idea of the city, shown beside a public name, only when its idea of the
+/// country agrees with the person's own (a VPN must not put a signer somewhere else).
+pub fn city(req: &Request, country: &str) -> Option<String> {
+    req.cf()
+        .filter(|cf| cf.country().as_deref() == Some(country))
+        .and_then(|cf| cf.city())
+}
+
 /// `GET /api/v1/health`: touches no storage; the baseline of every benchmark.
 pub fn health() -> AppResult<Response> {
     json(&serde_json::json!({ "ok": true }), 200)
@@ -80,32 +100,26 @@ pub fn health() -> AppResult<Response> {
 pub async fn get_petition(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let at = now();
     let cache = view_cache(&ctx)?;
-    if let Some(view) = cache
-        .fresh(param(&ctx, "campaign")?, param(&ctx, "petition")?, at)
-        .await?
-    {
+    let key = crate::cache::key(
+        "petition",
+        param(&ctx, "campaign")?,
+        param(&ctx, "petition")?,
+    );
+    if let Some(view) = cache.fresh::<rally_api::PetitionView>(&key, at).await? {
         return json(&view, 200);
     }
     let store = store(&ctx)?;
     let meta = petition_meta(&store, &ctx, at).await?;
     let (view, claimed) = store.petition_view(&meta, at).await?;
     if claimed {
-        cache.store(&view, at).await?;
+        cache.store(&key, &view, at).await?;
     }
     json(&view, 200)
 }
 
 /// `POST /api/v1/campaigns/:campaign/petitions/:petition/signatures`
 pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let idempotency_key = req.headers().get("Idempotency-Key")?;
-    if let Some(k) = &idempotency_key {
-        if !validate::is_idempotency_key(k) {
-            return Err(AppError::refused(
-                ErrorCode::InvalidIdempotencyKey,
-                "Idempotency-Key must be 8 to 64 letters, digits, '-' or '_'",
-            ));
-        }
-    }
+    let idempotency_key = idempotency_key(&req)?;
     guard::rate_limit(&req, &ctx.env, "SIGN_LIMITER", SIGN_LIMIT_PERIOD_SECS).await?;
     let body: SignRequest = guard::json_body(&mut req).await?;
     let store = store(&ctx)?;
@@ -118,26 +132,31 @@ pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
             "this petition is closed",
         ));
     }
-    // Cloudflare's idea of the city, shown beside a public name, only when its idea of the
-    // country agrees with the signer's own (a VPN must not put a signer somewhere else).
-    let city = req
-        .cf()
-        .filter(|cf| cf.country().as_deref() == Some(sig.country.as_str()))
-        .and_then(|cf| cf.city());
+    let city = city(&req, &sig.country);
     let outcome = store
-        .sign(&SignInput {
-            meta: &meta,
+        .act(&ActInput {
+            subject: Subject {
+                target: PETITION,
+                id: meta.id,
+                campaign_id: meta.campaign_id,
+                points: meta.points_sign,
+                points_recruit: meta.points_recruit,
+            },
             sig: &sig,
             request_id: &guard::request_id()?,
             new_ref_code: &guard::ref_code()?,
             idempotency_key: idempotency_key.as_deref(),
             city: city.as_deref(),
             week: &week_of(at, &meta.timezone),
+            reminder: None,
             now: at,
         })
         .await?;
-    if let Some(view) = &outcome.snapshot {
-        view_cache(&ctx)?.store(view, at).await?;
+    if let Some(recent) = outcome.claimed.clone() {
+        let key = crate::cache::key("petition", &meta.campaign, &meta.slug);
+        view_cache(&ctx)?
+            .store(&key, &meta.view(outcome.count, recent, at as u64), at)
+            .await?;
     }
     let (status, code) = if outcome.signed {
         (rally_api::SignStatus::Signed, 201)

@@ -19,6 +19,54 @@ const META_TTL_MS: f64 = 30_000.0;
 /// How many recent public signers a petition view lists.
 const RECENT: u32 = 5;
 
+/// What an action is recorded against: a petition's signatures or a pledge's commitments.
+/// Both tables have the same columns (commitments add `reminder`), so one set of statements
+/// serves both, with these names filled in.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    /// The action kind in `actions` (`sign`, `pledge`).
+    pub kind: &'static str,
+    rows: &'static str,
+    fk: &'static str,
+    parent: &'static str,
+    count: &'static str,
+}
+
+pub const PETITION: Target = Target {
+    kind: "sign",
+    rows: "signatures",
+    fk: "petition_id",
+    parent: "petitions",
+    count: "signature_count",
+};
+
+pub const PLEDGE: Target = Target {
+    kind: "pledge",
+    rows: "commitments",
+    fk: "pledge_id",
+    parent: "pledges",
+    count: "commitment_count",
+};
+
+/// The fields of a pledge that do not change with each commitment.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PledgeMeta {
+    pub id: u32,
+    pub campaign_id: u32,
+    pub campaign: String,
+    pub slug: String,
+    pub statement: String,
+    pub body: String,
+    pub starts_at: Option<f64>,
+    pub ends_at: Option<f64>,
+    pub place: Option<String>,
+    pub base_goal: u32,
+    pub status: String,
+    pub timezone: String,
+    pub points_pledge: u32,
+    pub points_recruit: u32,
+}
+
 /// The fields of a petition that do not change with each signature.
 #[derive(Clone, Debug, Deserialize)]
 pub struct PetitionMeta {
@@ -67,14 +115,15 @@ thread_local! {
     static META: RefCell<HashMap<(String, String), (f64, PetitionMeta)>> = RefCell::new(HashMap::new());
 }
 
-/// What a sign batch found.
-pub struct SignOutcome {
+/// What an action's batch found.
+pub struct ActOutcome {
     /// True when this request, or an earlier one with the same idempotency key, added the row.
     pub signed: bool,
     pub count: u32,
     pub ref_code: String,
-    /// Present when this request won the right to rewrite the KV snapshot.
-    pub snapshot: Option<PetitionView>,
+    /// The latest public signers, present when this request won the right to rewrite the
+    /// subject's KV snapshot (at most one request a second does).
+    pub claimed: Option<Vec<RecentSigner>>,
     /// `(id, token version)` when this request created the supporter: only then is the browser
     /// handed a token (knowing someone's email must not be enough to act as them).
     pub new_supporter: Option<(u32, u32)>,
@@ -159,21 +208,32 @@ impl Store {
         Ok(meta)
     }
 
-    fn recent_stmt(&self, petition_id: u32) -> AppResult<D1PreparedStatement> {
+    fn recent_stmt(&self, t: Target, subject_id: u32) -> AppResult<D1PreparedStatement> {
         self.stmt(
-            "SELECT display_name AS name, city, country FROM signatures \
-             WHERE petition_id = ?1 AND display_name IS NOT NULL ORDER BY id DESC LIMIT ?2",
-            &[num(petition_id), num(RECENT)],
+            &format!(
+                "SELECT display_name AS name, city, country FROM {rows} \
+                 WHERE {fk} = ?1 AND display_name IS NOT NULL ORDER BY id DESC LIMIT ?2",
+                rows = t.rows,
+                fk = t.fk
+            ),
+            &[num(subject_id), num(RECENT)],
         )
     }
 
     /// Claims the right to rewrite the petition's KV snapshot: succeeds for at most one request
     /// per second per petition, because D1 serialises the writes that decide it.
-    fn claim_snapshot_stmt(&self, petition_id: u32, now: f64) -> AppResult<D1PreparedStatement> {
+    fn claim_snapshot_stmt(
+        &self,
+        t: Target,
+        subject_id: u32,
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
         self.stmt(
-            "UPDATE petitions SET cache_written_ms = ?2 \
-             WHERE id = ?1 AND cache_written_ms <= ?2 - 1000 RETURNING id",
-            &[num(petition_id), num(now)],
+            &format!(
+                "UPDATE {} SET cache_written_ms = ?2 WHERE id = ?1 AND cache_written_ms <= ?2 - 1000 RETURNING id",
+                t.parent
+            ),
+            &[num(subject_id), num(now)],
         )
     }
 
@@ -183,15 +243,30 @@ impl Store {
         meta: &PetitionMeta,
         now: f64,
     ) -> AppResult<(PetitionView, bool)> {
+        let (count, recent, claimed) = self.live(PETITION, meta.id, now).await?;
+        Ok((meta.view(count, recent, now as u64), claimed))
+    }
+
+    /// The live count and latest public names of a petition or pledge, and whether this
+    /// request won the claim to rewrite its KV snapshot.
+    pub async fn live(
+        &self,
+        t: Target,
+        id: u32,
+        now: f64,
+    ) -> AppResult<(u32, Vec<RecentSigner>, bool)> {
         let results = self
             .db
             .batch(vec![
                 self.stmt(
-                    "SELECT signature_count FROM petitions WHERE id = ?1",
-                    &[num(meta.id)],
+                    &format!(
+                        "SELECT {} AS signature_count FROM {} WHERE id = ?1",
+                        t.count, t.parent
+                    ),
+                    &[num(id)],
                 )?,
-                self.recent_stmt(meta.id)?,
-                self.claim_snapshot_stmt(meta.id, now)?,
+                self.recent_stmt(t, id)?,
+                self.claim_snapshot_stmt(t, id, now)?,
             ])
             .await?;
         let [count, recent, claim] = <[_; 3]>::try_from(results).map_err(|_| {
@@ -203,17 +278,32 @@ impl Store {
             .map_or(0, |r| r.signature_count);
         let recent = recent.results::<RecentSigner>()?;
         let claimed = !claim.results::<serde_json_any::Any>()?.is_empty();
-        Ok((meta.view(count, recent, now as u64), claimed))
+        Ok((count, recent, claimed))
+    }
+
+    /// A pledge's fixed fields and its campaign's settings.
+    pub async fn pledge_meta(&self, campaign: &str, slug: &str) -> AppResult<Option<PledgeMeta>> {
+        Ok(self
+            .stmt(
+                "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
+                        p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit \
+                 FROM pledges p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?1 AND p.slug = ?2",
+                &[text(campaign), text(slug)],
+            )?
+            .first(None)
+            .await?)
     }
 
     /// Records a signature exactly once, whatever the retries and races, in one atomic batch.
-    pub async fn sign(&self, s: &SignInput<'_>) -> AppResult<SignOutcome> {
-        let m = s.meta;
+    pub async fn act(&self, s: &ActInput<'_>) -> AppResult<ActOutcome> {
+        let m = &s.subject;
+        let tg = m.target;
+        let (rows, fk, parent, count, kind) = (tg.rows, tg.fk, tg.parent, tg.count, tg.kind);
         let v = s.sig;
         let t = &v.tracking;
         let idem = s
             .idempotency_key
-            .map(|k| format!("{}:{}:{k}", m.id, v.email));
+            .map(|k| format!("{kind}:{}:{}:{k}", m.id, v.email));
         let display = v
             .show_name
             .then(|| rally_api::validate::display_name(&v.first_name, &v.last_name));
@@ -241,16 +331,16 @@ impl Store {
                     text(s.request_id),
                 ],
             )?,
-            // The signature: one per supporter per petition.
+            // The signature (commitment): one per supporter per petition (pledge).
             self.stmt(
-                "INSERT INTO signatures (petition_id, supporter_id, request_id, display_name, city, country, \
+                &format!("INSERT INTO {rows} ({fk}, supporter_id, request_id, display_name, city, country, \
                      referrer_id, source, utm_source, utm_medium, utm_campaign, utm_term, utm_content, \
                      page_url, lang, created_at) \
                  SELECT ?1, s.id, ?2, ?3, ?4, s.country, r.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 \
                  FROM supporters s \
                  LEFT JOIN supporters r ON r.campaign_id = s.campaign_id AND r.ref_code = ?14 AND r.id != s.id \
                  WHERE s.campaign_id = ?15 AND s.email = ?16 \
-                 ON CONFLICT (petition_id, supporter_id) DO NOTHING",
+                 ON CONFLICT ({fk}, supporter_id) DO NOTHING"),
                 &[
                     num(m.id),
                     text(s.request_id),
@@ -272,25 +362,29 @@ impl Store {
             )?,
             // The counter moves only if this request's row went in.
             self.stmt(
-                "UPDATE petitions SET signature_count = signature_count + 1 \
-                 WHERE id = ?1 AND EXISTS (SELECT 1 FROM signatures WHERE request_id = ?2)",
+                &format!(
+                    "UPDATE {parent} SET {count} = {count} + 1 \
+                     WHERE id = ?1 AND EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2)"
+                ),
                 &[num(m.id), text(s.request_id)],
             )?,
-            // The signer's action, worth the campaign's points for a signature, only if this
-            // request's signature went in.
+            // The actor's action, worth the campaign's points for this kind of action, only if
+            // this request's row went in.
             self.stmt(
-                "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
-                 SELECT ?1, supporter_id, 'sign', petition_id, ?2, ?3, ?4, ?5 FROM signatures WHERE request_id = ?2",
-                &[num(m.campaign_id), text(s.request_id), num(m.points_sign), text(s.week), num(s.now)],
+                &format!(
+                    "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
+                     SELECT ?1, supporter_id, '{kind}', {fk}, ?2, ?3, ?4, ?5 FROM {rows} WHERE request_id = ?2"
+                ),
+                &[num(m.campaign_id), text(s.request_id), num(m.points), text(s.week), num(s.now)],
             )?,
             // A recruit counts once: when the recruited person first acts, their referrer is
             // credited with the campaign's recruit points.
             self.stmt(
                 "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
                  SELECT ?1, s.referrer_id, 'recruit', s.id, ?2, ?3, ?4, ?5 FROM supporters s \
-                 JOIN actions a ON a.supporter_id = s.id AND a.request_id = ?2 AND a.kind = 'sign' \
+                 JOIN actions a ON a.supporter_id = s.id AND a.request_id = ?2 AND a.kind = ?6 \
                  WHERE s.referrer_id IS NOT NULL AND s.recruit_credited = 0",
-                &[num(m.campaign_id), text(s.request_id), num(m.points_recruit), text(s.week), num(s.now)],
+                &[num(m.campaign_id), text(s.request_id), num(m.points_recruit), text(s.week), num(s.now), text(kind)],
             )?,
             self.stmt(
                 "UPDATE supporters SET recruit_credited = 1 \
@@ -309,19 +403,27 @@ impl Store {
                 &[opt(idem.as_deref()), text(s.request_id), num(s.now)],
             )?,
         ];
-        for kind in ["sign", "recruit"] {
-            statements.extend(self.award_stmts(s.request_id, kind)?);
+        if let Some(reminder) = s.reminder {
+            statements.push(self.stmt(
+                "UPDATE commitments SET reminder = ?2 WHERE request_id = ?1",
+                &[text(s.request_id), num(u8::from(reminder))],
+            )?);
+        }
+        for k in [kind, "recruit"] {
+            statements.extend(self.award_stmts(s.request_id, k)?);
         }
         statements.extend([
-            self.claim_snapshot_stmt(m.id, s.now)?,
+            self.claim_snapshot_stmt(tg, m.id, s.now)?,
             self.stmt(
-                "SELECT sig.request_id, sup.ref_code, p.signature_count, sup.id AS supporter_id, \
-                     sup.token_version, sup.created_request, \
-                     (SELECT request_id FROM idempotency_keys WHERE key = ?3) AS key_request \
-                 FROM supporters sup \
-                 JOIN signatures sig ON sig.supporter_id = sup.id AND sig.petition_id = ?1 \
-                 JOIN petitions p ON p.id = ?1 \
-                 WHERE sup.campaign_id = ?2 AND sup.email = ?4",
+                &format!(
+                    "SELECT sig.request_id, sup.ref_code, p.{count} AS signature_count, sup.id AS supporter_id, \
+                         sup.token_version, sup.created_request, \
+                         (SELECT request_id FROM idempotency_keys WHERE key = ?3) AS key_request \
+                     FROM supporters sup \
+                     JOIN {rows} sig ON sig.supporter_id = sup.id AND sig.{fk} = ?1 \
+                     JOIN {parent} p ON p.id = ?1 \
+                     WHERE sup.campaign_id = ?2 AND sup.email = ?4"
+                ),
                 &[
                     num(m.id),
                     num(m.campaign_id),
@@ -329,7 +431,7 @@ impl Store {
                     text(&v.email),
                 ],
             )?,
-            self.recent_stmt(m.id)?,
+            self.recent_stmt(tg, m.id)?,
         ]);
         let results = self.db.batch(statements).await?;
         let [.., claim, row, recent] = results.as_slice() else {
@@ -346,21 +448,17 @@ impl Store {
             Some(first) => *first == row.request_id,
             None => row.request_id == s.request_id,
         };
-        let snapshot = if claim.results::<serde_json_any::Any>()?.is_empty() {
+        let claimed = if claim.results::<serde_json_any::Any>()?.is_empty() {
             None
         } else {
-            Some(m.view(
-                row.signature_count,
-                recent.results::<RecentSigner>()?,
-                s.now as u64,
-            ))
+            Some(recent.results::<RecentSigner>()?)
         };
         let created = row.created_request.as_deref() == Some(s.request_id);
-        Ok(SignOutcome {
+        Ok(ActOutcome {
             signed,
             count: row.signature_count,
             ref_code: row.ref_code,
-            snapshot,
+            claimed,
             new_supporter: created.then_some((row.supporter_id, row.token_version)),
         })
     }
@@ -915,9 +1013,18 @@ impl Store {
     }
 }
 
-/// Everything a signature needs, gathered by the handler.
-pub struct SignInput<'a> {
-    pub meta: &'a PetitionMeta,
+/// The petition or pledge an action is about, with the campaign's points for it.
+pub struct Subject {
+    pub target: Target,
+    pub id: u32,
+    pub campaign_id: u32,
+    pub points: u32,
+    pub points_recruit: u32,
+}
+
+/// Everything an action needs, gathered by the handler.
+pub struct ActInput<'a> {
+    pub subject: Subject,
     pub sig: &'a ValidSignature,
     pub request_id: &'a str,
     pub new_ref_code: &'a str,
@@ -925,6 +1032,8 @@ pub struct SignInput<'a> {
     pub city: Option<&'a str>,
     /// The ISO week of `now` in the campaign's time zone.
     pub week: &'a str,
+    /// For a pledge: whether the supporter asked to be reminded.
+    pub reminder: Option<bool>,
     pub now: f64,
 }
 

@@ -37,14 +37,26 @@ export function freshIp() {
   return `198.51.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-/** POSTs a signature to the edge; returns `{ status, body, headers }`. */
+/**
+ * POSTs a signature to the edge; returns `{ status, body, headers }`.
+ *
+ * Like a good client it always sends an Idempotency-Key and retries a request that died in
+ * transit (e.g. a kept-alive socket the server closed just then) with the same key, so a retry
+ * is answered as the first attempt was and never counts twice.
+ */
 export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw, campaign = "demo" } = {}) {
   const headers = { "Content-Type": contentType, "CF-Connecting-IP": ip };
-  if (key) headers["Idempotency-Key"] = key;
-  const res = await fetch(`${EDGE}/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`, {
-    method: "POST", headers, body: raw ?? JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json(), headers: res.headers };
+  headers["Idempotency-Key"] = key ?? `test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${EDGE}/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`, {
+        method: "POST", headers, body: raw ?? JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json(), headers: res.headers };
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+    }
+  }
 }
 
 export async function petitionState(petition) {
