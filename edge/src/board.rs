@@ -1,10 +1,11 @@
 //! Leaderboards and a supporter's own standing: `/leaderboards/mobilisers` and `/me`.
 
 use rally_api::{Board, BoardEntry, ErrorCode, SupporterView, WeekProgress};
+use serde::{Deserialize, Serialize};
 use worker::{Request, Response, RouteContext};
 
 use crate::error::{AppError, AppResult};
-use crate::routes::{json, now, param, store, week_of};
+use crate::routes::{json, now, param, store, view_cache, week_of};
 use crate::store::{CampaignRow, StandingRow, Store};
 use crate::token;
 
@@ -67,46 +68,69 @@ pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Respo
     let week = week_of(now(), &c.timezone);
     let me = standing(&req, &ctx, &store, &c, &week).await?;
     let period = if weekly { week.clone() } else { period };
-    match ctx.param("board").map(String::as_str) {
-        Some("mobilisers") => {}
-        Some("teams") => {
-            let mine = match &me {
-                Some(m) => store.team_of(c.id, m.id).await?.map(|t| t.id),
-                None => None,
-            };
-            return team_board(&store, &c, weekly.then_some(week.as_str()), mine, period).await;
-        }
+    let board = match ctx.param("board").map(String::as_str) {
+        Some("mobilisers") => "mobilisers",
+        Some("teams") => "teams",
         _ => return Err(AppError::not_found("leaderboard")),
-    }
-    let rows = store
-        .board(c.id, weekly.then_some(week.as_str()), TOP)
-        .await?;
-    let my_id = me.as_ref().map(|m| m.id);
+    };
+    let rows = top(
+        &ctx,
+        &store,
+        &c,
+        board,
+        weekly.then_some(week.as_str()),
+        &period,
+    )
+    .await?;
+    // The asker's own row is always read fresh from D1; the top may be up to 3 s old.
+    let (mine, me) = match (&me, board) {
+        (None, _) => (None, None),
+        (Some(m), "mobilisers") => {
+            let (rank, points) = if weekly {
+                (m.week_rank, m.week_points)
+            } else {
+                (m.rank, m.points)
+            };
+            (
+                Some(m.id),
+                Some(BoardEntry {
+                    rank,
+                    name: m.name(),
+                    points,
+                    me: true,
+                }),
+            )
+        }
+        (Some(m), _) => match store.team_of(c.id, m.id).await? {
+            Some(t) => {
+                let row = store
+                    .team_standing(c.id, t.id, weekly.then_some(week.as_str()))
+                    .await?;
+                (
+                    Some(t.id),
+                    row.map(|r| BoardEntry {
+                        rank: r.rank,
+                        name: r.name,
+                        points: r.points,
+                        me: true,
+                    }),
+                )
+            }
+            None => (None, None),
+        },
+    };
     let entries = rows
-        .iter()
+        .into_iter()
         .map(|r| BoardEntry {
+            me: Some(r.id) == mine,
             rank: r.rank,
-            name: r.name(),
+            name: r.name,
             points: r.points,
-            me: Some(r.id) == my_id,
         })
         .collect();
-    let me = me.map(|m| {
-        let (rank, points) = if weekly {
-            (m.week_rank, m.week_points)
-        } else {
-            (m.rank, m.points)
-        };
-        BoardEntry {
-            rank,
-            name: m.name(),
-            points,
-            me: true,
-        }
-    });
     json(
         &Board {
-            board: "mobilisers".into(),
+            board: board.into(),
             period,
             entries,
             me,
@@ -115,38 +139,61 @@ pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Respo
     )
 }
 
-/// The team board: teams with members, by points their members earned while members.
-async fn team_board(
+/// A row of a board as cached in KV: the supporter's or team's id stays inside the edge, so
+/// "you" can be marked without a query per row.
+#[derive(Serialize, Deserialize)]
+struct Row {
+    id: u32,
+    rank: u32,
+    name: String,
+    points: u32,
+}
+
+/// The top of a board, from its KV snapshot while fresh, else from D1 (and then written back
+/// to KV by the one request a second that wins the claim).
+async fn top(
+    ctx: &RouteContext<()>,
     store: &Store,
     c: &CampaignRow,
+    board: &str,
     week: Option<&str>,
-    mine: Option<u32>,
-    period: String,
-) -> AppResult<Response> {
-    let rows = store.team_board(c.id, week, TOP).await?;
-    let entry = |r: &crate::store::TeamBoardRow, me: bool| BoardEntry {
-        rank: r.rank,
-        name: r.name.clone(),
-        points: r.points,
-        me,
-    };
-    let entries = rows.iter().map(|r| entry(r, Some(r.id) == mine)).collect();
-    let me = match mine {
-        Some(id) => store
-            .team_standing(c.id, id, week)
+    period: &str,
+) -> AppResult<Vec<Row>> {
+    let cache = view_cache(ctx)?;
+    let key = format!("board:v1:{}:{board}:{period}", c.id);
+    let at = now();
+    if let Some(rows) = cache.fresh::<Vec<Row>>(&key, at).await? {
+        return Ok(rows);
+    }
+    let rows: Vec<Row> = if board == "teams" {
+        store
+            .team_board(c.id, week, TOP)
             .await?
-            .map(|r| entry(&r, true)),
-        None => None,
+            .into_iter()
+            .map(|r| Row {
+                id: r.id,
+                rank: r.rank,
+                name: r.name,
+                points: r.points,
+            })
+            .collect()
+    } else {
+        store
+            .board(c.id, week, TOP)
+            .await?
+            .iter()
+            .map(|r| Row {
+                id: r.id,
+                rank: r.rank,
+                name: r.name(),
+                points: r.points,
+            })
+            .collect()
     };
-    json(
-        &Board {
-            board: "teams".into(),
-            period,
-            entries,
-            me,
-        },
-        200,
-    )
+    if store.claim_kv(&key, at).await? {
+        cache.store(&key, &rows, at).await?;
+    }
+    Ok(rows)
 }
 
 /// `GET /api/v1/campaigns/:campaign/me`

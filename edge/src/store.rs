@@ -713,6 +713,21 @@ impl Store {
         Ok(())
     }
 
+    /// Claims the right to rewrite KV `key` now: true for at most one caller a second per key,
+    /// because D1's single writer decides.
+    pub async fn claim_kv(&self, key: &str, now: f64) -> AppResult<bool> {
+        let claimed: Option<serde_json_any::Any> = self
+            .stmt(
+                "INSERT INTO kv_claims (key, written_ms) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET written_ms = excluded.written_ms \
+                 WHERE kv_claims.written_ms <= excluded.written_ms - 1000 RETURNING key",
+                &[text(key), num(now)],
+            )?
+            .first(None)
+            .await?;
+        Ok(claimed.is_some())
+    }
+
     /// Revokes every token of a supporter (if `version` is still current).
     pub async fn revoke_tokens(
         &self,

@@ -84,6 +84,20 @@ export async function publicCountBecomes(petition, expected, ms = 6000) {
   return count;
 }
 
+/**
+ * Calls `read` until `check(value)` holds or `ms` pass; returns the last value. For views the
+ * edge serves from KV snapshots, which others see within ~3 s of a change.
+ */
+export async function eventually(read, check, ms = 6000) {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!check(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
 let n = 0;
 /** A valid signature for a new person. */
 export function person(overrides = {}) {

@@ -2,7 +2,7 @@
 // leaderboards, opting out, nicknames and revocable browser tokens, against the real edge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person } from "./helpers.mjs";
+import { EDGE, sign, person, eventually } from "./helpers.mjs";
 
 const C = "e2e-board";
 const api = (path, { token, method = "GET", body } = {}) =>
@@ -45,10 +45,12 @@ test("points, a recruit that counts once, ties, the weekly goal and 'you' on the
 
   // Bia has 20, Caio 10: ranks 1, 2, 3; Dora then ties Caio and shares his rank, listed after him.
   assert.equal((await sign("board-a", person({ first_name: "Dora", last_name: "lins" }), { campaign: C })).status, 201);
+  const rowsOf = (b) => b.body.entries.map((e) => [e.rank, e.name, e.points, e.me]);
   for (const period of ["all", "week"]) {
-    const b = await board(period, token);
+    // Boards are KV snapshots, fresh within ~3 s for everyone but the asker's own row.
+    const b = await eventually(() => board(period, token), (b) => rowsOf(b).length === 4);
     assert.equal(b.status, 200);
-    const rows = b.body.entries.map((e) => [e.rank, e.name, e.points, e.me]);
+    const rows = rowsOf(b);
     assert.deepEqual(rows, [
       [1, "Ana R.", 120, true],
       [2, "Bia S.", 20, false],
@@ -65,15 +67,17 @@ test("points, a recruit that counts once, ties, the weekly goal and 'you' on the
   const out = await api("/me", { token, method: "PATCH", body: { listed: false } });
   assert.equal(out.status, 200);
   assert.equal(out.body.listed, false);
-  const after = await board("all");
-  assert.deepEqual(after.body.entries.map((e) => [e.rank, e.name]), [[2, "Bia S."], [3, "Caio M."], [3, "Dora L."]]);
+  const namesOf = (b) => b.body.entries.map((e) => [e.rank, e.name]);
+  const after = await eventually(() => board("all"), (b) => namesOf(b).length === 3);
+  assert.deepEqual(namesOf(after), [[2, "Bia S."], [3, "Caio M."], [3, "Dora L."]]);
   const mine = await board("all", token);
   assert.deepEqual(mine.body.me, { rank: 1, name: "Ana R.", points: 120, me: true }, "she still sees her own rank");
 
   // A nickname replaces first name and initial; markup is kept as text for the client to escape.
   const nick = await api("/me", { token, method: "PATCH", body: { listed: true, nickname: "<b>Aninha</b>" } });
   assert.equal(nick.body.name, "<b>Aninha</b>");
-  assert.equal((await board("all")).body.entries[0].name, "<b>Aninha</b>");
+  const renamed = await eventually(() => board("all"), (b) => b.body.entries[0]?.name === "<b>Aninha</b>");
+  assert.equal(renamed.body.entries[0].name, "<b>Aninha</b>");
   const bad = await api("/me", { token, method: "PATCH", body: { nickname: "http://spam.example" } });
   assert.deepEqual([bad.status, bad.body.error.code, bad.body.error.field], [422, "invalid_value", "nickname"]);
   assert.equal((await api("/me", { token, method: "PATCH", body: { nickname: null } })).body.name, "Ana R.");
@@ -107,4 +111,13 @@ test("boards refuse unknown periods and campaigns with JSON errors", async () =>
   assert.equal((await missing.json()).error.code, "not_found");
   const other = await fetch(`${EDGE}/api/v1/campaigns/e2e-other/leaderboards/mobilisers`);
   assert.deepEqual((await other.json()).entries, [], "boards are per campaign");
+});
+
+test("board snapshots: fresh within seconds for everyone, at once for the supporter's own row", async () => {
+  const s = await sign("board-c", person({ first_name: "Quick", last_name: "fresh" }), { campaign: C });
+  const token = s.body.supporter_token;
+  const mine = await board("all", token);
+  assert.equal(mine.body.me.points, 10, "the asker's own row is read fresh");
+  const seen = await eventually(() => board("all"), (b) => b.body.entries.some((e) => e.name === "Quick F."), 8000);
+  assert.ok(seen.body.entries.some((e) => e.name === "Quick F."), "others see the change once the snapshot refreshes");
 });

@@ -2,7 +2,7 @@
 // an invite link, leaving and handing over, and the team board.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person } from "./helpers.mjs";
+import { EDGE, sign, person, eventually } from "./helpers.mjs";
 
 const C = "e2e-teams"; // its own campaign: boards here are not the supporters test's
 const call = (path, token, { method = "GET", body } = {}) =>
@@ -88,7 +88,8 @@ test("members' actions earn their team points on the team board", async () => {
   assert.equal((await sign("board-b", memberPerson, { campaign: C })).status, 201);
   assert.equal((await sign("board-b", person({ first_name: "Ref", last_name: "erred", ref: m.body.ref_code }), { campaign: C })).status, 201);
   for (const period of ["all", "week"]) {
-    const board = await call(`/leaderboards/teams?period=${period}`, leader);
+    const find = (b) => b.body.entries?.find((e) => e.name === "Team points");
+    const board = await eventually(() => call(`/leaderboards/teams?period=${period}`, leader), (b) => find(b)?.points === 60);
     assert.equal(board.status, 200);
     const row = board.body.entries.find((e) => e.name === "Team points");
     assert.equal(row?.points, 10 + 50, `${period}: a signature and a recruit after joining: ${JSON.stringify(board.body)}`);
