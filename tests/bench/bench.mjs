@@ -2,7 +2,7 @@
 // Run against a fresh local edge ($RALLY_EDGE, state in $RALLY_STATE). Times are reported,
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
-import { launch, newContext, hostPage, embed, page, d1, ROOT, person } from "../e2e/helpers.mjs";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign } from "../e2e/helpers.mjs";
 import { petitionBundle, BUDGET_BROTLI } from "./sizes.mjs";
 
 const EDGE = process.env.RALLY_EDGE;
@@ -80,10 +80,16 @@ async function load(make, conns) {
     while (Date.now() < end) {
       const { url, init } = make();
       const t = performance.now();
-      const res = await fetch(url, init);
-      await res.arrayBuffer();
+      let status;
+      try {
+        const res = await fetch(url, init);
+        await res.arrayBuffer();
+        status = res.status;
+      } catch {
+        status = "transport error"; // counted and shown, never hidden
+      }
       latencies.push(performance.now() - t);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      statuses[status] = (statuses[status] ?? 0) + 1;
     }
   }));
   const seconds = (performance.now() - started) / 1000;
@@ -108,7 +114,9 @@ async function throughputTable() {
   }
   const [row] = d1("SELECT p.signature_count AS count, (SELECT COUNT(*) FROM signatures s WHERE s.petition_id = p.id) AS rows FROM petitions p WHERE p.slug = 'bench-sign'");
   console.log(`\nSignatures acknowledged (201): ${acked}; stored: ${row.rows} rows, counter ${row.count}.`);
-  if (acked !== row.rows || row.rows !== row.count) {
+  // Every acknowledged signature is stored (a request lost in transit may be stored unacknowledged),
+  // and the counter equals the rows.
+  if (row.rows < acked || row.rows !== row.count) {
     console.log("MISMATCH between acknowledged and stored signatures");
     process.exitCode = 1;
   }
@@ -121,11 +129,7 @@ async function scaleTable() {
   execFileSync("cargo", ["xtask", "seed-scale", "--state", process.env.RALLY_STATE, "--supporters", String(n)],
     { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const seeded = ((performance.now() - t) / 1000).toFixed(0);
-  const res = await fetch(`${EDGE}/api/v1/campaigns/scale/petitions/scale-petition/signatures`, {
-    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip() },
-    body: JSON.stringify(person()),
-  });
-  const token = (await res.json()).supporter_token;
+  const token = (await sign("scale-petition", person(), { campaign: "scale" })).body.supporter_token;
   const auth = { headers: { Authorization: `Bearer ${token}` } };
   const base = `${EDGE}/api/v1/campaigns/scale`;
   const routes = [
