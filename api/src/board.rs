@@ -36,6 +36,9 @@ pub struct SupporterView {
     pub rank: u32,
     /// Whether the supporter appears on public boards.
     pub listed: bool,
+    /// The region the supporter counts for on the regions board.
+    #[serde(default)]
+    pub region: Option<String>,
     pub week: WeekProgress,
 }
 
@@ -57,6 +60,10 @@ pub struct MeUpdate {
     pub listed: Option<bool>,
     #[serde(default, with = "double_option")]
     pub nickname: Option<Option<String>>,
+    /// The region to count for on the regions board (`BR-SP`, `US-CA`, `ES`); see
+    /// [`crate::region`].
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 impl MeUpdate {
@@ -80,9 +87,19 @@ impl MeUpdate {
             },
             other => other.clone(),
         };
+        let region = match &self.region {
+            Some(r) => Some(crate::region::parse(r).ok_or_else(|| {
+                vec![crate::FieldError {
+                    field: "region",
+                    code: crate::ErrorCode::InvalidValue,
+                }]
+            })?),
+            None => None,
+        };
         Ok(MeUpdate {
             listed: self.listed,
             nickname,
+            region,
         })
     }
 }

@@ -15,6 +15,7 @@ mod lang;
 mod petition;
 mod pledge;
 pub mod rank;
+pub mod region;
 pub mod routes;
 mod team;
 pub mod validate;

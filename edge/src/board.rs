@@ -71,6 +71,7 @@ pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Respo
     let board = match ctx.param("board").map(String::as_str) {
         Some("mobilisers") => "mobilisers",
         Some("teams") => "teams",
+        Some("regions") => "regions",
         _ => return Err(AppError::not_found("leaderboard")),
     };
     let rows = top(
@@ -101,6 +102,21 @@ pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Respo
                 }),
             )
         }
+        (Some(m), "regions") => match &m.region {
+            Some(region) => {
+                let own = store.region_board(c.id, &period, 0, Some(region)).await?.1;
+                (
+                    own.as_ref().map(|r| r.id),
+                    own.map(|r| BoardEntry {
+                        rank: r.rank,
+                        name: r.name,
+                        points: r.points,
+                        me: true,
+                    }),
+                )
+            }
+            None => (None, None),
+        },
         (Some(m), _) => match store.team_of(c.id, m.id).await? {
             Some(t) => {
                 let row = store
@@ -165,7 +181,20 @@ async fn top(
     if let Some(rows) = cache.fresh::<Vec<Row>>(&key, at).await? {
         return Ok(rows);
     }
-    let rows: Vec<Row> = if board == "teams" {
+    let rows: Vec<Row> = if board == "regions" {
+        store
+            .region_board(c.id, period, TOP, None)
+            .await?
+            .0
+            .into_iter()
+            .map(|r| Row {
+                id: r.id,
+                rank: r.rank,
+                name: r.name,
+                points: r.points,
+            })
+            .collect()
+    } else if board == "teams" {
         store
             .team_board(c.id, week, TOP)
             .await?
@@ -215,6 +244,7 @@ pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
             points: m.points,
             rank: m.rank,
             listed: m.listed == 1,
+            region: m.region.clone(),
             week: WeekProgress {
                 week,
                 actions: m.week_actions,

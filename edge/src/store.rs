@@ -312,9 +312,9 @@ impl Store {
             // knowing someone's email must not let anyone change their name or consent.
             self.stmt(
                 "INSERT INTO supporters (campaign_id, email, first_name, last_name, postal_code, country, \
-                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at, created_request) \
+                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at, created_request, region) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8, ?12) \
+                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8, ?12, ?13) \
                  ON CONFLICT (campaign_id, email) DO NOTHING",
                 &[
                     num(m.campaign_id),
@@ -329,6 +329,7 @@ impl Store {
                     opt(v.referral.as_deref()),
                     text(v.lang.tag()),
                     text(s.request_id),
+                    text(&rally_api::region::derive(&v.country, &v.postal_code)),
                 ],
             )?,
             // The signature (commitment): one per supporter per petition (pledge).
@@ -540,8 +541,34 @@ impl Store {
                  ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
             ),
         ];
+        // The regions board, for all time and for the week: the region the supporter is in.
+        let mut region_sql = Vec::new();
+        for period in ["'all'", "a.week"] {
+            let rp = format!(
+                "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
+                 JOIN region_points rp ON rp.campaign_id = a.campaign_id AND rp.period = {period} AND rp.region = s.region \
+                 WHERE a.request_id = ?1 AND a.kind = ?2"
+            );
+            region_sql.push(format!(
+                "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
+                 (SELECT a.campaign_id, 'regions', {period}, rp.points {rp})"
+            ));
+            region_sql.push(format!(
+                "INSERT INTO region_points (campaign_id, region, period, points) \
+                 SELECT a.campaign_id, s.region, {period}, a.points FROM actions a \
+                 JOIN supporters s ON s.id = a.supporter_id \
+                 WHERE a.request_id = ?1 AND a.kind = ?2 AND s.region IS NOT NULL \
+                 ON CONFLICT (campaign_id, period, region) DO UPDATE SET points = points + excluded.points"
+            ));
+            region_sql.push(format!(
+                "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+                 SELECT a.campaign_id, 'regions', {period}, rp.points, 1 {rp} \
+                 ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
+            ));
+        }
         sql.iter()
             .chain(team_sql.iter())
+            .chain(region_sql.iter())
             .map(|q| self.stmt(q, &[text(request_id), text(kind)]))
             .collect()
     }
@@ -606,6 +633,7 @@ pub struct StandingRow {
     pub rank: u32,
     pub token_version: u32,
     pub listed: u32,
+    pub region: Option<String>,
     pub week_points: u32,
     pub week_actions: u32,
     pub week_rank: u32,
@@ -677,7 +705,7 @@ impl Store {
             .stmt(
                 &format!(
                     "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank, \
-                         s.token_version, s.listed, COALESCE(w.points, 0) AS week_points, \
+                         s.token_version, s.listed, s.region, COALESCE(w.points, 0) AS week_points, \
                          COALESCE(w.actions, 0) AS week_actions, {RANK_WEEK} AS week_rank \
                      FROM supporters s LEFT JOIN supporter_weeks w ON w.supporter_id = s.id AND w.week = ?2 \
                      WHERE s.campaign_id = ?1 AND s.id = ?3"
@@ -698,7 +726,7 @@ impl Store {
         // ?3 / ?4: NULL means "leave as is"; ?5 says whether ?4 (possibly NULL) is to be written.
         self.stmt(
             "UPDATE supporters SET listed = COALESCE(?3, listed), \
-                 nickname = CASE WHEN ?5 = 1 THEN ?4 ELSE nickname END \
+                 nickname = CASE WHEN ?5 = 1 THEN ?4 ELSE nickname END, region = COALESCE(?6, region) \
              WHERE campaign_id = ?1 AND id = ?2",
             &[
                 num(campaign_id),
@@ -706,6 +734,7 @@ impl Store {
                 u.listed.map_or(JsValue::NULL, |l| num(u8::from(l))),
                 opt(u.nickname.clone().flatten().as_deref()),
                 num(u8::from(u.nickname.is_some())),
+                opt(u.region.as_deref()),
             ],
         )?
         .run()
@@ -1001,6 +1030,43 @@ impl Store {
             )?,
         };
         Ok(stmt.all().await?.results()?)
+    }
+
+    /// The top `limit` regions in `period` (`all` or a week key), and the supporter's own
+    /// region's row when `mine` names it.
+    pub async fn region_board(
+        &self,
+        campaign_id: u32,
+        period: &str,
+        limit: u32,
+        mine: Option<&str>,
+    ) -> AppResult<(Vec<TeamBoardRow>, Option<TeamBoardRow>)> {
+        const RANK: &str = "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = rp.campaign_id \
+             AND b.board = 'regions' AND b.period = rp.period AND b.points > rp.points), 0)";
+        let results = self
+            .db
+            .batch(vec![
+                self.stmt(
+                    &format!(
+                        "SELECT rp.rowid AS id, rp.region AS name, rp.points, {RANK} AS rank FROM region_points rp \
+                         WHERE rp.campaign_id = ?1 AND rp.period = ?2 AND rp.points > 0 \
+                         ORDER BY rp.points DESC, rp.region ASC LIMIT ?3"
+                    ),
+                    &[num(campaign_id), text(period), num(limit)],
+                )?,
+                self.stmt(
+                    &format!(
+                        "SELECT rp.rowid AS id, rp.region AS name, rp.points, {RANK} AS rank FROM region_points rp \
+                         WHERE rp.campaign_id = ?1 AND rp.period = ?2 AND rp.region = ?3"
+                    ),
+                    &[num(campaign_id), text(period), opt(mine)],
+                )?,
+            ])
+            .await?;
+        let [top, own] = <[_; 2]>::try_from(results).map_err(|_| {
+            AppError::Internal("region board batch returned the wrong number of results".into())
+        })?;
+        Ok((top.results()?, own.results()?.into_iter().next()))
     }
 
     /// One team's row on the team board (for "your team" outside the top).

@@ -98,5 +98,5 @@ test("members' actions earn their team points on the team board", async () => {
     const ranks = board.body.entries.map((e) => e.rank);
     assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), "ranks ascend");
   }
-  assert.equal((await call("/leaderboards/regions")).status, 404, "an unknown board is a 404");
+  assert.equal((await call("/leaderboards/cities")).status, 404, "an unknown board is a 404");
 });
