@@ -165,6 +165,17 @@ struct Row {
     points: u32,
 }
 
+impl From<crate::store::RankedRow> for Row {
+    fn from(r: crate::store::RankedRow) -> Row {
+        Row {
+            id: r.id,
+            rank: r.rank,
+            name: r.name,
+            points: r.points,
+        }
+    }
+}
+
 /// The top of a board, from its KV snapshot while fresh, else from D1 (and then written back
 /// to KV by the one request a second that wins the claim).
 async fn top(
@@ -182,29 +193,14 @@ async fn top(
         return Ok(rows);
     }
     let rows: Vec<Row> = if board == "regions" {
-        store
-            .region_board(c.id, period, TOP, None)
-            .await?
-            .0
-            .into_iter()
-            .map(|r| Row {
-                id: r.id,
-                rank: r.rank,
-                name: r.name,
-                points: r.points,
-            })
-            .collect()
+        let (top, _) = store.region_board(c.id, period, TOP, None).await?;
+        top.into_iter().map(Row::from).collect()
     } else if board == "teams" {
         store
             .team_board(c.id, week, TOP)
             .await?
             .into_iter()
-            .map(|r| Row {
-                id: r.id,
-                rank: r.rank,
-                name: r.name,
-                points: r.points,
-            })
+            .map(Row::from)
             .collect()
     } else {
         store

@@ -798,9 +798,9 @@ impl TeamRow {
     }
 }
 
-/// A row of the team board.
+/// A ranked row of a board of teams or regions: id, name, points and rank.
 #[derive(Deserialize)]
-pub struct TeamBoardRow {
+pub struct RankedRow {
     pub id: u32,
     pub name: String,
     pub points: u32,
@@ -1009,7 +1009,7 @@ impl Store {
         campaign_id: u32,
         week: Option<&str>,
         limit: u32,
-    ) -> AppResult<Vec<TeamBoardRow>> {
+    ) -> AppResult<Vec<RankedRow>> {
         let stmt = match week {
             None => self.stmt(
                 &format!(
@@ -1040,7 +1040,7 @@ impl Store {
         period: &str,
         limit: u32,
         mine: Option<&str>,
-    ) -> AppResult<(Vec<TeamBoardRow>, Option<TeamBoardRow>)> {
+    ) -> AppResult<(Vec<RankedRow>, Option<RankedRow>)> {
         const RANK: &str = "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = rp.campaign_id \
              AND b.board = 'regions' AND b.period = rp.period AND b.points > rp.points), 0)";
         let results = self
@@ -1075,7 +1075,7 @@ impl Store {
         campaign_id: u32,
         team_id: u32,
         week: Option<&str>,
-    ) -> AppResult<Option<TeamBoardRow>> {
+    ) -> AppResult<Option<RankedRow>> {
         let stmt = match week {
             None => self.stmt(
                 &format!("SELECT t.id, t.name, t.points, {TEAM_RANK_ALL} AS rank FROM teams t WHERE t.campaign_id = ?1 AND t.id = ?2"),
