@@ -221,19 +221,28 @@ async fn top(
     Ok(rows)
 }
 
+/// The campaign, its current week and the supporter the request's token names; `unauthorized`
+/// without a valid token. The prologue of every route that acts as a supporter.
+pub async fn signed_in(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    store: &Store,
+) -> AppResult<(CampaignRow, String, StandingRow)> {
+    let c = campaign(store, ctx).await?;
+    let week = week_of(now(), &c.timezone);
+    let m = standing(req, ctx, store, &c, &week).await?.ok_or_else(|| {
+        AppError::refused(
+            ErrorCode::Unauthorized,
+            "send the supporter token as Authorization: Bearer",
+        )
+    })?;
+    Ok((c, week, m))
+}
+
 /// `GET /api/v1/campaigns/:campaign/me`
 pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let week = week_of(now(), &c.timezone);
-    let m = standing(&req, &ctx, &store, &c, &week)
-        .await?
-        .ok_or_else(|| {
-            AppError::refused(
-                ErrorCode::Unauthorized,
-                "send the supporter token as Authorization: Bearer",
-            )
-        })?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
     json(
         &SupporterView {
             name: m.name(),
@@ -257,16 +266,7 @@ pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
 /// clear a nickname.
 pub async fn update_me(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let week = week_of(now(), &c.timezone);
-    let m = standing(&req, &ctx, &store, &c, &week)
-        .await?
-        .ok_or_else(|| {
-            AppError::refused(
-                ErrorCode::Unauthorized,
-                "send the supporter token as Authorization: Bearer",
-            )
-        })?;
+    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     let update: rally_api::MeUpdate = crate::guard::json_body(&mut req).await?;
     let update = update.validate().map_err(AppError::Invalid)?;
     store.update_me(c.id, m.id, &update).await?;

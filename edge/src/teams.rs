@@ -3,26 +3,11 @@
 use rally_api::{ErrorCode, JoinTeam, NewTeam, TeamView};
 use worker::{Request, Response, RouteContext};
 
-use crate::board::{campaign, standing};
+use crate::board::{campaign, signed_in};
 use crate::error::{AppError, AppResult};
 use crate::guard;
-use crate::routes::{json, now, store, week_of};
-use crate::store::{CampaignRow, StandingRow, Store, TeamRefusal, TeamRow};
-
-async fn member(
-    req: &Request,
-    ctx: &RouteContext<()>,
-    store: &Store,
-    c: &CampaignRow,
-) -> AppResult<StandingRow> {
-    let week = week_of(now(), &c.timezone);
-    standing(req, ctx, store, c, &week).await?.ok_or_else(|| {
-        AppError::refused(
-            ErrorCode::Unauthorized,
-            "send the supporter token as Authorization: Bearer",
-        )
-    })
-}
+use crate::routes::{json, now, store};
+use crate::store::{CampaignRow, Store, TeamRefusal, TeamRow};
 
 fn refused(r: TeamRefusal, limit: u32) -> AppError {
     match r {
@@ -65,8 +50,7 @@ fn view(c: &CampaignRow, t: &TeamRow, members: Vec<String>) -> TeamView {
 /// `POST /api/v1/campaigns/:campaign/teams` `{ "name" }`: start a team and lead it.
 pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let m = member(&req, &ctx, &store, &c).await?;
+    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     let body: NewTeam = guard::json_body(&mut req).await?;
     let name = body.validate().map_err(AppError::Invalid)?;
     let team = store
@@ -88,8 +72,7 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
 /// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
 pub async fn join(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let m = member(&req, &ctx, &store, &c).await?;
+    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     let body: JoinTeam = guard::json_body(&mut req).await?;
     let invite =
         rally_api::validate::ref_code(&body.invite).ok_or_else(|| AppError::not_found("team"))?;
@@ -103,8 +86,7 @@ pub async fn join(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
 /// `POST /api/v1/campaigns/:campaign/teams/leave`
 pub async fn leave(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let m = member(&req, &ctx, &store, &c).await?;
+    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     store
         .leave_team(&c, m.id, &guard::request_id()?)
         .await?
