@@ -95,8 +95,8 @@ fn dev() -> Result<()> {
         state.display()
     );
     println!("  example campaign site  {base}/");
-    println!("  custom element (pt-BR) {base}/examples/custom-element.html");
-    println!("  strict CSP page (es)   {base}/examples/strict-csp.html");
+    println!("  custom element (pt-BR) {base}/examples/custom-element");
+    println!("  strict CSP page (es)   {base}/examples/strict-csp");
     println!("  petition's own page    {base}/p/demo/save-the-park");
     println!("  edge API               {base}/api/v1/campaigns/demo/petitions/save-the-park");
     println!("  embed snippet          <script async src=\"{base}/embed.js\" data-widget=\"petition\" data-campaign=\"demo\" data-petition=\"save-the-park\"></script>");
