@@ -52,7 +52,15 @@ export async function sign(petition, body, { key, ip = freshIp(), contentType = 
       const res = await fetch(`${EDGE}/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`, {
         method: "POST", headers, body: raw ?? JSON.stringify(body),
       });
-      return { status: res.status, body: await res.json(), headers: res.headers };
+      const text = await res.text();
+      // The local runtime occasionally restarts the worker mid-request and answers, in plain
+      // text, "Your worker restarted mid-request. Please try sending the request again." That
+      // is a transport failure, not our answer (ours are always JSON): retry with the same key.
+      if (res.status >= 500 && !(res.headers.get("content-type") ?? "").includes("json") && attempt < 3) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      return { status: res.status, body: JSON.parse(text), headers: res.headers };
     } catch (e) {
       if (attempt >= 3 || !(e instanceof TypeError)) throw e;
     }
