@@ -17,7 +17,7 @@ pub struct Edge {
     child: Option<Child>,
 }
 
-pub fn wrangler() -> Command {
+fn wrangler() -> Command {
     let mut cmd = Command::new(root().join("node_modules/.bin/wrangler"));
     offline_env(&mut cmd)
         .current_dir(root())
@@ -38,17 +38,7 @@ pub fn prepare(state: &Path, seeds: &[PathBuf]) -> Result<()> {
         &persist,
     ]))?;
     for seed in seeds {
-        let file = seed.to_string_lossy().into_owned();
-        run(wrangler().args([
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            &persist,
-            "--file",
-            &file,
-        ]))?;
+        execute_file(state, seed)?;
     }
     Ok(())
 }
@@ -63,6 +53,20 @@ pub fn free_port() -> Result<u16> {
         return free_port();
     }
     Ok(port)
+}
+
+/// Runs a SQL file against the local D1 in `state`.
+pub fn execute_file(state: &Path, file: &Path) -> Result<()> {
+    run(wrangler().args([
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        &state.to_string_lossy(),
+        "--file",
+        &file.to_string_lossy(),
+    ]))
 }
 
 impl Edge {

@@ -8,8 +8,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::edge::wrangler;
-use crate::{run, Result};
+use crate::Result;
 
 /// The ISO week of today in UTC (the `scale` campaign's time zone).
 fn this_week() -> String {
@@ -59,16 +58,7 @@ pub fn seed(state: &Path, n: u32) -> Result<()> {
     std::fs::write(&file, sql(n, &this_week()))
         .map_err(|e| format!("writing {}: {e}", file.display()))?;
     let started = std::time::Instant::now();
-    run(wrangler().args([
-        "d1",
-        "execute",
-        "DB",
-        "--local",
-        "--persist-to",
-        &state.to_string_lossy(),
-        "--file",
-        &file.to_string_lossy(),
-    ]))?;
+    crate::edge::execute_file(state, &file)?;
     eprintln!(
         "xtask: seeded {n} supporters in {:.1} s",
         started.elapsed().as_secs_f64()
