@@ -40,6 +40,11 @@ pub struct SupporterView {
     #[serde(default)]
     pub region: Option<String>,
     pub week: WeekProgress,
+    /// The supporter's referral code, for their personal link (`?ref=CODE`).
+    pub ref_code: String,
+    /// The supporter's team, as its members see it.
+    #[serde(default)]
+    pub team: Option<crate::TeamView>,
 }
 
 /// Progress toward the weekly goal ("2 of 3 this week").

@@ -56,6 +56,23 @@ pub fn pledge(campaign: &str, pledge: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/pledges/{pledge}")
 }
 
+pub fn commitments(campaign: &str, pledge: &str) -> String {
+    format!("{}/commitments", self::pledge(campaign, pledge))
+}
+
+pub fn teams(campaign: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/teams")
+}
+
+/// A team's public invite view (`invite` is also the `join` body's field).
+pub fn team(campaign: &str, invite: &str) -> String {
+    format!("{}/{invite}", self::teams(campaign))
+}
+
+pub fn me_token(campaign: &str) -> String {
+    format!("{}/token", self::me(campaign))
+}
+
 pub fn pledge_calendar(campaign: &str, pledge: &str) -> String {
     format!("{}/calendar.ics", self::pledge(campaign, pledge))
 }
@@ -75,6 +92,7 @@ mod tests {
                 .replace(":code", "X")
                 .replace(":board", "mobilisers")
                 .replace(":pledge", "v")
+                .replace(":invite", "X")
         };
         let built = [
             super::petition("c", "p"),
@@ -84,6 +102,12 @@ mod tests {
             super::me("c"),
             super::pledge("c", "v"),
             super::pledge_calendar("c", "v"),
+            super::commitments("c", "v"),
+            super::teams("c"),
+            super::team("c", "X"),
+            format!("{}/join", super::teams("c")),
+            format!("{}/leave", super::teams("c")),
+            super::me_token("c"),
             super::petition_page("c", "p"),
         ];
         for b in built {

@@ -243,6 +243,13 @@ pub async fn signed_in(
 pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, week, m) = signed_in(&req, &ctx, &store).await?;
+    let team = match m.team_id {
+        Some(_) => match store.team_of(c.id, m.id).await? {
+            Some(t) => Some(crate::teams::member_view(&store, &c, t).await?),
+            None => None,
+        },
+        None => None,
+    };
     json(
         &SupporterView {
             name: m.name(),
@@ -257,6 +264,8 @@ pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
                 points: m.week_points,
                 rank: m.week_rank,
             },
+            ref_code: m.ref_code.clone(),
+            team,
         },
         200,
     )

@@ -637,6 +637,8 @@ pub struct StandingRow {
     pub week_points: u32,
     pub week_actions: u32,
     pub week_rank: u32,
+    pub ref_code: String,
+    pub team_id: Option<u32>,
 }
 
 impl StandingRow {
@@ -706,7 +708,7 @@ impl Store {
                 &format!(
                     "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank, \
                          s.token_version, s.listed, s.region, COALESCE(w.points, 0) AS week_points, \
-                         COALESCE(w.actions, 0) AS week_actions, {RANK_WEEK} AS week_rank \
+                         COALESCE(w.actions, 0) AS week_actions, {RANK_WEEK} AS week_rank, s.ref_code, s.team_id \
                      FROM supporters s LEFT JOIN supporter_weeks w ON w.supporter_id = s.id AND w.week = ?2 \
                      WHERE s.campaign_id = ?1 AND s.id = ?3"
                 ),

@@ -25,14 +25,14 @@ fn refused(r: TeamRefusal, limit: u32) -> AppError {
 }
 
 /// The team as a member sees it: with every member's public name.
-async fn member_view(store: &Store, c: &CampaignRow, t: TeamRow) -> AppResult<Response> {
+pub async fn member_view(store: &Store, c: &CampaignRow, t: TeamRow) -> AppResult<TeamView> {
     let members = store
         .team_members(t.id)
         .await?
         .iter()
         .map(|m| m.name())
         .collect();
-    json(&view(c, &t, members), 200)
+    Ok(view(c, &t, members))
 }
 
 fn view(c: &CampaignRow, t: &TeamRow, members: Vec<String>) -> TeamView {
@@ -64,9 +64,7 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
         )
         .await?
         .map_err(|r| refused(r, c.team_size))?;
-    member_view(&store, &c, team)
-        .await
-        .map(|r| r.with_status(201))
+    json(&member_view(&store, &c, team).await?, 201)
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
@@ -80,7 +78,7 @@ pub async fn join(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
         .join_team(&c, m.id, &invite, &guard::request_id()?)
         .await?
         .map_err(|r| refused(r, c.team_size))?;
-    member_view(&store, &c, team).await
+    json(&member_view(&store, &c, team).await?, 200)
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/leave`

@@ -3,7 +3,7 @@
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
 import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign } from "../e2e/helpers.mjs";
-import { petitionBundle, BUDGET_BROTLI } from "./sizes.mjs";
+import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
 const EDGE = process.env.RALLY_EDGE;
 const RUNS = 11;
@@ -14,11 +14,13 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const kb = (n) => (n / 1000).toFixed(1);
 
 function sizes() {
-  const { files, total } = petitionBundle();
-  console.log("\n## Bytes a host page downloads for the petition (KB = 1000 bytes)\n");
-  console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
-  for (const f of files) console.log(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`);
-  console.log(`| **total** (loader + CSS + glue + wasm) | ${kb(total.raw)} | ${kb(total.gzip)} | **${kb(total.brotli)}** (budget ${kb(BUDGET_BROTLI)}) |`);
+  for (const kind of KINDS) {
+    const { files, total } = bundle(kind);
+    console.log(`\n## Bytes a host page downloads for the ${kind} widget (KB = 1000 bytes)\n`);
+    console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
+    for (const f of files) console.log(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`);
+    console.log(`| **total** (loader + CSS + glue + wasm) | ${kb(total.raw)} | ${kb(total.gzip)} | **${kb(total.brotli)}** (budget ${kb(BUDGET_BROTLI)}) |`);
+  }
 }
 
 async function render(browser, throttle) {

@@ -1,6 +1,7 @@
-// What a host page downloads for the petition widget, read from the built site (dist/site):
-// the loader (with the CSS inlined), the wasm-bindgen glue and the Wasm module, in raw, gzip
-// (level 9) and brotli (quality 11) bytes. Deterministic: the budget test fails on it.
+// What a host page downloads for each widget kind, read from the built site (dist/site): the
+// loader (with the shared CSS inlined), the kind's wasm-bindgen glue (with its own CSS) and its
+// Wasm module, in raw, gzip (level 9) and brotli (quality 11) bytes. Deterministic: the budget
+// test fails on it.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -8,8 +9,11 @@ import { fileURLToPath } from "node:url";
 
 const SITE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/site");
 
-/** The brotli budget of loader + glue + wasm + css, in bytes (90 KB). */
+/** The brotli budget of loader + glue + wasm + css for one widget on a page, in bytes (90 KB). */
 export const BUDGET_BROTLI = 90_000;
+
+/** The widget kinds, each its own bundle. */
+export const KINDS = ["petition", "pledge", "board"];
 
 export function measure(file) {
   const raw = readFileSync(path.join(SITE, file));
@@ -21,11 +25,12 @@ export function measure(file) {
   };
 }
 
-export function petitionBundle() {
+/** The files a page showing one `kind` of widget downloads, and their total. */
+export function bundle(kind) {
   const loader = readFileSync(path.join(SITE, "embed.js"), "utf8");
-  const names = [...loader.matchAll(/w\/rally-[0-9a-f]{8}\.(?:js|wasm)/g)].map((m) => m[0]);
+  const names = [...loader.matchAll(new RegExp(`w/${kind}-[0-9a-f]{8}\\.(?:js|wasm)`, "g"))].map((m) => m[0]);
   const files = ["embed.js", ...new Set(names)].map(measure);
-  if (files.length !== 3) throw new Error(`expected loader, glue and wasm; embed.js names ${names}`);
+  if (files.length !== 3) throw new Error(`expected loader, glue and wasm for ${kind}; embed.js names ${names}`);
   const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }),
     { raw: 0, gzip: 0, brotli: 0 });
   return { files, total };

@@ -1,55 +1,82 @@
 // Rally's embed loader: the only hand-written JavaScript a host page runs.
-// It finds its own <script>, reserves the widget's space, starts the Wasm bundle and the
-// petition's data downloading at once (once per page, however many widgets), and mounts each
-// widget in a shadow root so the host page's CSS cannot reach it. `cargo xtask` fills the
-// __NAMES__ below at build time.
+// It finds its own <script>, reserves the widget's space, starts the widget's bundle and its data
+// downloading at once (once per page and kind, however many widgets), and mounts each widget in
+// a shadow root so the host page's CSS cannot reach it. `cargo xtask build` fills __CSS__ and
+// __BUNDLES__ ({ kind: [glue, wasm] }, content-hashed names) below.
 (() => {
   const me = document.currentScript;
   const R = (window.__rally = window.__rally || {});
   if (me && !R.base) R.base = new URL(".", me.src).href;
   const base = R.base;
   const css = __CSS__;
-  // The glue and the Wasm download in parallel; instantiation streams from the response.
-  const load = () => {
-    if (!R.m) {
-      const wasm = fetch(base + "__WASM__");
-      R.m = import(base + "__GLUE__").then(async (m) => {
-        await m.default({ module_or_path: wasm });
+  const bundles = __BUNDLES__;
+  const modules = (R.m = R.m || {});
+  // Each kind's glue and Wasm download in parallel; instantiation streams from the response.
+  const load = (kind) => {
+    if (!modules[kind]) {
+      const [glue, wasm] = bundles[kind];
+      const bytes = fetch(base + wasm);
+      modules[kind] = import(base + glue).then(async (m) => {
+        await m.default({ module_or_path: bytes });
         return m;
       });
     }
-    return R.m;
+    return modules[kind];
   };
   const words = {
-    en: ["This petition could not load.", "Open it on its own page"],
-    pt: ["Não foi possível carregar esta petição.", "Abrir em sua própria página"],
-    es: ["No se pudo cargar esta petición.", "Abrirla en su propia página"],
+    en: ["This could not load.", "Open it on its own page"],
+    pt: ["Não foi possível carregar.", "Abrir em sua própria página"],
+    es: ["No se pudo cargar.", "Abrirlo en su propia página"],
   };
   const mounted = (R.seen = R.seen || new WeakSet());
-
-  function mount(host, kind, a) {
-    if (mounted.has(host) || !base) return;
-    mounted.add(host);
-    const root = host.shadowRoot || host.attachShadow({ mode: "open" });
+  // A constructed stylesheet (no style-src exception under a strict CSP), else a <style>.
+  const adopt = (root, text) => {
     try {
       const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
+      sheet.replaceSync(text);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     } catch (_) {
       const style = document.createElement("style");
-      style.textContent = css;
+      style.textContent = text;
       root.append(style);
     }
+  };
+  // What the host page says: its address, languages, and the visit's ?ref= (remembered for the
+  // visit, so a friend is credited even after clicking around), ?team=, ?source=, utm_*.
+  // The widget validates all of it.
+  const page = (campaign) => {
+    const q = new URLSearchParams(location.search), p = {};
+    for (const k of ["ref", "team", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"])
+      p[k] = q.get(k) || "";
+    try {
+      const key = "rally:ref:" + campaign;
+      if (p.ref) sessionStorage.setItem(key, p.ref);
+      else p.ref = sessionStorage.getItem(key) || "";
+    } catch (_) {}
+    p.page = location.origin + location.pathname;
+    p.page_lang = document.documentElement.lang;
+    p.browser_lang = navigator.language;
+    return p;
+  };
+
+  function mount(host, kind, a) {
+    if (mounted.has(host) || !base || !bundles[kind]) return;
+    mounted.add(host);
+    const root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    adopt(root, css);
     const box = document.createElement("div");
     box.className = "rally " + kind;
     box.setAttribute("aria-busy", "true");
     box.innerHTML = '<div class="loading" role="status">…</div>';
     root.append(box);
-    const c = encodeURIComponent(a.campaign || ""), p = encodeURIComponent(a.petition || "");
-    const cfg = { api: base, campaign: a.campaign, petition: a.petition, lang: a.lang || "" };
-    cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/petitions/" + p).then((r) =>
-      r.ok ? r.json() : Promise.reject(r.status));
-    cfg.prefetch.catch(() => {});
+    const c = encodeURIComponent(a.campaign || ""), s = encodeURIComponent(a.item || "");
+    const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
+    // A petition's or pledge's public view starts downloading now, beside the bundle.
+    if (kind !== "board") {
+      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + kind + "s/" + s).then((r) =>
+        r.ok ? r.json() : Promise.reject(r.status));
+      cfg.prefetch.catch(() => {});
+    }
     const fail = () => {
       const l = (a.lang || document.documentElement.lang || navigator.language || "en").slice(0, 2);
       const w = words[l] || words.en;
@@ -57,31 +84,40 @@
       box.innerHTML = '<div class="failed" role="alert"><p></p><a target="_blank" rel="noopener"></a></div>';
       box.querySelector("p").textContent = w[0];
       const link = box.querySelector("a");
-      link.textContent = w[1];
-      link.href = base + "p/" + c + "/" + p;
+      if (kind === "petition") {
+        link.textContent = w[1];
+        link.href = base + "p/" + c + "/" + s;
+      } else link.remove();
     };
     if (typeof WebAssembly !== "object") return fail();
-    load().then((m) => m.mount(box, kind, cfg)).catch(fail);
+    load(kind).then((m) => {
+      // The kind's own styles travel in its glue; the shared ones (and the reserved space)
+      // are here, so they apply before the bundle arrives.
+      if (m.css) adopt(root, m.css);
+      m.mount(box, kind, cfg);
+    }).catch(fail);
   }
 
-  const attrs = (el, prefix) => ({
+  const attrs = (el, prefix, kind) => ({
     campaign: el.getAttribute(prefix + "campaign"),
-    petition: el.getAttribute(prefix + "petition"),
+    item: el.getAttribute(prefix + kind),
     lang: el.getAttribute(prefix + "lang"),
+    board: el.getAttribute(prefix + "board"),
   });
   // <script src=".../embed.js" data-widget="petition" ...>: render right where the script stands.
   if (me && me.dataset.widget) {
     const host = document.createElement("div");
     host.className = "rally-host";
     me.parentNode.insertBefore(host, me);
-    mount(host, me.dataset.widget, attrs(me, "data-"));
+    mount(host, me.dataset.widget, attrs(me, "data-", me.dataset.widget));
   }
-  // <rally-petition campaign=".." petition="..">: a page may define these names itself.
-  for (const kind of ["petition"]) {
+  // <rally-petition campaign=".." petition="..">, <rally-pledge>, <rally-board>: a page may
+  // define these names itself.
+  for (const kind of Object.keys(bundles)) {
     const name = "rally-" + kind;
     if (!customElements.get(name)) {
       customElements.define(name, class extends HTMLElement {
-        connectedCallback() { mount(this, kind, attrs(this, "")); }
+        connectedCallback() { mount(this, kind, attrs(this, "", kind)); }
       });
     }
   }

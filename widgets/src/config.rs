@@ -1,5 +1,6 @@
-//! A widget's configuration: what the loader read from the embed, plus what the host page says
-//! (language, `?ref=`, `?source=` and `utm_*`).
+//! A widget's configuration: what the loader read from the embed and from the host page
+//! (language, `?ref=`, `?team=`, `?source=` and `utm_*`). The loader reads the page because
+//! JavaScript does it in a few bytes where the same through web-sys costs the bundle about 1 KB.
 
 use js_sys::{Promise, Reflect};
 use rally_api::{Lang, Tracking};
@@ -10,14 +11,19 @@ pub struct Config {
     /// Where the edge is: the embed script's own directory, ending in `/`.
     pub api: String,
     pub campaign: String,
-    pub petition: String,
+    /// The petition's or pledge's slug (empty for a leaderboard).
+    pub item: String,
+    /// A leaderboard's first board: `mobilisers`, `teams` or `regions`.
+    pub board: String,
     pub lang: Lang,
     /// The referral code the visitor arrived with, if any.
     pub referral: Option<String>,
+    /// A team invite code the page was opened with (`?team=CODE`).
+    pub team_invite: Option<String>,
     pub tracking: Tracking,
     /// The host page, without its query: the base of the visitor's share link.
     pub page_url: String,
-    /// The petition view the loader started fetching before the Wasm arrived.
+    /// The item's view the loader started fetching before the Wasm arrived.
     pub prefetch: Option<Promise>,
 }
 
@@ -30,14 +36,17 @@ impl PartialEq for Config {
         same_prefetch
             && self.api == other.api
             && self.campaign == other.campaign
-            && self.petition == other.petition
+            && self.item == other.item
+            && self.board == other.board
             && self.lang == other.lang
             && self.referral == other.referral
+            && self.team_invite == other.team_invite
             && self.tracking == other.tracking
             && self.page_url == other.page_url
     }
 }
 
+/// A string field of the loader's object; empty when missing.
 fn get(obj: &JsValue, key: &str) -> String {
     Reflect::get(obj, &JsValue::from_str(key))
         .ok()
@@ -46,48 +55,61 @@ fn get(obj: &JsValue, key: &str) -> String {
 }
 
 impl Config {
-    /// Reads the loader's object: `{ api, campaign, petition, lang, prefetch }`.
-    pub fn from_js(cfg: &JsValue) -> Result<Config, JsValue> {
-        let api = get(cfg, "api");
+    /// Reads the loader's object: the embed's `api`, `campaign`, `item`, `board`, `lang` and
+    /// `prefetch`, and what the loader read off the host page (`page`, `page_lang`,
+    /// `browser_lang`, and the query's `ref`, remembered for the visit, `team`, `source` and
+    /// `utm_*`). A petition or pledge (`needs_item`) must name its slug.
+    pub fn from_js(cfg: &JsValue, needs_item: bool) -> Result<Config, JsValue> {
         let campaign = get(cfg, "campaign");
-        let petition = get(cfg, "petition");
-        if api.is_empty()
-            || !rally_api::validate::is_slug(&campaign)
-            || !rally_api::validate::is_slug(&petition)
+        let item = get(cfg, "item");
+        if !rally_api::validate::is_slug(&campaign)
+            || (needs_item && !rally_api::validate::is_slug(&item))
         {
             return Err(JsValue::from_str(
-                "rally: the embed needs data-campaign and data-petition (lower-case letters, digits, '-')",
+                "rally: the embed needs data-campaign, and data-petition or data-pledge (lower-case letters, digits, '-')",
             ));
         }
-        let prefetch = Reflect::get(cfg, &JsValue::from_str("prefetch"))
-            .ok()
-            .and_then(|p| p.dyn_into::<Promise>().ok());
-        let page = PageInfo::read();
-        let attr_lang = get(cfg, "lang");
+        let param = |k: &str| Some(get(cfg, k)).filter(|v| !v.is_empty());
+        let code = |k: &str| param(k).as_deref().and_then(rally_api::validate::ref_code);
+        let page_url = get(cfg, "page");
         Ok(Config {
-            api,
+            api: get(cfg, "api"),
             lang: Lang::pick([
-                attr_lang.as_str(),
-                page.lang.as_str(),
-                page.browser_lang.as_str(),
+                get(cfg, "lang").as_str(),
+                get(cfg, "page_lang").as_str(),
+                get(cfg, "browser_lang").as_str(),
             ]),
-            referral: page.referral(&campaign),
-            tracking: page.tracking(),
-            page_url: page.url,
+            referral: code("ref"),
+            team_invite: code("team"),
+            tracking: Tracking {
+                source: param("source"),
+                utm_source: param("utm_source"),
+                utm_medium: param("utm_medium"),
+                utm_campaign: param("utm_campaign"),
+                utm_term: param("utm_term"),
+                utm_content: param("utm_content"),
+                page_url: param("page"),
+            },
+            page_url,
             campaign,
-            petition,
-            prefetch,
+            item,
+            board: get(cfg, "board"),
+            prefetch: Reflect::get(cfg, &JsValue::from_str("prefetch"))
+                .ok()
+                .and_then(|p| p.dyn_into::<Promise>().ok()),
         })
     }
 
     /// A configuration for tests and previews, with nothing read from the page.
-    pub fn new(api: &str, campaign: &str, petition: &str, lang: Lang) -> Config {
+    pub fn new(api: &str, campaign: &str, item: &str, lang: Lang) -> Config {
         Config {
             api: api.to_owned(),
             campaign: campaign.to_owned(),
-            petition: petition.to_owned(),
+            item: item.to_owned(),
+            board: String::new(),
             lang,
             referral: None,
+            team_invite: None,
             tracking: Tracking::default(),
             page_url: "https://example.org/".to_owned(),
             prefetch: None,
@@ -99,91 +121,49 @@ impl Config {
     }
 }
 
-/// What the host page tells us about the visit.
-struct PageInfo {
-    url: String,
-    lang: String,
-    browser_lang: String,
-    params: Option<web_sys::UrlSearchParams>,
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-impl PageInfo {
-    fn read() -> PageInfo {
-        let window = web_sys::window();
-        let location = window.as_ref().map(|w| w.location());
-        let lang = window
-            .as_ref()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"))
-            .unwrap_or_default();
-        let browser_lang = window
-            .as_ref()
-            .and_then(|w| w.navigator().language())
-            .unwrap_or_default();
-        let search = location
-            .as_ref()
-            .and_then(|l| l.search().ok())
-            .unwrap_or_default();
-        let url = location
-            .as_ref()
-            .map(|l| {
-                format!(
-                    "{}{}",
-                    l.origin().unwrap_or_default(),
-                    l.pathname().unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
-        PageInfo {
-            url,
-            lang,
-            browser_lang,
-            params: web_sys::UrlSearchParams::new_with_str(&search).ok(),
-        }
-    }
-
-    fn param(&self, key: &str) -> Option<String> {
-        self.params.as_ref()?.get(key)
-    }
-
-    /// `?ref=` of this page, else the one remembered for this visit (so a visitor who clicks
-    /// around the campaign's site before signing is still credited to their friend).
-    fn referral(&self, campaign: &str) -> Option<String> {
-        let key = format!("rally:ref:{campaign}");
-        let store = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-        match self
-            .param("ref")
-            .as_deref()
-            .and_then(rally_api::validate::ref_code)
-        {
-            Some(code) => {
-                if let Some(s) = &store {
-                    let _ = s.set_item(&key, &code);
-                }
-                Some(code)
-            }
-            None => store.and_then(|s| s.get_item(&key).ok().flatten()),
-        }
-    }
-
-    fn tracking(&self) -> Tracking {
-        Tracking {
-            source: self.param("source"),
-            utm_source: self.param("utm_source"),
-            utm_medium: self.param("utm_medium"),
-            utm_campaign: self.param("utm_campaign"),
-            utm_term: self.param("utm_term"),
-            utm_content: self.param("utm_content"),
-            page_url: Some(self.url.clone()).filter(|u| !u.is_empty()),
-        }
-    }
+fn token_key(campaign: &str) -> String {
+    format!("rally:supporter:{campaign}")
 }
 
 /// Keeps the supporter token the edge issued, so the campaign's other widgets can recognise this
-/// browser. Stored per campaign in the host page's `localStorage`; never the email.
+/// browser. Stored per campaign in the host page's `localStorage`; never the email. Widgets on
+/// the page hear of it through a `rally:supporter` event.
 pub fn remember_supporter(campaign: &str, token: &str) {
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(&format!("rally:supporter:{campaign}"), token);
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(&token_key(campaign), token);
+    }
+    announce();
+}
+
+/// The token this browser holds for `campaign`, if any.
+pub fn supporter_token(campaign: &str) -> Option<String> {
+    local_storage()?
+        .get_item(&token_key(campaign))
+        .ok()
+        .flatten()
+        .filter(|t| !t.is_empty())
+}
+
+/// Forgets the supporter on this device (the edge is told separately, so other copies of the
+/// token stop working too).
+pub fn forget_supporter(campaign: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(&token_key(campaign));
+    }
+    announce();
+}
+
+/// The event widgets listen to when the remembered supporter changes.
+pub const SUPPORTER_EVENT: &str = "rally:supporter";
+
+fn announce() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(e) = web_sys::Event::new(SUPPORTER_EVENT) {
+            let _ = w.dispatch_event(&e);
+        }
     }
 }

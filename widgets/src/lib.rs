@@ -1,13 +1,23 @@
-//! Rally's embeddable widgets: one Wasm bundle, mounted by `loader/embed.js` into a shadow root.
+//! Rally's embeddable widgets, mounted by `loader/embed.js` into a shadow root.
 //!
-//! The loader is the only hand-written JavaScript. It calls [`mount`] once per widget on the
-//! page with the element to render into and the widget's configuration; everything else
-//! (rendering, validation, network, sharing) is Rust.
+//! One crate; one Wasm bundle per widget kind (cargo features `petition`, `pledge`, `board`), so
+//! a host page downloads only the widgets it shows. The loader is the only hand-written
+//! JavaScript. It calls [`mount`] once per widget on the page with the element to render into
+//! and the widget's configuration; everything else (rendering, validation, network, sharing) is
+//! Rust.
 
+#[cfg(any(feature = "petition", feature = "pledge"))]
+pub mod act;
+#[cfg(feature = "board")]
+pub mod board;
 pub mod config;
 pub mod i18n;
+pub mod me;
 pub mod net;
+#[cfg(feature = "petition")]
 pub mod petition;
+#[cfg(feature = "pledge")]
+pub mod pledge;
 mod share;
 pub mod wire;
 
@@ -19,23 +29,33 @@ pub use config::Config;
 /// from the embed's attributes (see [`Config::from_js`]).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, kind: &str, cfg: JsValue) -> Result<(), JsValue> {
-    let config = Config::from_js(&cfg)?;
+    let config = Config::from_js(&cfg, kind != "board")?;
     root.set_inner_html("");
     root.remove_attribute("aria-busy")?;
     match kind {
+        #[cfg(feature = "petition")]
         "petition" => {
-            yew::Renderer::<petition::Petition>::with_root_and_props(
-                root,
-                petition::Props { config },
-            )
-            .render();
-            Ok(())
+            yew::Renderer::<petition::Petition>::with_root_and_props(root, act::Props { config })
+                .render();
+        }
+        #[cfg(feature = "pledge")]
+        "pledge" => {
+            yew::Renderer::<pledge::Pledge>::with_root_and_props(root, act::Props { config })
+                .render();
+        }
+        #[cfg(feature = "board")]
+        "board" => {
+            yew::Renderer::<board::Leaderboard>::with_root_and_props(root, board::Props { config })
+                .render();
         }
         // Display, not Debug: `{:?}` on a str links Unicode escape tables into the bundle.
-        other => Err(JsValue::from_str(&format!(
-            "rally: unknown widget \"{other}\""
-        ))),
+        other => {
+            return Err(JsValue::from_str(&format!(
+                "rally: this bundle has no widget \"{other}\""
+            )))
+        }
     }
+    Ok(())
 }
 
 /// Marks a moment in the page's performance timeline (`rally:interactive`, `rally:count`), so
@@ -45,3 +65,8 @@ pub fn mark(name: &str) {
         let _ = p.mark(name);
     }
 }
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -1,4 +1,4 @@
-//! Talking to the edge: `fetch`, `JSON.parse` and serde-wasm-bindgen.
+//! Talking to the edge: `fetch` and `JSON.parse`.
 //!
 //! Not serde_json: the browser's own `JSON.parse` and the readers in [`crate::wire`] keep the
 //! JSON parser and serde out of the bundle.
@@ -40,10 +40,32 @@ pub async fn await_json<T: FromJs>(p: js_sys::Promise) -> Result<T, NetError> {
     from_js(v)
 }
 
-/// Sends a request; `Ok((status, value))` for 2xx answers.
-async fn send(url: &str, init: &RequestInit) -> Result<(u16, JsValue), NetError> {
+/// Sends a request and reads its JSON answer (`null` for an empty one, as after `204`).
+/// `body` is JSON-ready JS; `token` is the supporter token, sent as a bearer credential.
+pub async fn call(
+    method: &str,
+    url: &str,
+    body: Option<&JsValue>,
+    idempotency_key: Option<&str>,
+    token: Option<&str>,
+) -> Result<JsValue, NetError> {
     let window = web_sys::window().ok_or(NetError::Network)?;
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+    let headers = web_sys::Headers::new().map_err(|_| NetError::Unreadable)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let json = js_sys::JSON::stringify(body).map_err(|_| NetError::Unreadable)?;
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&json);
+    }
+    if let Some(key) = idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
+    }
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    init.set_headers(&headers);
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| NetError::Network)?
         .dyn_into()
@@ -54,9 +76,13 @@ async fn send(url: &str, init: &RequestInit) -> Result<(u16, JsValue), NetError>
         .map_err(|_| NetError::Network)?
         .as_string()
         .unwrap_or_default();
-    let value = js_sys::JSON::parse(&text).map_err(|_| NetError::Unreadable)?;
+    let value = if text.is_empty() {
+        JsValue::NULL
+    } else {
+        js_sys::JSON::parse(&text).map_err(|_| NetError::Unreadable)?
+    };
     if resp.ok() {
-        Ok((status, value))
+        Ok(value)
     } else {
         Err(NetError::Api {
             status,
@@ -66,10 +92,7 @@ async fn send(url: &str, init: &RequestInit) -> Result<(u16, JsValue), NetError>
 }
 
 pub async fn get_json<T: FromJs>(url: &str) -> Result<T, NetError> {
-    let init = RequestInit::new();
-    init.set_method("GET");
-    let (_, v) = send(url, &init).await?;
-    from_js(v)
+    from_js(call("GET", url, None, None, None).await?)
 }
 
 /// POSTs a JSON body (an object built by [`crate::wire`]).
@@ -78,16 +101,7 @@ pub async fn post_json<T: FromJs>(
     value: &JsValue,
     idempotency_key: &str,
 ) -> Result<T, NetError> {
-    let json = js_sys::JSON::stringify(value).map_err(|_| NetError::Unreadable)?;
-    let headers = web_sys::Headers::new().map_err(|_| NetError::Unreadable)?;
-    let _ = headers.set("Content-Type", "application/json");
-    let _ = headers.set("Idempotency-Key", idempotency_key);
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&json);
-    let (_, v) = send(url, &init).await?;
-    from_js(v)
+    from_js(call("POST", url, Some(value), Some(idempotency_key), None).await?)
 }
 
 /// A fresh idempotency key. Uniqueness, not secrecy, is what matters here, and

@@ -1,13 +1,12 @@
 //! The share step: personal links and the share targets campaigns' supporters use.
 
-use js_sys::encode_uri_component as enc;
-
 /// The visitor's personal link: the host page, credited to them, tagged with the channel.
 pub fn personal_link(page_url: &str, ref_code: &str, channel: &str) -> String {
     format!("{page_url}?ref={ref_code}&utm_source={channel}&utm_medium=share")
 }
 
 /// `(channel, label, href)` for each share target, WhatsApp first.
+#[cfg(any(feature = "petition", feature = "pledge"))]
 pub fn targets(
     page_url: &str,
     ref_code: &str,
@@ -15,6 +14,7 @@ pub fn targets(
     text: &str,
     email_label: &'static str,
 ) -> Vec<(&'static str, &'static str, String)> {
+    use js_sys::encode_uri_component as enc;
     let link = |c| personal_link(page_url, ref_code, c);
     let msg = |c| format!("{text} \"{title}\" {}", link(c));
     vec![

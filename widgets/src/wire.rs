@@ -2,8 +2,8 @@
 //!
 //! The types are the shared ones from `rally_api`; only the reading is done here, field by
 //! field, instead of through serde's deserializer. serde's error machinery drags float
-//! formatting and a visitor per type into the bundle (about 8 KB brotli), and these three
-//! answers are all the widget ever reads. The wasm tests check each reader against what serde
+//! formatting and a visitor per type into the bundle (about 8 KB brotli). Each widget's own
+//! answers are read in its module (`pledge.rs`, `board.rs`), so a bundle reads only its own. The wasm tests check each reader against what serde
 //! writes, so the two cannot drift apart.
 
 use js_sys::{Array, Reflect};
@@ -18,23 +18,23 @@ pub trait FromJs: Sized {
     fn from_js(v: &JsValue) -> Option<Self>;
 }
 
-fn field(v: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn field(v: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(v, &JsValue::from_str(key))
         .ok()
         .filter(|f| !f.is_undefined() && !f.is_null())
 }
 
-fn string(v: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn string(v: &JsValue, key: &str) -> Option<String> {
     field(v, key)?.as_string()
 }
 
-fn number(v: &JsValue, key: &str) -> Option<f64> {
+pub(crate) fn number(v: &JsValue, key: &str) -> Option<f64> {
     field(v, key)?
         .as_f64()
         .filter(|n| n.is_finite() && *n >= 0.0)
 }
 
-fn count(v: &JsValue, key: &str) -> Option<u32> {
+pub(crate) fn count(v: &JsValue, key: &str) -> Option<u32> {
     number(v, key).map(|n| n.min(f64::from(u32::MAX)) as u32)
 }
 
@@ -48,26 +48,35 @@ impl FromJs for RecentSigner {
     }
 }
 
+/// The readable items of the array at `key` (none when it is missing).
+pub(crate) fn list<T: FromJs>(v: &JsValue, key: &str) -> Vec<T> {
+    field(v, key)
+        .map(|r| {
+            Array::from(&r)
+                .iter()
+                .filter_map(|e| T::from_js(&e))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn status(v: &JsValue) -> Option<PetitionStatus> {
+    Some(match string(v, "status")?.as_str() {
+        "closed" => PetitionStatus::Closed,
+        _ => PetitionStatus::Open,
+    })
+}
+
 impl FromJs for PetitionView {
     fn from_js(v: &JsValue) -> Option<Self> {
-        let recent = field(v, "recent")
-            .map(|r| {
-                Array::from(&r)
-                    .iter()
-                    .filter_map(|s| RecentSigner::from_js(&s))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let recent = list(v, "recent");
         Some(PetitionView {
             campaign: string(v, "campaign")?,
             slug: string(v, "slug")?,
             title: string(v, "title")?,
             body: string(v, "body").unwrap_or_default(),
             target: string(v, "target").unwrap_or_default(),
-            status: match string(v, "status")?.as_str() {
-                "closed" => PetitionStatus::Closed,
-                _ => PetitionStatus::Open,
-            },
+            status: status(v)?,
             count: count(v, "count")?,
             goal: count(v, "goal")?,
             recent,
@@ -104,14 +113,7 @@ impl FromJs for ErrorDetail {
 
 impl FromJs for ErrorBody {
     fn from_js(v: &JsValue) -> Option<Self> {
-        let errors = field(v, "errors")
-            .map(|r| {
-                Array::from(&r)
-                    .iter()
-                    .filter_map(|e| ErrorDetail::from_js(&e))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let errors = list(v, "errors");
         Some(ErrorBody {
             error: ErrorDetail::from_js(&field(v, "error")?)?,
             errors,

@@ -1,9 +1,10 @@
 //! The build: the worker (`edge/build/`) and the static site (`dist/site/`: loader, widget
 //! bundle, example campaign site).
 //!
-//! The widget pipeline is `cargo build` -> `wasm-bindgen --target web` -> `wasm-opt -Oz` ->
-//! esbuild-minified glue and loader, with content-hashed names so the bundle can be cached
-//! forever while `embed.js` itself stays short-lived.
+//! The widget pipeline, once per widget kind, is `cargo build --features KIND` ->
+//! `wasm-bindgen --target web` -> `wasm-opt -Oz` -> esbuild-minified glue, with content-hashed
+//! names so bundles can be cached forever while `embed.js`, which names them all, stays
+//! short-lived.
 
 use std::fs;
 use std::path::Path;
@@ -91,61 +92,35 @@ fn js_string(s: &str) -> String {
     out
 }
 
+/// The widget kinds, each built into its own bundle (`widgets/Cargo.toml` features).
+pub const KINDS: &[&str] = &["petition", "pledge", "board"];
+
 fn site() -> Result<()> {
     let r = root();
-    run(Command::new("cargo").args([
-        "build",
-        "-p",
-        "rally-widgets",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
-    let out = r.join("target/widgets");
-    let _ = fs::remove_dir_all(&out);
-    run(Command::new("wasm-bindgen").args([
-        "--target",
-        "web",
-        "--no-typescript",
-        "--out-dir",
-        "target/widgets",
-        "target/wasm32-unknown-unknown/release/rally_widgets.wasm",
-    ]))?;
-    run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
-        "-Oz",
-        "--converge",
-        "target/widgets/rally_widgets_bg.wasm",
-        "-o",
-        "target/widgets/rally_widgets_opt.wasm",
-    ]))?;
-    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
-        "target/widgets/rally_widgets.js",
-        "--minify",
-        "--format=esm",
-        "--outfile=target/widgets/rally_widgets.min.js",
-        "--log-level=warning",
-    ]))?;
-
+    let site = r.join("dist/site");
     // Stale hashed bundles go; the directory itself stays, so a running `wrangler dev` keeps
     // serving it (deleting an asset directory under it loses its watcher).
-    let site = r.join("dist/site");
     if let Ok(entries) = fs::read_dir(site.join("w")) {
         for e in entries.flatten() {
             let _ = fs::remove_file(e.path());
         }
     }
-    let wasm = read(&out.join("rally_widgets_opt.wasm"))?;
-    let glue = read(&out.join("rally_widgets.min.js"))?;
-    let wasm_name = format!("w/rally-{}.wasm", short_hash(&wasm));
-    let glue_name = format!("w/rally-{}.js", short_hash(&glue));
-    write(&site.join(&wasm_name), &wasm)?;
-    write(&site.join(&glue_name), &glue)?;
+    let mut bundles = Vec::new();
+    for kind in KINDS {
+        let (glue, wasm) = bundle(kind)?;
+        eprintln!("xtask: {kind}: glue {glue}, wasm {wasm}");
+        bundles.push(format!(
+            "{kind}:[{},{}]",
+            js_string(&glue),
+            js_string(&wasm)
+        ));
+    }
 
     let css = String::from_utf8_lossy(&read(&r.join("widgets/src/widget.css"))?).into_owned();
     let loader = String::from_utf8_lossy(&read(&r.join("widgets/loader/embed.js"))?)
         .replace("__CSS__", &js_string(&minify_css(&css)))
-        .replace("__GLUE__", &glue_name)
-        .replace("__WASM__", &wasm_name);
+        .replace("__BUNDLES__", &format!("{{{}}}", bundles.join(",")));
+    let out = r.join("target/widgets");
     write(&out.join("embed.src.js"), loader.as_bytes())?;
     run(Command::new(r.join("node_modules/.bin/esbuild")).args([
         "target/widgets/embed.src.js",
@@ -162,11 +137,66 @@ fn site() -> Result<()> {
           /embed.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n",
     )?;
     copy_dir(&r.join("examples/site"), &site)?;
-    eprintln!(
-        "xtask: site built in {} (glue {glue_name}, wasm {wasm_name})",
-        site.display()
-    );
+    eprintln!("xtask: site built in {}", site.display());
     Ok(())
+}
+
+/// Builds one widget kind's bundle into `dist/site/w/`; returns the glue's and the Wasm's names.
+fn bundle(kind: &str) -> Result<(String, String)> {
+    let r = root();
+    run(Command::new("cargo").args([
+        "build",
+        "-p",
+        "rally-widgets",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        kind,
+    ]))?;
+    let out = r.join("target/widgets").join(kind);
+    let _ = fs::remove_dir_all(&out);
+    let dir = format!("target/widgets/{kind}");
+    run(Command::new("wasm-bindgen").args([
+        "--target",
+        "web",
+        "--no-typescript",
+        "--out-dir",
+        &dir,
+        "target/wasm32-unknown-unknown/release/rally_widgets.wasm",
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
+        "-Oz",
+        "--converge",
+        &format!("{dir}/rally_widgets_bg.wasm"),
+        "-o",
+        &format!("{dir}/rally_widgets_opt.wasm"),
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
+        &format!("{dir}/rally_widgets.js"),
+        "--minify",
+        "--format=esm",
+        &format!("--outfile={dir}/rally_widgets.min.js"),
+        "--log-level=warning",
+    ]))?;
+    let wasm = read(&out.join("rally_widgets_opt.wasm"))?;
+    let mut glue = read(&out.join("rally_widgets.min.js"))?;
+    // The kind's own styles ride in its glue (`export const css`), so a page pays only for the
+    // kinds it shows; the loader adopts them before mounting.
+    let css = r.join("widgets/src").join(format!("{kind}.css"));
+    if css.exists() {
+        let css = String::from_utf8_lossy(&read(&css)?).into_owned();
+        glue.extend_from_slice(
+            format!("export const css={};\n", js_string(&minify_css(&css))).as_bytes(),
+        );
+    }
+    let wasm_name = format!("w/{kind}-{}.wasm", short_hash(&wasm));
+    let glue_name = format!("w/{kind}-{}.js", short_hash(&glue));
+    let site = r.join("dist/site");
+    write(&site.join(&wasm_name), &wasm)?;
+    write(&site.join(&glue_name), &glue)?;
+    Ok((glue_name, wasm_name))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

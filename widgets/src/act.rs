@@ -1,0 +1,869 @@
+//! The widgets where a supporter acts once and is counted (petitions, pledges): title, an
+//! accessible count toward a goal, the latest supporters, the form, and the "will you share?"
+//! step with the supporter's personal link.
+//!
+//! [`Act`] is generic over the [`Item`] it shows; `petition.rs` and `pledge.rs` say what
+//! differs. A bundle holds only the kinds it was built with (cargo features), so the petition
+//! bundle carries nothing of the pledge.
+
+use std::rc::Rc;
+
+use rally_api::{ErrorCode, PetitionStatus, RecentSigner, SignRequest};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::config::Config;
+use crate::i18n::{self, Text};
+use crate::me::Greeting;
+use crate::net::{self, NetError};
+use crate::share;
+use crate::wire::FromJs;
+
+/// How often an open widget refreshes its count.
+const REFRESH_MS: i32 = 30_000;
+
+/// What an acting widget shows and sends: a petition or a pledge.
+pub trait Item: FromJs + Clone + PartialEq + 'static {
+    /// The edge's answer to the action.
+    type Done: FromJs + Clone + PartialEq + 'static;
+    /// The item's public view, relative to the API base.
+    fn view_path(cfg: &Config) -> String;
+    /// The item's own page on the edge, for the fallback link, if it has one.
+    fn page_path(_cfg: &Config) -> Option<String> {
+        None
+    }
+    /// Where the action is POSTed.
+    fn act_path(cfg: &Config) -> String;
+    fn title(&self) -> &str;
+    fn body(&self) -> &str;
+    fn status(&self) -> PetitionStatus;
+    fn count(&self) -> (u32, u32);
+    fn set_count(&mut self, count: u32, goal: u32);
+    fn recent(&self) -> &[RecentSigner];
+    /// The line under the title: whom a petition addresses, when and where a pledge happens.
+    fn header(&self, cfg: &Config, t: &'static Text) -> Html;
+    /// The words that differ between kinds.
+    fn words(lang: rally_api::Lang) -> &'static Words;
+    /// Fields beyond the person's (a pledge's reminder opt-in).
+    fn extra_fields(_state: &UseReducerHandle<State<Self>>, _t: &'static Words) -> Html {
+        html! {}
+    }
+    /// The request body as JSON-ready JS.
+    fn request(req: &SignRequest, remind: bool) -> JsValue;
+    fn outcome(done: &Self::Done) -> Outcome<'_>;
+    /// Shown after acting, before the share step (a pledge's calendar links).
+    fn after(&self, _done: &Self::Done, _t: &'static Words) -> Html {
+        html! {}
+    }
+}
+
+/// The [`Item`] accessors of a view with the counting fields petitions and pledges share
+/// (`body`, `status`, `count`, `goal`, `recent`); `$title` names the field shown as the title.
+macro_rules! counted_view {
+    ($title:ident) => {
+        fn title(&self) -> &str {
+            &self.$title
+        }
+        fn body(&self) -> &str {
+            &self.body
+        }
+        fn status(&self) -> rally_api::PetitionStatus {
+            self.status
+        }
+        fn count(&self) -> (u32, u32) {
+            (self.count, self.goal)
+        }
+        fn set_count(&mut self, count: u32, goal: u32) {
+            self.count = count;
+            self.goal = goal;
+        }
+        fn recent(&self) -> &[rally_api::RecentSigner] {
+            &self.recent
+        }
+    };
+}
+pub(crate) use counted_view;
+
+/// The common part of an action's answer.
+pub struct Outcome<'a> {
+    /// False when this email had already acted (counted once, not again).
+    pub new: bool,
+    pub count: u32,
+    pub goal: u32,
+    pub ref_code: &'a str,
+    pub token: Option<&'a str>,
+}
+
+/// The words that differ between a petition and a pledge, per language.
+pub struct Words {
+    pub count: &'static str,
+    pub progress: &'static str,
+    pub recent: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub thanks: &'static str,
+    pub already: &'static str,
+    pub will_you_share: &'static str,
+    pub share_text: &'static str,
+    pub closing: &'static str,
+    pub closed: &'static str,
+    pub show_name: &'static str,
+    /// Pledges only: the reminder opt-in, and the calendar step.
+    pub remind: &'static str,
+    pub calendar: &'static str,
+    pub google: &'static str,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub config: Config,
+}
+
+/// Where the item's data stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<I> {
+    Loading,
+    Failed,
+    Ready(I),
+}
+
+/// A message about the whole form rather than one field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Notice {
+    FixFields,
+    Network,
+    RateLimited,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ShareStep {
+    Ask,
+    Sharing,
+    Declined,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State<I: Item> {
+    pub load: Load<I>,
+    /// The form as typed; the page-derived fields (`ref`, `tracking`, `lang`) are added on submit.
+    pub form: SignRequest,
+    pub errors: Vec<(String, ErrorCode)>,
+    /// Bumped whenever validation fails, so focus moves to the first field at fault.
+    pub error_round: u32,
+    pub notice: Option<Notice>,
+    pub submitting: bool,
+    /// The key of the last attempt; reused for a retry of the same form so it counts once.
+    pub idempotency_key: Option<String>,
+    /// Pledges: whether to be reminded before the date.
+    pub remind: bool,
+    pub done: Option<I::Done>,
+    pub share: ShareStep,
+    pub copied: bool,
+    /// The remembered supporter (see [`crate::me`]), and whether they just asked to be
+    /// forgotten.
+    pub greeting: Option<Greeting>,
+    pub forgotten: bool,
+}
+
+pub enum Action<I: Item> {
+    Greet(Option<Greeting>),
+    Forget,
+    Loaded(I),
+    LoadFailed,
+    Edit(Box<dyn FnOnce(&mut SignRequest)>),
+    Remind(bool),
+    Invalid(Vec<(String, ErrorCode)>),
+    Submitting(String),
+    Signed(I::Done),
+    Failed(NetError),
+    Share(bool),
+    Copied,
+}
+
+impl<I: Item> State<I> {
+    pub fn new(country: String) -> State<I> {
+        State {
+            load: Load::Loading,
+            form: SignRequest {
+                country,
+                ..SignRequest::default()
+            },
+            errors: Vec::new(),
+            error_round: 0,
+            notice: None,
+            submitting: false,
+            idempotency_key: None,
+            remind: false,
+            done: None,
+            share: ShareStep::Ask,
+            copied: false,
+            greeting: None,
+            forgotten: false,
+        }
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<ErrorCode> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, c)| *c)
+    }
+
+    /// The count to show: never lower than what this visitor's own action returned.
+    pub fn count(&self) -> Option<(u32, u32)> {
+        let Load::Ready(v) = &self.load else {
+            return None;
+        };
+        let shown = v.count();
+        match self.done.as_ref().map(I::outcome) {
+            Some(d) if d.count > shown.0 => Some((d.count, d.goal)),
+            _ => Some(shown),
+        }
+    }
+}
+
+impl<I: Item> Reducible for State<I> {
+    type Action = Action<I>;
+
+    fn reduce(self: Rc<Self>, action: Action<I>) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Loaded(mut view) => {
+                // A refresh never shows a count going backwards (a lagging cache elsewhere).
+                if let Load::Ready(old) = &s.load {
+                    let (count, goal) = old.count();
+                    if count > view.count().0 {
+                        view.set_count(count, goal);
+                    }
+                }
+                s.load = Load::Ready(view);
+            }
+            Action::LoadFailed => s.load = Load::Failed,
+            Action::Greet(g) => s.greeting = g,
+            Action::Forget => {
+                s.greeting = None;
+                s.forgotten = true;
+            }
+            Action::Edit(f) => {
+                let before = s.form.clone();
+                f(&mut s.form);
+                if s.form != before {
+                    // New content is a new signature attempt.
+                    s.idempotency_key = None;
+                }
+            }
+            Action::Remind(on) => s.remind = on,
+            Action::Invalid(errors) => {
+                s.errors = errors;
+                s.error_round += 1;
+                s.notice = Some(Notice::FixFields);
+            }
+            Action::Submitting(key) => {
+                s.submitting = true;
+                s.idempotency_key = Some(key);
+                s.errors.clear();
+                s.notice = None;
+            }
+            Action::Signed(resp) => {
+                s.submitting = false;
+                s.done = Some(resp);
+            }
+            Action::Failed(err) => {
+                s.submitting = false;
+                match err {
+                    NetError::Api { body, .. } if body.error.field.is_some() => {
+                        let list = if body.errors.is_empty() {
+                            vec![body.error]
+                        } else {
+                            body.errors
+                        };
+                        s.errors = list
+                            .into_iter()
+                            .filter_map(|e| Some((e.field?, e.code)))
+                            .collect();
+                        s.error_round += 1;
+                        s.notice = Some(Notice::FixFields);
+                    }
+                    NetError::Api { body, .. } => {
+                        s.notice = Some(match body.error.code {
+                            ErrorCode::RateLimited => Notice::RateLimited,
+                            ErrorCode::PetitionClosed => Notice::Closed,
+                            _ => Notice::Network,
+                        })
+                    }
+                    NetError::Network | NetError::Unreadable => s.notice = Some(Notice::Network),
+                }
+            }
+            Action::Share(yes) => {
+                s.share = if yes {
+                    ShareStep::Sharing
+                } else {
+                    ShareStep::Declined
+                }
+            }
+            Action::Copied => s.copied = true,
+        }
+        Rc::new(s)
+    }
+}
+
+/// The region of the browser's language (`pt-BR` -> `BR`), as a default country.
+fn default_country() -> String {
+    let lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    lang.rsplit(['-', '_'])
+        .next()
+        .filter(|r| r.len() == 2 && *r != lang)
+        .and_then(|r| rally_api::validate::country(r).ok())
+        .unwrap_or_default()
+}
+
+/// `(code, name)` for every country, named in the visitor's language and sorted by the
+/// browser's collator for that language ("Áustria" between "Austrália" and "Azerbaijão").
+/// The browser's `Intl` does both jobs better than Rust could, and costs the bundle nothing.
+fn countries(lang: rally_api::Lang) -> Vec<(String, String)> {
+    let names = intl("DisplayNames", lang.tag(), Some(("type", "region")));
+    let of = names.as_ref().and_then(|n| method(n, "of"));
+    let pairs = js_sys::Array::new();
+    for code in rally_api::validate::country_codes() {
+        let name = match (&names, &of) {
+            (Some(n), Some(f)) => f.call1(n, &code.into()).ok().and_then(|v| v.as_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| code.to_owned());
+        pairs.push(&js_sys::Array::of2(&name.into(), &code.into()));
+    }
+    // Sort by name with `Intl.Collator(lang).compare` on each pair's first element.
+    if let Some(compare) = intl("Collator", lang.tag(), None)
+        .as_ref()
+        .and_then(|c| js_sys::Reflect::get(c, &"compare".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let mut by_name = |a: wasm_bindgen::JsValue, b: wasm_bindgen::JsValue| {
+            let first =
+                |v: &wasm_bindgen::JsValue| js_sys::Reflect::get_u32(v, 0).unwrap_or_default();
+            compare
+                .call2(&wasm_bindgen::JsValue::NULL, &first(&a), &first(&b))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(0, |n| n as i32)
+        };
+        pairs.sort_by(&mut by_name);
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            let get = |i| {
+                js_sys::Reflect::get_u32(&p, i)
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
+            (get(1), get(0))
+        })
+        .collect()
+}
+
+/// `new Intl[ctor]([tag], { key: value })`, where the browser has it.
+fn intl(ctor: &str, tag: &str, option: Option<(&str, &str)>) -> Option<wasm_bindgen::JsValue> {
+    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &ctor.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let opts = js_sys::Object::new();
+    if let Some((k, v)) = option {
+        js_sys::Reflect::set(&opts, &k.into(), &v.into()).ok()?;
+    }
+    let args = js_sys::Array::of2(&js_sys::Array::of1(&tag.into()), &opts);
+    js_sys::Reflect::construct(&ctor, &args).ok()
+}
+
+fn method(obj: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
+    js_sys::Reflect::get(obj, &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+fn to_request(form: &SignRequest, cfg: &Config) -> SignRequest {
+    SignRequest {
+        referral: cfg.referral.clone(),
+        tracking: cfg.tracking.clone(),
+        lang: Some(cfg.lang.tag().to_owned()),
+        ..form.clone()
+    }
+}
+
+/// The acting widget for item kind `I`.
+#[component]
+pub fn Act<I: Item>(props: &Props) -> Html {
+    let cfg = &props.config;
+    let t = i18n::text(cfg.lang);
+    let w = I::words(cfg.lang);
+    let state = use_reducer(|| State::<I>::new(default_country()));
+    let in_flight = use_mut_ref(|| false);
+    let form_ref = use_node_ref();
+    let thanks_ref = use_node_ref();
+    // 249 localised, collated names: computed once, not on every keystroke.
+    let country_list = use_memo(cfg.lang, |lang| countries(*lang));
+
+    // Load the petition: the loader's prefetch when there is one, else a fresh request.
+    {
+        let state = state.clone();
+        let cfg = cfg.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match cfg.prefetch.clone() {
+                    Some(p) => net::await_json::<I>(p).await,
+                    None => net::get_json(&cfg.url(&I::view_path(&cfg))).await,
+                };
+                state.dispatch(match result {
+                    Ok(v) => Action::Loaded(v),
+                    Err(_) => Action::LoadFailed,
+                });
+                // A supporter this browser remembers is greeted (after the count: the count is
+                // what every visitor waits for).
+                if let Some(g) = Greeting::load(&cfg).await {
+                    state.dispatch(Action::Greet(Some(g)));
+                }
+            });
+        });
+    }
+    let onforget = {
+        let state = state.clone();
+        let cfg = cfg.clone();
+        Callback::from(move |_| {
+            state.dispatch(Action::Forget);
+            crate::me::forget(&cfg);
+        })
+    };
+
+    let ready = matches!(state.load, Load::Ready(_));
+    {
+        let state = state.clone();
+        let cfg = cfg.clone();
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                crate::mark("rally:count");
+                crate::mark("rally:interactive");
+                // Watch the count climb: a refresh every 30 s while the page is visible. The edge
+                // answers these from its KV snapshot.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let url = cfg.url(&I::view_path(&cfg));
+                    loop {
+                        net::sleep(REFRESH_MS).await;
+                        if net::page_visible() {
+                            if let Ok(v) = net::get_json(&url).await {
+                                state.dispatch(Action::Loaded(v));
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    // After a failed validation, focus the first field at fault (screen readers then read its
+    // error, which the field names in aria-describedby).
+    {
+        let form_ref = form_ref.clone();
+        use_effect_with(state.error_round, move |round| {
+            if *round > 0 {
+                if let Some(el) = form_ref
+                    .cast::<HtmlElement>()
+                    .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten())
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    {
+        let thanks_ref = thanks_ref.clone();
+        use_effect_with(state.done.is_some(), move |done| {
+            if *done {
+                if let Some(h) = thanks_ref.cast::<HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
+
+    let onsubmit = {
+        let state = state.clone();
+        let cfg = cfg.clone();
+        let in_flight = in_flight.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *in_flight.borrow() {
+                return; // a double click: the first submission is still on its way
+            }
+            let req = to_request(&state.form, &cfg);
+            if let Err(errors) = req.validate() {
+                state.dispatch(Action::Invalid(
+                    errors
+                        .iter()
+                        .map(|e| (e.field.to_owned(), e.code))
+                        .collect(),
+                ));
+                return;
+            }
+            let key = state
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(net::new_idempotency_key);
+            *in_flight.borrow_mut() = true;
+            state.dispatch(Action::Submitting(key.clone()));
+            let state = state.clone();
+            let in_flight = in_flight.clone();
+            let cfg = cfg.clone();
+            let url = cfg.url(&I::act_path(&cfg));
+            let body = I::request(&req, state.remind);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = net::post_json::<I::Done>(&url, &body, &key).await;
+                *in_flight.borrow_mut() = false;
+                if let Some(token) = result.as_ref().ok().and_then(|d| I::outcome(d).token) {
+                    crate::config::remember_supporter(&cfg.campaign, token);
+                }
+                state.dispatch(match result {
+                    Ok(r) => Action::Signed(r),
+                    Err(e) => Action::Failed(e),
+                });
+            });
+        })
+    };
+
+    let view = match &state.load {
+        Load::Loading => {
+            return html! { <div class="loading" role="status" aria-live="polite">{"…"}</div> }
+        }
+        Load::Failed => return failed::<I>(cfg, t),
+        Load::Ready(v) => v,
+    };
+
+    html! {
+        <article class="act" lang={cfg.lang.tag()}>
+            <h2 class="title">{ view.title() }</h2>
+            { view.header(cfg, t) }
+            <p class="body">{ view.body() }</p>
+            { counter(&state, cfg, t, w) }
+            { recent(view.recent(), cfg, w) }
+            if let Some(g) = &state.greeting {
+                { g.view(t, onforget) }
+            } else if state.forgotten {
+                <p class="me" role="status">{ t.forgotten }</p>
+            }
+            if let Some(done) = &state.done {
+                { thanks(&state, done, view, cfg, t, w, thanks_ref) }
+            } else if view.status() == PetitionStatus::Closed {
+                <p class="notice" role="status">{ w.closed }</p>
+            } else {
+                { form(&state, &country_list, t, w, onsubmit, form_ref) }
+            }
+        </article>
+    }
+}
+
+fn failed<I: Item>(cfg: &Config, t: &Text) -> Html {
+    html! {
+        <div class="failed" role="alert">
+            <p>{ t.load_failed }</p>
+            if let Some(page) = I::page_path(cfg) {
+                <a href={cfg.url(&page)} target="_blank" rel="noopener">{ t.open_page }</a>
+            }
+        </div>
+    }
+}
+
+fn counter<I: Item>(state: &State<I>, cfg: &Config, t: &Text, w: &Words) -> Html {
+    let Some((count, goal)) = state.count() else {
+        return html! {};
+    };
+    let (n, g) = (i18n::number(count, cfg.lang), i18n::number(goal, cfg.lang));
+    html! {
+        <div class="counter">
+            <p class="count" aria-live="polite" aria-atomic="true">
+                <strong data-count={count.to_string()}>{ n }</strong>{ format!(" {} · {} {}", w.count, t.goal, g) }
+            </p>
+            <progress max={goal.to_string()} value={count.to_string()} aria-label={w.progress}></progress>
+        </div>
+    }
+}
+
+/// A country's name in the visitor's language (`BR` -> "Brasil"), or its code.
+pub fn region_name(lang: rally_api::Lang, code: &str) -> String {
+    intl("DisplayNames", lang.tag(), Some(("type", "region")))
+        .and_then(|n| method(&n, "of")?.call1(&n, &code.into()).ok()?.as_string())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn recent(recent: &[RecentSigner], cfg: &Config, w: &Words) -> Html {
+    if recent.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="recent" aria-label={w.recent}>
+            <h3>{ w.recent }</h3>
+            <ul>
+                { for recent.iter().map(|r| {
+                    let place = r.city.clone().unwrap_or_else(|| region_name(cfg.lang, &r.country));
+                    html! { <li><span class="who">{ &r.name }</span>{ " · " }<span class="where">{ place }</span></li> }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+/// `(name, label, autocomplete, type)` of each text field, in form order.
+fn fields(t: &Text) -> [(&'static str, &'static str, &'static str, &'static str); 4] {
+    [
+        ("first_name", t.first_name, "given-name", "text"),
+        ("last_name", t.last_name, "family-name", "text"),
+        ("email", t.email, "email", "email"),
+        ("postal_code", t.postal_code, "postal-code", "text"),
+    ]
+}
+
+fn field_value<'a>(form: &'a SignRequest, name: &str) -> &'a str {
+    match name {
+        "first_name" => &form.first_name,
+        "last_name" => &form.last_name,
+        "email" => &form.email,
+        "postal_code" => &form.postal_code,
+        _ => "",
+    }
+}
+
+fn error_text<I: Item>(state: &State<I>, t: &Text, field: &str) -> Html {
+    match state.error_for(field) {
+        Some(code) => {
+            html! { <p class="err" id={format!("err-{field}")}>{ t.field_error(code) }</p> }
+        }
+        None => html! {},
+    }
+}
+
+fn form<I: Item>(
+    state: &UseReducerHandle<State<I>>,
+    countries: &[(String, String)],
+    t: &'static Text,
+    w: &'static Words,
+    onsubmit: Callback<SubmitEvent>,
+    form_ref: NodeRef,
+) -> Html {
+    let edit = |apply: fn(&mut SignRequest, String)| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            state.dispatch(Action::Edit(Box::new(move |f| apply(f, v))));
+        })
+    };
+    let text_inputs = fields(t).into_iter().map(|(name, label, auto, kind)| {
+        let oninput = match name {
+            "first_name" => edit(|f, v| f.first_name = v),
+            "last_name" => edit(|f, v| f.last_name = v),
+            "email" => edit(|f, v| f.email = v),
+            _ => edit(|f, v| f.postal_code = v),
+        };
+        let invalid = state.error_for(name).is_some();
+        html! {
+            <div class={classes!("field", format!("f-{name}"))}>
+                <label for={format!("in-{name}")}>{ label }</label>
+                <input id={format!("in-{name}")} name={name} type={kind} autocomplete={auto}
+                    value={field_value(&state.form, name).to_owned()} required=true
+                    aria-invalid={invalid.to_string()}
+                    aria-describedby={invalid.then(|| format!("err-{name}"))}
+                    {oninput} />
+                { error_text(state, t, name) }
+            </div>
+        }
+    });
+    let on_country = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            state.dispatch(Action::Edit(Box::new(move |f| f.country = v)));
+        })
+    };
+    let consent = |value: bool| {
+        let state = state.clone();
+        Callback::from(move |_: Event| {
+            state.dispatch(Action::Edit(Box::new(move |f| {
+                f.contact_consent = Some(value)
+            })))
+        })
+    };
+    let on_show = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            state.dispatch(Action::Edit(Box::new(move |f| f.show_name = on)));
+        })
+    };
+    let on_hp = edit(|f, v| f.website = v);
+    let country_invalid = state.error_for("country").is_some();
+    let consent_invalid = state.error_for("contact_consent").is_some();
+    let f = &state.form;
+    html! {
+        <form class="sign" novalidate=true {onsubmit} ref={form_ref}>
+            { for text_inputs }
+            <div class="field f-country">
+                <label for="in-country">{ t.country }</label>
+                <select id="in-country" name="country" autocomplete="country" required=true
+                    aria-invalid={country_invalid.to_string()}
+                    aria-describedby={country_invalid.then_some("err-country")}
+                    onchange={on_country}>
+                    <option value="" selected={f.country.is_empty()}>{ t.choose_country }</option>
+                    { for countries.iter().map(|(code, name)| html! {
+                        <option value={code.clone()} selected={f.country == *code}>{ name.clone() }</option>
+                    }) }
+                </select>
+                { error_text(state, t, "country") }
+            </div>
+            <fieldset class="consent" aria-invalid={consent_invalid.to_string()}
+                aria-describedby={consent_invalid.then_some("err-contact_consent")}>
+                <legend>{ t.consent_legend }</legend>
+                <label><input type="radio" name="contact_consent" value="yes"
+                    checked={f.contact_consent == Some(true)} onchange={consent(true)} />{ t.consent_yes }</label>
+                <label><input type="radio" name="contact_consent" value="no"
+                    checked={f.contact_consent == Some(false)} onchange={consent(false)} />{ t.consent_no }</label>
+                { error_text(state, t, "contact_consent") }
+            </fieldset>
+            <label class="show-name"><input type="checkbox" name="show_name" checked={f.show_name} onchange={on_show} />{ w.show_name }</label>
+            { I::extra_fields(state, w) }
+            <div class="hp" aria-hidden="true">
+                <label for="in-website">{"Website"}</label>
+                <input id="in-website" name="website" tabindex="-1" autocomplete="off" value={f.website.clone()} oninput={on_hp} />
+            </div>
+            { notice(state, t, w) }
+            <button type="submit" disabled={state.submitting} aria-disabled={state.submitting.to_string()}>
+                { if state.submitting { w.submitting } else { w.submit } }
+            </button>
+        </form>
+    }
+}
+
+fn notice<I: Item>(state: &State<I>, t: &Text, w: &Words) -> Html {
+    let Some(n) = state.notice else {
+        return html! {};
+    };
+    let msg = match n {
+        Notice::FixFields => t.fix_fields,
+        Notice::Network => t.network,
+        Notice::RateLimited => t.rate_limited,
+        Notice::Closed => w.closed,
+    };
+    html! { <p class="notice" role="alert">{ msg }</p> }
+}
+
+fn thanks<I: Item>(
+    state: &UseReducerHandle<State<I>>,
+    done: &I::Done,
+    view: &I,
+    cfg: &Config,
+    t: &'static Text,
+    w: &'static Words,
+    heading: NodeRef,
+) -> Html {
+    let title = if I::outcome(done).new {
+        w.thanks
+    } else {
+        w.already
+    };
+    let step = match state.share {
+        ShareStep::Ask => {
+            let yes = {
+                let s = state.clone();
+                Callback::from(move |_| s.dispatch(Action::Share(true)))
+            };
+            let no = {
+                let s = state.clone();
+                Callback::from(move |_| s.dispatch(Action::Share(false)))
+            };
+            html! {
+                <div class="ask">
+                    <p class="q">{ w.will_you_share }</p>
+                    <p class="why">{ t.share_why }</p>
+                    <div class="row">
+                        <button type="button" class="primary" onclick={yes}>{ t.yes_share }</button>
+                        <button type="button" class="secondary" onclick={no}>{ t.not_now }</button>
+                    </div>
+                </div>
+            }
+        }
+        ShareStep::Declined => html! { <p class="closing">{ w.closing }</p> },
+        ShareStep::Sharing => share_step(state, I::outcome(done).ref_code, view.title(), cfg, t, w),
+    };
+    html! {
+        <section class="thanks">
+            <h3 tabindex="-1" ref={heading}>{ title }</h3>
+            { view.after(done, w) }
+            { step }
+        </section>
+    }
+}
+
+fn share_step<I: Item>(
+    state: &UseReducerHandle<State<I>>,
+    ref_code: &str,
+    title: &str,
+    cfg: &Config,
+    t: &'static Text,
+    w: &'static Words,
+) -> Html {
+    let link = share::personal_link(&cfg.page_url, ref_code, "link");
+    let targets = share::targets(&cfg.page_url, ref_code, title, w.share_text, t.email);
+    let copy = {
+        let s = state.clone();
+        let link = link.clone();
+        Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&link);
+            }
+            s.dispatch(Action::Copied);
+        })
+    };
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let can_share = navigator
+        .as_ref()
+        .is_some_and(|n| js_sys::Reflect::has(n, &"share".into()).unwrap_or(false));
+    let web_share = {
+        let link = link.clone();
+        let title = title.to_owned();
+        Callback::from(move |_| {
+            if let Some(n) = web_sys::window().map(|w| w.navigator()) {
+                let data = web_sys::ShareData::new();
+                data.set_title(&title);
+                data.set_text(w.share_text);
+                data.set_url(&link);
+                let _ = n.share_with_data(&data);
+            }
+        })
+    };
+    html! {
+        <div class="share">
+            <ul class="targets">
+                { for targets.into_iter().map(|(channel, label, href)| html! {
+                    <li><a class={classes!("t", channel)} href={href} target="_blank" rel="noopener noreferrer"
+                        aria-label={format!("{} {label}", t.share_on)}>{ label }</a></li>
+                }) }
+            </ul>
+            <label class="link" for="in-link">{ t.your_link }</label>
+            <div class="row">
+                <input id="in-link" readonly=true value={link} />
+                <button type="button" onclick={copy}>{ t.copy_link }</button>
+                if can_share {
+                    <button type="button" onclick={web_share}>{ t.more }</button>
+                }
+            </div>
+            <p class="copied" aria-live="polite">{ if state.copied { t.copied } else { "" } }</p>
+        </div>
+    }
+}
