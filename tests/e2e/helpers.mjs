@@ -67,6 +67,19 @@ export async function sign(petition, body, { key, ip = freshIp(), contentType = 
   }
 }
 
+/**
+ * A caller of campaign `campaign`'s API as a supporter (`token`, sent as a bearer credential)
+ * or as anyone (no token): `call(path, token, { method, body })` -> `{ status, body }`.
+ */
+export function campaignApi(campaign) {
+  return (path, token, { method = "GET", body } = {}) =>
+    fetch(`${EDGE}/api/v1/campaigns/${campaign}${path}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
+}
+
 export async function petitionState(petition) {
   const res = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}`);
   return res.json();

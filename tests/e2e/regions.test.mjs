@@ -2,15 +2,10 @@
 // their country until they choose a region; ties are listed in region-code order.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person, eventually } from "./helpers.mjs";
+import { EDGE, sign, person, eventually, campaignApi } from "./helpers.mjs";
 
 const C = "e2e-regions";
-const call = (path, token, { method = "GET", body } = {}) =>
-  fetch(`${EDGE}/api/v1/campaigns/${C}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const call = campaignApi(C);
 
 test("supporters count for their state or country, and may choose a region", async () => {
   const at = async (p) => (await sign("board-a", p, { campaign: C })).body.supporter_token;

@@ -2,15 +2,11 @@
 // leaderboards, opting out, nicknames and revocable browser tokens, against the real edge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person, eventually } from "./helpers.mjs";
+import { EDGE, sign, person, eventually, campaignApi } from "./helpers.mjs";
 
 const C = "e2e-board";
-const api = (path, { token, method = "GET", body } = {}) =>
-  fetch(`${EDGE}/api/v1/campaigns/${C}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
+const call = campaignApi(C);
+const api = (path, { token, method, body } = {}) => call(path, token, { method, body });
 const board = (period, token) => api(`/leaderboards/mobilisers?period=${period}`, { token });
 
 // Points: 10 a signature, 50 a recruit (the defaults in migration 0002).

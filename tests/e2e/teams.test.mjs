@@ -2,15 +2,10 @@
 // an invite link, leaving and handing over, and the team board.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person, eventually } from "./helpers.mjs";
+import { EDGE, sign, person, eventually, campaignApi } from "./helpers.mjs";
 
 const C = "e2e-teams"; // its own campaign: boards here are not the supporters test's
-const call = (path, token, { method = "GET", body } = {}) =>
-  fetch(`${EDGE}/api/v1/campaigns/${C}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
+const call = campaignApi(C);
 
 /** A new supporter (signing board-a) and their token. */
 async function supporter(first) {

@@ -144,8 +144,16 @@ test("three languages: data-lang, then the page's lang, then the browser's", asy
     assert.equal(await p.locator("label[for=in-email]").textContent(), c.label);
     await context.close();
   }
-  // The Portuguese form reports errors in Portuguese too.
+  // The Portuguese form reports errors in Portuguese too, and names and sorts countries the
+  // Portuguese way (the browser's Intl, through the loader).
   const { context, page: p } = await open(page(embed("e2e-lang"), { lang: "pt-BR" }));
+  await p.locator("#in-country").waitFor();
+  const countries = await p.locator("#in-country option").allTextContents();
+  assert.ok(countries.length > 240, `every country and the prompt: ${countries.length}`);
+  const at = (name) => countries.indexOf(name);
+  assert.ok(at("Austrália") > 0 && at("Austrália") + 1 === at("Áustria") && at("Áustria") + 1 === at("Azerbaijão"),
+    `collated in Portuguese: ${countries.slice(at("Austrália") - 1, at("Austrália") + 3)}`);
+  assert.ok(countries.includes("Brasil"));
   await p.locator("button[type=submit]").click();
   assert.equal(await p.locator("#err-email").textContent(), "Este campo é obrigatório.");
   await context.close();

@@ -56,7 +56,17 @@
     p.page = location.origin + location.pathname;
     p.page_lang = document.documentElement.lang;
     p.browser_lang = navigator.language;
+    p.names = names;
     return p;
+  };
+  // [code, name] for region codes, named in `lang` and sorted by the browser's collator.
+  const names = (lang, codes) => {
+    try {
+      const d = new Intl.DisplayNames([lang], { type: "region" }), c = new Intl.Collator(lang);
+      return codes.map((k) => [k, d.of(k) || k]).sort((a, b) => c.compare(a[1], b[1]));
+    } catch (_) {
+      return codes.map((k) => [k, k]);
+    }
   };
 
   function mount(host, kind, a) {

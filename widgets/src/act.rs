@@ -322,71 +322,11 @@ fn default_country() -> String {
 }
 
 /// `(code, name)` for every country, named in the visitor's language and sorted by the
-/// browser's collator for that language ("Áustria" between "Austrália" and "Azerbaijão").
-/// The browser's `Intl` does both jobs better than Rust could, and costs the bundle nothing.
-fn countries(lang: rally_api::Lang) -> Vec<(String, String)> {
-    let names = intl("DisplayNames", lang.tag(), Some(("type", "region")));
-    let of = names.as_ref().and_then(|n| method(n, "of"));
-    let pairs = js_sys::Array::new();
-    for code in rally_api::validate::country_codes() {
-        let name = match (&names, &of) {
-            (Some(n), Some(f)) => f.call1(n, &code.into()).ok().and_then(|v| v.as_string()),
-            _ => None,
-        }
-        .unwrap_or_else(|| code.to_owned());
-        pairs.push(&js_sys::Array::of2(&name.into(), &code.into()));
-    }
-    // Sort by name with `Intl.Collator(lang).compare` on each pair's first element.
-    if let Some(compare) = intl("Collator", lang.tag(), None)
-        .as_ref()
-        .and_then(|c| js_sys::Reflect::get(c, &"compare".into()).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        let mut by_name = |a: wasm_bindgen::JsValue, b: wasm_bindgen::JsValue| {
-            let first =
-                |v: &wasm_bindgen::JsValue| js_sys::Reflect::get_u32(v, 0).unwrap_or_default();
-            compare
-                .call2(&wasm_bindgen::JsValue::NULL, &first(&a), &first(&b))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .map_or(0, |n| n as i32)
-        };
-        pairs.sort_by(&mut by_name);
-    }
-    pairs
-        .iter()
-        .map(|p| {
-            let get = |i| {
-                js_sys::Reflect::get_u32(&p, i)
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default()
-            };
-            (get(1), get(0))
-        })
-        .collect()
-}
-
-/// `new Intl[ctor]([tag], { key: value })`, where the browser has it.
-fn intl(ctor: &str, tag: &str, option: Option<(&str, &str)>) -> Option<wasm_bindgen::JsValue> {
-    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &ctor.into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let opts = js_sys::Object::new();
-    if let Some((k, v)) = option {
-        js_sys::Reflect::set(&opts, &k.into(), &v.into()).ok()?;
-    }
-    let args = js_sys::Array::of2(&js_sys::Array::of1(&tag.into()), &opts);
-    js_sys::Reflect::construct(&ctor, &args).ok()
-}
-
-fn method(obj: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
-    js_sys::Reflect::get(obj, &name.into())
-        .ok()?
-        .dyn_into()
-        .ok()
+/// browser's collator for that language ("Áustria" between "Austrália" and "Azerbaijão"): the
+/// loader's `names`, over `Intl.DisplayNames` and `Intl.Collator`. The browser does both jobs
+/// better than Rust could; in JavaScript they cost a few bytes, through web-sys about 1 KB.
+fn countries(cfg: &Config) -> Vec<(String, String)> {
+    cfg.names(rally_api::validate::country_codes())
 }
 
 fn to_request(form: &SignRequest, cfg: &Config) -> SignRequest {
@@ -409,7 +349,7 @@ pub fn Act<I: Item>(props: &Props) -> Html {
     let form_ref = use_node_ref();
     let thanks_ref = use_node_ref();
     // 249 localised, collated names: computed once, not on every keystroke.
-    let country_list = use_memo(cfg.lang, |lang| countries(*lang));
+    let country_list = use_memo(cfg.clone(), countries);
 
     // Load the petition: the loader's prefetch when there is one, else a fresh request.
     {
@@ -527,8 +467,13 @@ pub fn Act<I: Item>(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = net::post_json::<I::Done>(&url, &body, &key).await;
                 *in_flight.borrow_mut() = false;
-                if let Some(token) = result.as_ref().ok().and_then(|d| I::outcome(d).token) {
-                    crate::config::remember_supporter(&cfg.campaign, token);
+                match result.as_ref().ok().map(I::outcome) {
+                    Some(Outcome {
+                        token: Some(token), ..
+                    }) => crate::config::remember_supporter(&cfg.campaign, token),
+                    // The board on the page re-reads: points moved.
+                    Some(_) => crate::config::announce(),
+                    None => {}
                 }
                 state.dispatch(match result {
                     Ok(r) => Action::Signed(r),
@@ -595,13 +540,6 @@ fn counter<I: Item>(state: &State<I>, cfg: &Config, t: &Text, w: &Words) -> Html
     }
 }
 
-/// A country's name in the visitor's language (`BR` -> "Brasil"), or its code.
-pub fn region_name(lang: rally_api::Lang, code: &str) -> String {
-    intl("DisplayNames", lang.tag(), Some(("type", "region")))
-        .and_then(|n| method(&n, "of")?.call1(&n, &code.into()).ok()?.as_string())
-        .unwrap_or_else(|| code.to_owned())
-}
-
 fn recent(recent: &[RecentSigner], cfg: &Config, w: &Words) -> Html {
     if recent.is_empty() {
         return html! {};
@@ -611,7 +549,7 @@ fn recent(recent: &[RecentSigner], cfg: &Config, w: &Words) -> Html {
             <h3>{ w.recent }</h3>
             <ul>
                 { for recent.iter().map(|r| {
-                    let place = r.city.clone().unwrap_or_else(|| region_name(cfg.lang, &r.country));
+                    let place = r.city.clone().unwrap_or_else(|| cfg.names([r.country.as_str()]).remove(0).1);
                     html! { <li><span class="who">{ &r.name }</span>{ " · " }<span class="where">{ place }</span></li> }
                 }) }
             </ul>

@@ -25,6 +25,9 @@ pub struct Config {
     pub page_url: String,
     /// The item's view the loader started fetching before the Wasm arrived.
     pub prefetch: Option<Promise>,
+    /// The loader's `names(lang, codes)`: `[code, name]` pairs for country codes, named in
+    /// `lang` and sorted by name.
+    pub names: Option<js_sys::Function>,
 }
 
 impl PartialEq for Config {
@@ -33,7 +36,12 @@ impl PartialEq for Config {
             (Some(a), Some(b)) => AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b),
             (a, b) => a.is_none() && b.is_none(),
         };
+        let same_names = match (&self.names, &other.names) {
+            (Some(a), Some(b)) => AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
         same_prefetch
+            && same_names
             && self.api == other.api
             && self.campaign == other.campaign
             && self.item == other.item
@@ -97,6 +105,9 @@ impl Config {
             prefetch: Reflect::get(cfg, &JsValue::from_str("prefetch"))
                 .ok()
                 .and_then(|p| p.dyn_into::<Promise>().ok()),
+            names: Reflect::get(cfg, &JsValue::from_str("names"))
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok()),
         })
     }
 
@@ -113,7 +124,28 @@ impl Config {
             tracking: Tracking::default(),
             page_url: "https://example.org/".to_owned(),
             prefetch: None,
+            names: None,
         }
+    }
+
+    /// `(code, name)` for `codes`, named in the visitor's language and sorted by name (see
+    /// [`Config::names`]); the codes themselves where the browser cannot name them.
+    pub fn names<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+        let list: js_sys::Array = codes.into_iter().map(JsValue::from_str).collect();
+        let named = self
+            .names
+            .as_ref()
+            .and_then(|f| f.call2(&JsValue::NULL, &self.lang.tag().into(), &list).ok())
+            .map_or(list, |v| js_sys::Array::from(&v));
+        named
+            .iter()
+            .map(|pair| {
+                let at = |i| Reflect::get_u32(&pair, i).ok().and_then(|v| v.as_string());
+                let code = pair.as_string().or_else(|| at(0)).unwrap_or_default();
+                let name = at(1).unwrap_or_else(|| code.clone());
+                (code, name)
+            })
+            .collect()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -160,7 +192,8 @@ pub fn forget_supporter(campaign: &str) {
 /// The event widgets listen to when the remembered supporter changes.
 pub const SUPPORTER_EVENT: &str = "rally:supporter";
 
-fn announce() {
+/// Tells the page's widgets the supporter acted or changed (the leaderboard re-reads).
+pub fn announce() {
     if let Some(w) = web_sys::window() {
         if let Ok(e) = web_sys::Event::new(SUPPORTER_EVENT) {
             let _ = w.dispatch_event(&e);

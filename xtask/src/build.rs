@@ -169,6 +169,9 @@ fn bundle(kind: &str) -> Result<(String, String)> {
     run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
         "-Oz",
         "--converge",
+        // Custom sections no engine reads (rustc must keep target_features until here).
+        "--strip-producers",
+        "--strip-target-features",
         &format!("{dir}/rally_widgets_bg.wasm"),
         "-o",
         &format!("{dir}/rally_widgets_opt.wasm"),

@@ -1,0 +1,118 @@
+//! The pledge's and the leaderboard's wire readers, checked against what serde writes (the edge
+//! writes with serde; the widgets read field by field), in headless Chromium.
+
+use rally_api::{
+    Board, BoardEntry, CalendarLinks, PetitionStatus, PledgeResponse, PledgeStatus, PledgeView,
+    RecentSigner, SupporterView, TeamView, WeekProgress,
+};
+use rally_widgets::wire::FromJs;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(v: &impl serde::Serialize) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(v).unwrap()).unwrap()
+}
+
+fn round_trips<T: FromJs + serde::Serialize + PartialEq + std::fmt::Debug>(v: T) {
+    assert_eq!(T::from_js(&js(&v)), Some(v));
+}
+
+#[wasm_bindgen_test]
+fn pledge_answers_read_as_serde_writes_them() {
+    let calendar = Some(CalendarLinks {
+        ics: "https://edge.example/api/v1/campaigns/c/pledges/p/calendar.ics".into(),
+        google: "https://calendar.google.com/calendar/render?action=TEMPLATE".into(),
+    });
+    for (starts_at, place, calendar) in [
+        (
+            Some(1_788_775_200_000),
+            Some("Praça da Sé".to_owned()),
+            calendar.clone(),
+        ),
+        (None, None, None),
+    ] {
+        round_trips(PledgeView {
+            campaign: "c".into(),
+            slug: "p".into(),
+            statement: "I will <b>march</b>".into(),
+            body: "Meet at the square.".into(),
+            starts_at,
+            ends_at: starts_at.map(|s| s + 3_600_000),
+            place,
+            status: PetitionStatus::Open,
+            count: 12,
+            goal: 100,
+            recent: vec![RecentSigner {
+                name: "Ana S.".into(),
+                city: None,
+                country: "BR".into(),
+            }],
+            as_of: 5,
+            calendar,
+        });
+    }
+    for status in [PledgeStatus::Pledged, PledgeStatus::AlreadyPledged] {
+        round_trips(PledgeResponse {
+            status,
+            count: 13,
+            goal: 100,
+            ref_code: "7K3M9Q2X".into(),
+            supporter_token: Some("t.o.k".into()),
+            calendar: calendar.clone(),
+        });
+    }
+}
+
+#[wasm_bindgen_test]
+fn board_and_standing_read_as_serde_writes_them() {
+    let entry = |rank, name: &str, me| BoardEntry {
+        rank,
+        name: name.into(),
+        points: 70 - rank * 10,
+        me,
+    };
+    round_trips(Board {
+        board: "mobilisers".into(),
+        period: "2026-W47".into(),
+        entries: vec![entry(1, "Ana S.", false), entry(1, "Bia B.", true)],
+        me: Some(entry(1, "Bia B.", true)),
+    });
+    round_trips(Board {
+        board: "teams".into(),
+        period: "all".into(),
+        entries: vec![],
+        me: None,
+    });
+    let week = WeekProgress {
+        week: "2026-W47".into(),
+        actions: 2,
+        goal: 3,
+        points: 30,
+        rank: 4,
+    };
+    for team in [
+        None,
+        Some(TeamView {
+            name: "Sé Square".into(),
+            invite: "ABCDEFGH".into(),
+            size: 2,
+            limit: 8,
+            leader: Some("Lena L.".into()),
+            points: 40,
+            members: vec!["Lena L.".into(), "Nina N.".into()],
+        }),
+    ] {
+        round_trips(SupporterView {
+            name: "Nina N.".into(),
+            points: 30,
+            rank: 4,
+            listed: false,
+            region: Some("BR-SP".into()),
+            week: week.clone(),
+            ref_code: "7K3M9Q2X".into(),
+            team,
+        });
+    }
+}
