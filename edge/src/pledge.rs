@@ -114,6 +114,7 @@ pub async fn commit(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
     let store = store(&ctx)?;
     let at = now();
     let m = meta(&store, &ctx).await?;
+    let body = crate::routes::as_remembered(&req, &ctx, &store, m.campaign_id, body).await?;
     let person = body.validate().map_err(AppError::Invalid)?;
     if m.status != "open" {
         return Err(AppError::refused(

@@ -117,6 +117,42 @@ pub async fn get_petition(_req: Request, ctx: RouteContext<()>) -> AppResult<Res
     json(&view, 200)
 }
 
+/// A supporter this browser remembers acts without typing themselves again: with their token
+/// (`Authorization: Bearer`) and no email, the request is theirs: the stored person (name,
+/// email, postal code, country) replaces whatever person fields it has, and the stored consent
+/// stands unless it gives one. A token that does not hold is refused, so the widget can forget it
+/// and ask for the whole form.
+pub async fn as_remembered(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    store: &Store,
+    campaign_id: u32,
+    mut body: SignRequest,
+) -> AppResult<SignRequest> {
+    let Some(bearer) = crate::token::bearer(req).filter(|_| body.email.trim().is_empty()) else {
+        return Ok(body);
+    };
+    let refused = || {
+        AppError::refused(
+            ErrorCode::Unauthorized,
+            "the supporter token is invalid or was revoked",
+        )
+    };
+    let (id, version) =
+        crate::token::verify(&ctx.env, campaign_id, &bearer)?.ok_or_else(refused)?;
+    let p = store
+        .person(campaign_id, id, version)
+        .await?
+        .ok_or_else(refused)?;
+    body.first_name = p.first_name;
+    body.last_name = p.last_name;
+    body.postal_code = p.postal_code;
+    body.country = p.country;
+    body.email = p.email;
+    body.contact_consent = body.contact_consent.or(Some(p.contact_consent == 1));
+    Ok(body)
+}
+
 /// `POST /api/v1/campaigns/:campaign/petitions/:petition/signatures`
 pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let idempotency_key = idempotency_key(&req)?;
@@ -125,6 +161,7 @@ pub async fn sign(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response
     let store = store(&ctx)?;
     let at = now();
     let meta = petition_meta(&store, &ctx, at).await?;
+    let body = as_remembered(&req, &ctx, &store, meta.campaign_id, body).await?;
     let sig = body.validate().map_err(AppError::Invalid)?;
     if meta.status() == PetitionStatus::Closed {
         return Err(AppError::refused(

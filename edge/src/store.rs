@@ -641,6 +641,18 @@ pub struct StandingRow {
     pub team_id: Option<u32>,
 }
 
+/// What a remembered supporter acts with: their stored person, for a request that names them
+/// by token instead of typing it again.
+#[derive(Deserialize)]
+pub struct PersonRow {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub postal_code: String,
+    pub country: String,
+    pub contact_consent: u32,
+}
+
 impl StandingRow {
     pub fn name(&self) -> String {
         public_name(&self.nickname, &self.first_name, &self.last_name)
@@ -713,6 +725,23 @@ impl Store {
                      WHERE s.campaign_id = ?1 AND s.id = ?3"
                 ),
                 &[num(campaign_id), text(week), num(supporter_id)],
+            )?
+            .first(None)
+            .await?)
+    }
+
+    /// The stored person of supporter `id`, if `version` is still their token version.
+    pub async fn person(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        version: u32,
+    ) -> AppResult<Option<PersonRow>> {
+        Ok(self
+            .stmt(
+                "SELECT first_name, last_name, email, postal_code, country, contact_consent \
+                 FROM supporters WHERE campaign_id = ?1 AND id = ?2 AND token_version = ?3",
+                &[num(campaign_id), num(id), num(version)],
             )?
             .first(None)
             .await?)

@@ -38,14 +38,16 @@ export function freshIp() {
 }
 
 /**
- * POSTs a signature to the edge; returns `{ status, body, headers }`.
+ * POSTs a signature to the edge (as a remembered supporter with `token`); returns
+ * `{ status, body, headers }`.
  *
  * Like a good client it always sends an Idempotency-Key and retries a request that died in
  * transit (e.g. a kept-alive socket the server closed just then) with the same key, so a retry
  * is answered as the first attempt was and never counts twice.
  */
-export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw, campaign = "demo" } = {}) {
+export async function sign(petition, body, { key, ip = freshIp(), contentType = "application/json", raw, campaign = "demo", token } = {}) {
   const headers = { "Content-Type": contentType, "CF-Connecting-IP": ip };
+  if (token) headers.Authorization = `Bearer ${token}`;
   headers["Idempotency-Key"] = key ?? `test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -78,12 +78,25 @@ test("pledge in the widget, add it to a calendar, see yourself on the board, be 
 
   // The next widget, on another page of the site, greets the supporter.
   const next = await context.newPage();
-  await hostPage(context, page(petition), { path: "/sign" });
+  await hostPage(context, page(petition + board), { path: "/sign" });
   await next.goto("https://campaign.example/sign");
   const greet = next.locator(".rally-host .me");
   await greet.waitFor();
   assert.equal(await greet.locator(".me-name").textContent(), "Paula P.");
   assert.match(await greet.textContent(), /Welcome back, Paula P\. · 1 \/ 3 actions this week/);
+
+  // ...and lets her sign in one click: her token names her, the edge fills in the rest.
+  const form = next.locator(".rally-host form.sign");
+  assert.equal(await form.locator("#in-email").count(), 0, "no person fields for a remembered supporter");
+  await form.locator("button[type=submit]").click();
+  await next.locator(".rally-host .thanks h3").waitFor();
+  assert.equal(await next.locator(".rally-host .thanks h3").textContent(), "Thank you for signing!");
+  // The board on that page moves at once: 20 for the pledge, now 30 with the signature.
+  await eventually(() => next.locator("rally-board tr.you .points").textContent(), (t) => t === "30", 5000);
+  assert.equal(await next.locator("rally-board tr.you .points").textContent(), "30");
+  const signed = d1(`SELECT s.first_name, s.email FROM signatures g JOIN supporters s ON s.id = g.supporter_id
+    JOIN petitions p ON p.id = g.petition_id WHERE p.slug = 'join-us' AND s.email = '${who.email}'`);
+  assert.deepEqual(signed, [{ first_name: "Paula", email: who.email }]);
   await context.close();
 });
 
@@ -188,6 +201,9 @@ test("board names are escaped text, and the leaderboard speaks the page's langua
   await pledgeAs(ze);
   const named = await api("/me", s.body.supporter_token, { method: "PATCH", body: { nickname: "<img src=x onerror=alert(1)>" } });
   assert.equal(named.status, 200, JSON.stringify(named.body));
+  // Boards are KV snapshots, fresh within ~3 s: wait until anyone would see the nickname.
+  const top = await eventually(() => api("/leaderboards/mobilisers?period=all"), (b) => b.body.entries.some((e) => e.name.startsWith("<img")));
+  assert.ok(top.body.entries.some((e) => e.name === "<img src=x onerror=alert(1)>"));
   const context = await newContext(browser);
   const url = await hostPage(context, page(`${loader}<rally-board campaign="${C}" board="mobilisers"></rally-board>`, { lang: "pt-BR" }));
   const p = await context.newPage();

@@ -2,7 +2,7 @@
 // leaderboards, opting out, nicknames and revocable browser tokens, against the real edge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, sign, person, eventually, campaignApi } from "./helpers.mjs";
+import { EDGE, sign, person, eventually, campaignApi, d1 } from "./helpers.mjs";
 
 const C = "e2e-board";
 const call = campaignApi(C);
@@ -116,4 +116,26 @@ test("board snapshots: fresh within seconds for everyone, at once for the suppor
   assert.equal(mine.body.me.points, 10, "the asker's own row is read fresh");
   const seen = await eventually(() => board("all"), (b) => b.body.entries.some((e) => e.name === "Quick F."), 8000);
   assert.ok(seen.body.entries.some((e) => e.name === "Quick F."), "others see the change once the snapshot refreshes");
+});
+
+test("a remembered supporter signs with their token instead of their details; a bad token is refused", async () => {
+  const who = person({ first_name: "Rosa", last_name: "Reis", contact_consent: false });
+  const first = await sign("board-a", who, { campaign: C });
+  assert.equal(first.status, 201);
+  const token = first.body.supporter_token;
+  const bare = { first_name: "", last_name: "", email: "", postal_code: "", country: "", show_name: true };
+  const again = await sign("board-b", bare, { campaign: C, token });
+  assert.equal(again.status, 201, JSON.stringify(again.body));
+  assert.equal(again.body.supporter_token, undefined, "no new token: the supporter existed");
+  const stored = d1(`SELECT s.email, s.first_name, s.contact_consent, g.display_name FROM signatures g
+    JOIN supporters s ON s.id = g.supporter_id JOIN petitions p ON p.id = g.petition_id
+    WHERE p.slug = 'board-b' AND s.email = '${who.email}'`);
+  assert.deepEqual(stored, [{ email: who.email, first_name: "Rosa", contact_consent: 0, display_name: "Rosa R." }]);
+
+  const forged = await sign("board-c", bare, { campaign: C, token: token.replace(/.$/, (c) => (c === "0" ? "1" : "0")) });
+  assert.deepEqual([forged.status, forged.body.error.code], [401, "unauthorized"]);
+  // Without a token, the empty form is explained field by field as always.
+  const anonymous = await sign("board-c", bare, { campaign: C });
+  assert.equal(anonymous.status, 422);
+  assert.ok(anonymous.body.errors.some((e) => e.field === "email" && e.code === "required"));
 });

@@ -273,6 +273,10 @@ impl<I: Item> Reducible for State<I> {
             Action::Failed(err) => {
                 s.submitting = false;
                 match err {
+                    NetError::Api { status: 401, .. } => {
+                        s.greeting = None;
+                        s.notice = Some(Notice::FixFields);
+                    }
                     NetError::Api { body, .. } if body.error.field.is_some() => {
                         let list = if body.errors.is_empty() {
                             vec![body.error]
@@ -444,7 +448,13 @@ pub fn Act<I: Item>(props: &Props) -> Html {
                 return; // a double click: the first submission is still on its way
             }
             let req = to_request(&state.form, &cfg);
-            if let Err(errors) = req.validate() {
+            // A remembered supporter acts as themselves (their token names them; the edge
+            // fills in the person), so there is no person to check here.
+            let token = state
+                .greeting
+                .as_ref()
+                .and_then(|_| crate::config::supporter_token(&cfg.campaign));
+            if let (None, Err(errors)) = (&token, req.validate()) {
                 state.dispatch(Action::Invalid(
                     errors
                         .iter()
@@ -465,8 +475,12 @@ pub fn Act<I: Item>(props: &Props) -> Html {
             let url = cfg.url(&I::act_path(&cfg));
             let body = I::request(&req, state.remind);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = net::post_json::<I::Done>(&url, &body, &key).await;
+                let result = net::post_json::<I::Done>(&url, &body, &key, token.as_deref()).await;
                 *in_flight.borrow_mut() = false;
+                if matches!(result, Err(NetError::Api { status: 401, .. })) {
+                    // Revoked elsewhere: forget it here too, and ask for the whole form.
+                    crate::config::forget_supporter(&cfg.campaign);
+                }
                 match result.as_ref().ok().map(I::outcome) {
                     Some(Outcome {
                         token: Some(token), ..
@@ -651,6 +665,7 @@ fn form<I: Item>(
     let f = &state.form;
     html! {
         <form class="sign" novalidate=true {onsubmit} ref={form_ref}>
+            if state.greeting.is_none() {
             { for text_inputs }
             <div class="field f-country">
                 <label for="in-country">{ t.country }</label>
@@ -674,6 +689,7 @@ fn form<I: Item>(
                     checked={f.contact_consent == Some(false)} onchange={consent(false)} />{ t.consent_no }</label>
                 { error_text(state, t, "contact_consent") }
             </fieldset>
+            }
             <label class="show-name"><input type="checkbox" name="show_name" checked={f.show_name} onchange={on_show} />{ w.show_name }</label>
             { I::extra_fields(state, w) }
             <div class="hp" aria-hidden="true">

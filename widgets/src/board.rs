@@ -98,11 +98,13 @@ impl FromJs for SupporterView {
 #[hook]
 pub fn use_me(cfg: &Config, reload: u32) -> UseStateHandle<Option<Option<SupporterView>>> {
     let me = use_state(|| None);
-    let version = use_state(|| 0u32);
+    // Counts the page's supporter events; a reducer, so every event counts (a state handle
+    // captured by the listener would only ever see its first value).
+    let version = use_reducer(|| Bumps(0));
     {
         let version = version.clone();
         use_effect_with((), move |_| {
-            let bump = Closure::<dyn Fn()>::new(move || version.set(*version + 1));
+            let bump = Closure::<dyn Fn()>::new(move || version.dispatch(()));
             let window = web_sys::window();
             if let Some(w) = &window {
                 let _ = w.add_event_listener_with_callback(
@@ -123,7 +125,7 @@ pub fn use_me(cfg: &Config, reload: u32) -> UseStateHandle<Option<Option<Support
     {
         let me = me.clone();
         let cfg = cfg.clone();
-        use_effect_with((*version, reload), move |_| {
+        use_effect_with((version.0, reload), move |_| {
             if config::supporter_token(&cfg.campaign).is_none() {
                 me.set(Some(None));
             } else {
@@ -140,6 +142,17 @@ pub fn use_me(cfg: &Config, reload: u32) -> UseStateHandle<Option<Option<Support
         });
     }
     me
+}
+
+/// How many times something happened.
+#[derive(PartialEq)]
+struct Bumps(u32);
+
+impl Reducible for Bumps {
+    type Action = ();
+    fn reduce(self: std::rc::Rc<Self>, _: ()) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(Bumps(self.0 + 1))
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -162,14 +175,18 @@ pub fn Leaderboard(props: &Props) -> Html {
     // Bumped by the visitor's own changes (team, listing) to re-read board and standing.
     let reload = use_state(|| 0u32);
     let me = use_me(cfg, *reload);
-    let remembered = matches!(&*me, Some(Some(_)));
     {
         let board = board.clone();
         let cfg = cfg.clone();
-        let deps = (*which, *weekly, *reload, remembered, me.is_some());
-        use_effect_with(deps, move |&(which, weekly, _, _, known)| {
+        // Re-read when the visitor's own standing moves (they acted in another widget on the
+        // page), not only every 30 s.
+        let mine = me
+            .as_ref()
+            .map(|m| m.as_ref().map(|m| (m.points, m.week.points)));
+        let deps = (*which, *weekly, *reload, mine);
+        use_effect_with(deps, move |&(which, weekly, _, mine)| {
             let alive = std::rc::Rc::new(std::cell::Cell::new(true));
-            if known {
+            if mine.is_some() {
                 let alive = alive.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let url = cfg.url(&format!(

@@ -95,13 +95,15 @@ pub async fn get_json<T: FromJs>(url: &str) -> Result<T, NetError> {
     from_js(call("GET", url, None, None, None).await?)
 }
 
-/// POSTs a JSON body (an object built by [`crate::wire`]).
+/// POSTs a JSON body (an object built by [`crate::wire`]), as the remembered supporter when
+/// `token` is given.
 pub async fn post_json<T: FromJs>(
     url: &str,
     value: &JsValue,
     idempotency_key: &str,
+    token: Option<&str>,
 ) -> Result<T, NetError> {
-    from_js(call("POST", url, Some(value), Some(idempotency_key), None).await?)
+    from_js(call("POST", url, Some(value), Some(idempotency_key), token).await?)
 }
 
 /// A fresh idempotency key. Uniqueness, not secrecy, is what matters here, and
