@@ -105,6 +105,8 @@ pub struct Words {
     pub thanks: &'static str,
     pub already: &'static str,
     pub will_you_share: &'static str,
+    /// Why sharing matters.
+    pub share_why: &'static str,
     pub share_text: &'static str,
     pub closing: &'static str,
     pub closed: &'static str,
@@ -744,7 +746,7 @@ fn thanks<I: Item>(
             html! {
                 <div class="ask">
                     <p class="q">{ w.will_you_share }</p>
-                    <p class="why">{ t.share_why }</p>
+                    <p class="why">{ w.share_why }</p>
                     <div class="row">
                         <button type="button" class="primary" onclick={yes}>{ t.yes_share }</button>
                         <button type="button" class="secondary" onclick={no}>{ t.not_now }</button>

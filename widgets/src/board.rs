@@ -20,6 +20,17 @@ use crate::wire::{count, field, list, string, FromJs};
 
 /// How often an open board refreshes.
 const REFRESH_MS: i32 = 30_000;
+/// How old the edge's board snapshot may be: the wait before reading a board that is behind.
+const SNAPSHOT_MS: i32 = 3_500;
+
+/// Whether the top rows are older than the visitor's own row (read fresh): they rank among the
+/// rows shown but are not in them, as right after they acted.
+fn behind(b: &Board) -> bool {
+    b.me.as_ref().is_some_and(|m| {
+        !b.entries.iter().any(|e| e.me)
+            && b.entries.last().is_none_or(|last| m.points >= last.points)
+    })
+}
 
 const BOARDS: [&str; 3] = ["mobilisers", "teams", "regions"];
 
@@ -197,6 +208,7 @@ pub fn Leaderboard(props: &Props) -> Html {
                     let token = config::supporter_token(&cfg.campaign);
                     let mut first = true;
                     while alive.get() {
+                        let mut wait = REFRESH_MS;
                         if first || net::page_visible() {
                             let got = net::call("GET", &url, None, None, token.as_deref())
                                 .await
@@ -206,7 +218,12 @@ pub fn Leaderboard(props: &Props) -> Html {
                                 break;
                             }
                             match got {
-                                Some(b) => board.set(Some(Ok(b))),
+                                Some(b) => {
+                                    if behind(&b) {
+                                        wait = SNAPSHOT_MS;
+                                    }
+                                    board.set(Some(Ok(b)));
+                                }
                                 None if first => board.set(Some(Err(()))),
                                 None => {}
                             }
@@ -215,7 +232,7 @@ pub fn Leaderboard(props: &Props) -> Html {
                             }
                             first = false;
                         }
-                        net::sleep(REFRESH_MS).await;
+                        net::sleep(wait).await;
                     }
                 });
             }
@@ -289,7 +306,7 @@ fn table(b: &Board, lang: Lang, w: &Words) -> Html {
     let outside = b.me.as_ref().filter(|_| !b.entries.iter().any(|e| e.me));
     html! {
         <>
-        if b.entries.is_empty() {
+        if b.entries.is_empty() && outside.is_none() {
             <p class="empty">{ w.empty }</p>
         } else {
             <table class="ranks">
@@ -297,7 +314,9 @@ fn table(b: &Board, lang: Lang, w: &Words) -> Html {
                 <tbody>
                     { for b.entries.iter().map(row) }
                     if let Some(m) = outside {
-                        <tr class="gap" aria-hidden="true"><td colspan="3">{ "…" }</td></tr>
+                        if !b.entries.is_empty() {
+                            <tr class="gap" aria-hidden="true"><td colspan="3">{ "…" }</td></tr>
+                        }
                         { row(m) }
                     }
                 </tbody>

@@ -53,6 +53,7 @@ impl Item for PetitionView {
 }
 
 const EN: Words = Words {
+    share_why: "A message from a friend is the most likely thing to make someone sign.",
     count: "signatures",
     progress: "Signatures toward the goal",
     recent: "Recent signers",
@@ -71,6 +72,7 @@ const EN: Words = Words {
 };
 
 const PT_BR: Words = Words {
+    share_why: "Uma mensagem de um amigo é o que mais leva alguém a assinar.",
     count: "assinaturas",
     progress: "Assinaturas rumo à meta",
     recent: "Assinaturas recentes",
@@ -89,6 +91,7 @@ const PT_BR: Words = Words {
 };
 
 const ES: Words = Words {
+    share_why: "Un mensaje de un amigo es lo que más anima a alguien a firmar.",
     count: "firmas",
     progress: "Firmas hacia la meta",
     recent: "Firmas recientes",

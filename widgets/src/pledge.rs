@@ -146,6 +146,7 @@ impl Item for PledgeView {
 }
 
 const EN: Words = Words {
+    share_why: "A message from a friend is what most often brings someone along.",
     count: "pledges",
     progress: "Pledges toward the goal",
     recent: "Recent pledges",
@@ -164,6 +165,7 @@ const EN: Words = Words {
 };
 
 const PT_BR: Words = Words {
+    share_why: "Uma mensagem de um amigo é o que mais traz alguém junto.",
     count: "compromissos",
     progress: "Compromissos rumo à meta",
     recent: "Compromissos recentes",
@@ -182,6 +184,7 @@ const PT_BR: Words = Words {
 };
 
 const ES: Words = Words {
+    share_why: "Un mensaje de un amigo es lo que más anima a alguien a sumarse.",
     count: "compromisos",
     progress: "Compromisos hacia la meta",
     recent: "Compromisos recientes",

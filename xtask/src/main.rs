@@ -96,6 +96,7 @@ fn dev() -> Result<()> {
     );
     println!("  example campaign site  {base}/");
     println!("  custom element (pt-BR) {base}/examples/custom-element");
+    println!("  pledge + leaderboard   {base}/examples/organise");
     println!("  strict CSP page (es)   {base}/examples/strict-csp");
     println!("  petition's own page    {base}/p/demo/save-the-park");
     println!("  edge API               {base}/api/v1/campaigns/demo/petitions/save-the-park");
