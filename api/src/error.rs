@@ -27,8 +27,10 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The body is larger than the route accepts.
     PayloadTooLarge,
-    /// The supporter token is missing, malformed or revoked.
+    /// The supporter token or staff credential is missing, malformed or revoked.
     Unauthorized,
+    /// The staff member's role does not allow this.
+    Forbidden,
     /// No such campaign, petition, referral code or route.
     NotFound,
     /// The route exists but not with this method.
@@ -53,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -65,6 +67,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::PetitionClosed,
@@ -91,6 +94,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PetitionClosed => "petition_closed",
@@ -113,6 +117,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PetitionClosed

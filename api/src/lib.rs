@@ -9,7 +9,9 @@
 
 mod board;
 pub mod calendar;
+pub mod cluster;
 mod error;
+pub mod factcheck;
 mod goal;
 mod lang;
 mod petition;
@@ -23,6 +25,11 @@ pub mod week;
 
 pub use board::{Board, BoardEntry, MeUpdate, SupporterView, WeekProgress};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
+pub use factcheck::{
+    ClaimEvent, ClaimStatus, ClaimUpdate, ClaimView, MergeClaims, Rebuttal, RebuttalFeed,
+    ReportRequest, ReportResponse, ReportView, SeenCount, SeenOn, Source, SplitClaim,
+    ValidClaimUpdate, ValidReport, Verdict,
+};
 pub use goal::next_goal;
 pub use lang::Lang;
 pub use petition::{

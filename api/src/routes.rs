@@ -29,8 +29,29 @@ pub const ALL: &[(&str, &str)] = &[
     ("GET", "/api/v1/campaigns/:campaign/me"),
     ("PATCH", "/api/v1/campaigns/:campaign/me"),
     ("DELETE", "/api/v1/campaigns/:campaign/me/token"),
+    ("POST", "/api/v1/campaigns/:campaign/reports"),
+    ("GET", "/api/v1/campaigns/:campaign/rebuttals"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/claims"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/claims/export"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/claims/:id"),
+    ("PATCH", "/api/v1/campaigns/:campaign/staff/claims/:id"),
+    (
+        "GET",
+        "/api/v1/campaigns/:campaign/staff/claims/:id/history",
+    ),
+    ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/merge"),
+    ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/split"),
     ("GET", "/p/:campaign/:petition"),
+    ("GET", "/r/:campaign/:id"),
 ];
+
+pub fn reports(campaign: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/reports")
+}
+
+pub fn rebuttals(campaign: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/rebuttals")
+}
 
 pub fn petition(campaign: &str, petition: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/petitions/{petition}")
@@ -108,6 +129,8 @@ mod tests {
             format!("{}/join", super::teams("c")),
             format!("{}/leave", super::teams("c")),
             super::me_token("c"),
+            super::reports("c"),
+            super::rebuttals("c"),
             super::petition_page("c", "p"),
         ];
         for b in built {

@@ -7,10 +7,12 @@
 mod board;
 mod cache;
 mod error;
+mod factcheck;
 mod guard;
 mod page;
 mod pledge;
 mod routes;
+mod staff;
 mod store;
 mod teams;
 mod token;
@@ -31,9 +33,21 @@ fn respond(r: AppResult<Response>) -> Result<Response> {
 #[event(fetch)]
 pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
-    let is_api = path.starts_with(rally_api::routes::PREFIX);
-    if is_api && req.method() == worker::Method::Options {
-        return with_cors(Response::empty()?.with_status(204), true);
+    // Staff routes are for the dashboard's own origin only: no CORS, so another site's page
+    // cannot make a browser call them with a credential (their preflight is refused).
+    let is_staff = path.contains("/staff/") || path.ends_with("/staff");
+    let is_api = path.starts_with(rally_api::routes::PREFIX) && !is_staff;
+    if req.method() == worker::Method::Options {
+        if is_api {
+            return with_cors(Response::empty()?.with_status(204), true);
+        }
+        if is_staff {
+            return Ok(AppError::refused(
+                ErrorCode::Forbidden,
+                "staff routes take no cross-site requests",
+            )
+            .into_response());
+        }
     }
     let resp = Router::new()
         .get_async("/api/v1/health", |_req, _ctx: RouteContext<()>| async {
@@ -92,8 +106,47 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             "/api/v1/campaigns/:campaign/me/token",
             |req, ctx| async move { respond(board::forget(req, ctx).await) },
         )
+        .post_async(
+            "/api/v1/campaigns/:campaign/reports",
+            |req, ctx| async move { respond(factcheck::report(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/rebuttals",
+            |req, ctx| async move { respond(factcheck::rebuttals(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/claims",
+            |req, ctx| async move { respond(factcheck::queue(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/claims/export",
+            |req, ctx| async move { respond(factcheck::export(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/claims/:id",
+            |req, ctx| async move { respond(factcheck::get_claim(req, ctx).await) },
+        )
+        .patch_async(
+            "/api/v1/campaigns/:campaign/staff/claims/:id",
+            |req, ctx| async move { respond(factcheck::update(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/claims/:id/history",
+            |req, ctx| async move { respond(factcheck::history(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/staff/claims/:id/merge",
+            |req, ctx| async move { respond(factcheck::merge(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/staff/claims/:id/split",
+            |req, ctx| async move { respond(factcheck::split(req, ctx).await) },
+        )
         .get_async("/p/:campaign/:petition", |req, ctx| async move {
             respond(page::petition_page(req, ctx).await)
+        })
+        .get_async("/r/:campaign/:id", |req, ctx| async move {
+            respond(factcheck::page(req, ctx).await)
         })
         .run(req, env)
         .await?;

@@ -6,6 +6,18 @@ use worker::{Request, Response, RouteContext};
 use crate::error::{AppError, AppResult};
 
 /// Escapes text for HTML element content and double-quoted attribute values.
+/// A query parameter value, percent-encoded (RFC 3986 unreserved characters kept).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

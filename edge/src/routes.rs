@@ -17,6 +17,12 @@ pub fn now() -> f64 {
 
 /// The ISO week key of `at` in the campaign's time zone (`2026-W47`), using the runtime's
 /// `Intl` time zone data; an unknown zone falls back to UTC.
+/// A moment's UTC date, `2026-11-21`.
+pub fn iso_date(ms: f64) -> String {
+    let (y, m, d) = rally_api::week::civil_from_days((ms / 86_400_000.0).floor() as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 pub fn week_of(at: f64, timezone: &str) -> String {
     let date = js_sys::Date::new(&at.into());
     let local = |tz: &str| {

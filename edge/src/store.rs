@@ -133,15 +133,15 @@ pub struct Store {
     db: D1Database,
 }
 
-fn text(v: &str) -> JsValue {
+pub(crate) fn text(v: &str) -> JsValue {
     JsValue::from_str(v)
 }
 
-fn opt(v: Option<&str>) -> JsValue {
+pub(crate) fn opt(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_str)
 }
 
-fn num(v: impl Into<f64>) -> JsValue {
+pub(crate) fn num(v: impl Into<f64>) -> JsValue {
     JsValue::from_f64(v.into())
 }
 
@@ -171,8 +171,34 @@ impl Store {
         Store { db }
     }
 
-    fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
+    pub(crate) fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
         Ok(self.db.prepare(sql).bind(args)?)
+    }
+
+    /// The first row of a query, if any.
+    pub(crate) async fn first<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> AppResult<Option<T>> {
+        Ok(self.stmt(sql, args)?.first(None).await?)
+    }
+
+    /// Every row of a query.
+    pub(crate) async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> AppResult<Vec<T>> {
+        Ok(self.stmt(sql, args)?.all().await?.results()?)
+    }
+
+    /// Statements run as one transaction (D1's only kind).
+    pub(crate) async fn batch(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> AppResult<Vec<worker::D1Result>> {
+        Ok(self.db.batch(statements).await?)
     }
 
     /// The fixed fields of a petition, from this isolate's memory when fresh.

@@ -13,7 +13,7 @@ const SITE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../d
 export const BUDGET_BROTLI = 90_000;
 
 /** The widget kinds, each its own bundle. */
-export const KINDS = ["petition", "pledge", "board"];
+export const KINDS = ["petition", "pledge", "board", "factcheck"];
 
 export function measure(file) {
   const raw = readFileSync(path.join(SITE, file));

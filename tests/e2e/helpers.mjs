@@ -177,3 +177,11 @@ export async function fillForm(scope, p) {
 export async function countShown(scope) {
   return Number(await scope.locator(".count strong").getAttribute("data-count"));
 }
+
+/** Staff credentials from tests/fixtures/seed.sql (test-only keys; D1 holds their hashes). */
+export const STAFF = {
+  owner: "rs_test_owner_0f3c9a",
+  moderator: "rs_test_moderator_7d21e4",
+  viewer: "rs_test_viewer_55b0c1",
+  otherOwner: "rs_test_other_owner_9a8b7c",
+};

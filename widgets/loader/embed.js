@@ -81,9 +81,10 @@
     root.append(box);
     const c = encodeURIComponent(a.campaign || ""), s = encodeURIComponent(a.item || "");
     const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
-    // A petition's or pledge's public view starts downloading now, beside the bundle.
-    if (kind !== "board") {
-      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + kind + "s/" + s).then((r) =>
+    // The widget's data starts downloading now, beside the bundle.
+    const data = { petition: "petitions/" + s, pledge: "pledges/" + s, factcheck: "rebuttals" }[kind];
+    if (data) {
+      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + data).then((r) =>
         r.ok ? r.json() : Promise.reject(r.status));
       cfg.prefetch.catch(() => {});
     }
@@ -121,8 +122,8 @@
     me.parentNode.insertBefore(host, me);
     mount(host, me.dataset.widget, attrs(me, "data-", me.dataset.widget));
   }
-  // <rally-petition campaign=".." petition="..">, <rally-pledge>, <rally-board>: a page may
-  // define these names itself.
+  // <rally-petition campaign=".." petition="..">, <rally-pledge>, <rally-board>,
+  // <rally-factcheck>: a page may define these names itself.
   for (const kind of Object.keys(bundles)) {
     const name = "rally-" + kind;
     if (!customElements.get(name)) {

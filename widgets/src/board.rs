@@ -562,11 +562,7 @@ pub struct Words {
 }
 
 fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::PtBr => &PT_BR,
-        Lang::Es => &ES,
-    }
+    i18n::pick(lang, &EN, &PT_BR, &ES)
 }
 
 const EN: Words = Words {

@@ -151,6 +151,15 @@ pub const ES: Text = Text {
     err_invalid: "Revisa este campo.",
 };
 
+/// The one of three translations for `lang`: each widget keeps its own words this way.
+pub fn pick<T>(lang: Lang, en: &'static T, pt_br: &'static T, es: &'static T) -> &'static T {
+    match lang {
+        Lang::En => en,
+        Lang::PtBr => pt_br,
+        Lang::Es => es,
+    }
+}
+
 pub fn text(lang: Lang) -> &'static Text {
     match lang {
         Lang::En => &EN,

@@ -1,6 +1,6 @@
 //! Rally's embeddable widgets, mounted by `loader/embed.js` into a shadow root.
 //!
-//! One crate; one Wasm bundle per widget kind (cargo features `petition`, `pledge`, `board`), so
+//! One crate; one Wasm bundle per widget kind (cargo features `petition`, `pledge`, `board`, `factcheck`), so
 //! a host page downloads only the widgets it shows. The loader is the only hand-written
 //! JavaScript. It calls [`mount`] once per widget on the page with the element to render into
 //! and the widget's configuration; everything else (rendering, validation, network, sharing) is
@@ -11,6 +11,8 @@ pub mod act;
 #[cfg(feature = "board")]
 pub mod board;
 pub mod config;
+#[cfg(feature = "factcheck")]
+pub mod factcheck;
 pub mod i18n;
 pub mod me;
 pub mod net;
@@ -18,6 +20,7 @@ pub mod net;
 pub mod petition;
 #[cfg(feature = "pledge")]
 pub mod pledge;
+#[cfg(any(feature = "petition", feature = "pledge", feature = "board"))]
 mod share;
 pub mod wire;
 
@@ -29,7 +32,7 @@ pub use config::Config;
 /// from the embed's attributes (see [`Config::from_js`]).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, kind: &str, cfg: JsValue) -> Result<(), JsValue> {
-    let config = Config::from_js(&cfg, kind != "board")?;
+    let config = Config::from_js(&cfg, matches!(kind, "petition" | "pledge"))?;
     root.set_inner_html("");
     root.remove_attribute("aria-busy")?;
     match kind {
@@ -47,6 +50,14 @@ pub fn mount(root: web_sys::Element, kind: &str, cfg: JsValue) -> Result<(), JsV
         "board" => {
             yew::Renderer::<board::Leaderboard>::with_root_and_props(root, board::Props { config })
                 .render();
+        }
+        #[cfg(feature = "factcheck")]
+        "factcheck" => {
+            yew::Renderer::<factcheck::FactCheck>::with_root_and_props(
+                root,
+                factcheck::Props { config },
+            )
+            .render();
         }
         // Display, not Debug: `{:?}` on a str links Unicode escape tables into the bundle.
         other => {

@@ -32,11 +32,7 @@ impl Item for PetitionView {
         html! { <p class="target">{ format!("{}: ", t.to) }<strong>{ &self.target }</strong></p> }
     }
     fn words(lang: Lang) -> &'static Words {
-        match lang {
-            Lang::En => &EN,
-            Lang::PtBr => &PT_BR,
-            Lang::Es => &ES,
-        }
+        crate::i18n::pick(lang, &EN, &PT_BR, &ES)
     }
     fn request(req: &SignRequest, _remind: bool) -> JsValue {
         crate::wire::sign_request(req)

@@ -96,11 +96,7 @@ impl Item for PledgeView {
         }
     }
     fn words(lang: Lang) -> &'static Words {
-        match lang {
-            Lang::En => &EN,
-            Lang::PtBr => &PT_BR,
-            Lang::Es => &ES,
-        }
+        crate::i18n::pick(lang, &EN, &PT_BR, &ES)
     }
     fn extra_fields(state: &UseReducerHandle<State<Self>>, w: &'static Words) -> Html {
         let onchange = {

@@ -93,7 +93,7 @@ fn js_string(s: &str) -> String {
 }
 
 /// The widget kinds, each built into its own bundle (`widgets/Cargo.toml` features).
-pub const KINDS: &[&str] = &["petition", "pledge", "board"];
+pub const KINDS: &[&str] = &["petition", "pledge", "board", "factcheck"];
 
 fn site() -> Result<()> {
     let r = root();

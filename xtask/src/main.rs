@@ -83,12 +83,40 @@ impl CommandExt for Command {
     }
 }
 
+/// A fresh owner credential for the demo campaign: random, printed once, stored as its SHA-256.
+fn new_staff_key(state: &Path) -> Result<String> {
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .map_err(|e| format!("reading /dev/urandom: {e}"))?;
+    let key = format!(
+        "rs_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let hash = output(Command::new("sh").args(["-c", &format!("printf %s {key} | sha256sum")]))
+        .and_then(|o| o.split_whitespace().next().map(str::to_owned))
+        .ok_or("sha256sum is missing")?;
+    let sql = root().join("target/xtask/dev-staff.sql");
+    std::fs::create_dir_all(root().join("target/xtask")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &sql,
+        format!(
+            "INSERT INTO staff (campaign_id, name, role, key_hash, created_at) \
+             SELECT id, 'Demo owner', 'owner', '{hash}', 0 FROM campaigns WHERE slug = 'demo';\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    edge::execute_file(state, &sql)?;
+    Ok(key)
+}
+
 fn dev() -> Result<()> {
     tools::ensure_build_tools()?;
     build::all()?;
     let state = root().join(".wrangler/state");
     let edge = edge::Edge::start(8787, &state, &[root().join("edge/seed/demo.sql")])?;
     let base = edge.url();
+    let staff_key = new_staff_key(&state)?;
     println!();
     println!(
         "Rally is running (real local D1 and KV in {}):",
@@ -97,10 +125,14 @@ fn dev() -> Result<()> {
     println!("  example campaign site  {base}/");
     println!("  custom element (pt-BR) {base}/examples/custom-element");
     println!("  pledge + leaderboard   {base}/examples/organise");
+    println!("  fact-check (pt-BR)     {base}/examples/factcheck");
     println!("  strict CSP page (es)   {base}/examples/strict-csp");
     println!("  petition's own page    {base}/p/demo/save-the-park");
     println!("  edge API               {base}/api/v1/campaigns/demo/petitions/save-the-park");
     println!("  embed snippet          <script async src=\"{base}/embed.js\" data-widget=\"petition\" data-campaign=\"demo\" data-petition=\"save-the-park\"></script>");
+    println!(
+        "  staff credential       {staff_key}  (owner of demo; send as Authorization: Bearer)"
+    );
     println!("Press Ctrl-C to stop.");
     edge.wait()
 }

@@ -30,12 +30,27 @@ mod tests {
                 code.as_str()
             );
         }
-        let sign = serde_json::to_value(rally_api::SignRequest::default()).unwrap();
-        for field in sign.as_object().unwrap().keys() {
-            assert!(
-                doc.contains(&format!("`{field}`")),
-                "docs/API.md lacks SignRequest field `{field}`"
-            );
+        let requests = [
+            (
+                "SignRequest",
+                serde_json::to_value(rally_api::SignRequest::default()).unwrap(),
+            ),
+            (
+                "ReportRequest",
+                serde_json::to_value(rally_api::ReportRequest::default()).unwrap(),
+            ),
+            (
+                "ClaimUpdate",
+                serde_json::to_value(rally_api::ClaimUpdate::default()).unwrap(),
+            ),
+        ];
+        for (name, value) in requests {
+            for field in value.as_object().unwrap().keys() {
+                assert!(
+                    doc.contains(&format!("`{field}`")),
+                    "docs/API.md lacks {name} field `{field}`"
+                );
+            }
         }
         let view = serde_json::to_value(rally_api::PetitionView {
             campaign: String::new(),
