@@ -28,12 +28,13 @@ const CANDIDATES: u32 = 50;
 struct CampaignRow {
     id: u32,
     name: String,
+    timezone: String,
 }
 
 async fn campaign(store: &Store, ctx: &RouteContext<()>) -> AppResult<CampaignRow> {
     store
         .first(
-            "SELECT id, name FROM campaigns WHERE slug = ?1",
+            "SELECT id, name, timezone FROM campaigns WHERE slug = ?1",
             &[text(param(ctx, "campaign")?)],
         )
         .await?
@@ -105,6 +106,23 @@ impl ClaimRow {
     }
 }
 
+/// The supporter a report's token names, if it holds. A report is never refused for its token:
+/// one that does not hold only earns no points.
+async fn reporter(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    store: &Store,
+    campaign_id: u32,
+) -> AppResult<Option<u32>> {
+    let Some(bearer) = crate::token::bearer(req) else {
+        return Ok(None);
+    };
+    let Some((id, version)) = crate::token::verify(&ctx.env, campaign_id, &bearer)? else {
+        return Ok(None);
+    };
+    Ok(store.person(campaign_id, id, version).await?.map(|_| id))
+}
+
 /// The words a report is grouped by: its claim and any screenshot text.
 fn report_words(r: &ValidReport) -> Vec<String> {
     let mut all = r.claim.clone();
@@ -143,8 +161,12 @@ pub async fn report(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
         .max_by_key(|cand| cand.reports);
     let at = now();
     let nonce = guard::request_id()?;
+    let reporter = reporter(&req, &ctx, &store, c.id).await?;
+    let week = crate::routes::week_of(at, &c.timezone);
     store
         .add_report(&NewReport {
+            reporter,
+            week: &week,
             campaign_id: c.id,
             claim: best.as_ref().map(|b| b.id),
             new_public_id: &guard::ref_code()?,
@@ -182,6 +204,10 @@ impl ReportOutcome {
 }
 
 struct NewReport<'a> {
+    /// The remembered supporter who reported it, if any: they earn the campaign's report points
+    /// (once per claim).
+    reporter: Option<u32>,
+    week: &'a str,
     campaign_id: u32,
     /// The claim to add to; `None` starts a new one.
     claim: Option<u32>,
@@ -313,6 +339,26 @@ impl Store {
             ),
             &fill(with(vec![text(v.seen_on.as_str())])),
         )?);
+        if let Some(supporter) = r.reporter {
+            // The action log: a report earns points once per claim per supporter, and only when
+            // this request's report row went in.
+            stmts.push(self.stmt(
+                "INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \
+                     SELECT r.campaign_id, ?3, 'report', r.id, r.request_id, c.points_report, ?4, r.created_at \
+                     FROM reports r JOIN campaigns c ON c.id = r.campaign_id \
+                     WHERE r.request_id = ?1 AND r.nonce = ?2 AND NOT EXISTS ( \
+                       SELECT 1 FROM actions a JOIN reports r2 ON r2.id = a.subject_id \
+                       WHERE a.kind = 'report' AND a.supporter_id = ?3 AND r2.claim_id = r.claim_id) \
+                     ON CONFLICT (request_id, kind) DO NOTHING",
+                &[
+                    text(r.request_id),
+                    text(r.nonce),
+                    num(supporter),
+                    text(r.week),
+                ],
+            )?);
+            stmts.extend(self.award_stmts(r.request_id, "report")?);
+        }
         self.batch(stmts).await?;
         Ok(())
     }

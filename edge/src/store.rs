@@ -495,7 +495,11 @@ impl Store {
     /// and for the week. Each statement finds its supporter, points and week through the action
     /// row, so when the action was not written (a duplicate, a retry) none of them change
     /// anything. Order matters: a score leaves its old bucket before it changes.
-    fn award_stmts(&self, request_id: &str, kind: &str) -> AppResult<Vec<D1PreparedStatement>> {
+    pub(crate) fn award_stmts(
+        &self,
+        request_id: &str,
+        kind: &str,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
         const ACTION: &str = "FROM actions a WHERE a.request_id = ?1 AND a.kind = ?2";
         let sql = [
             // Leave the all-time bucket of the old score.

@@ -3,7 +3,7 @@
 // text rendered as text everywhere.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, newContext, hostPage, page, d1, eventually, freshIp, EDGE, STAFF } from "./helpers.mjs";
+import { launch, newContext, hostPage, page, d1, eventually, freshIp, sign, person, EDGE, STAFF } from "./helpers.mjs";
 
 const C = "demo";
 const RUN = `zq${Date.now().toString(36)}`; // a word of this run only, so reruns on one state don't mix
@@ -21,8 +21,9 @@ async function call(path, { method = "GET", body, key, headers = {}, raw } = {})
   return { status: res.status, headers: res.headers, text, body: raw || !text ? text : JSON.parse(text) };
 }
 
-const report = (body, idem = `r-${Math.random().toString(36).slice(2, 12)}`) =>
-  call("/reports", { method: "POST", body: { seen_on: "whatsapp", ...body }, headers: { "Idempotency-Key": idem, "CF-Connecting-IP": freshIp() } });
+const report = (body, idem = `r-${Math.random().toString(36).slice(2, 12)}`, token) =>
+  call("/reports", { method: "POST", body: { seen_on: "whatsapp", ...body }, key: token,
+    headers: { "Idempotency-Key": idem, "CF-Connecting-IP": freshIp() } });
 const staff = (path, key = STAFF.moderator, opts = {}) => call(`/staff${path}`, { key, ...opts });
 const claimWith = async (word) => (await staff("/claims?status=new")).body.find((c) => c.text.includes(word));
 
@@ -209,4 +210,21 @@ test("merge and split claims, with their history; exports for partners neutralis
   assert.ok(json.body.some((c) => c.id === split.body.id && c.reports === 1));
   assert.ok(!json.text.includes("@example.org"));
   assert.equal((await staff("/claims/export?format=xml", STAFF.owner)).body.error.field, "format");
+});
+
+test("a remembered supporter's report is an action: report points once per claim", async () => {
+  const signed = await sign("save-the-park", person({ first_name: "Fatima", last_name: "Farias" }));
+  const token = signed.body.supporter_token;
+  const points = async () => (await call("/me", { key: token })).body.points;
+  assert.equal(await points(), 10, "the signature");
+  await report({ claim: `Tap water in the east side ${RUN}p is poisoned by the new plant` }, undefined, token);
+  assert.equal(await points(), 20, "+10 for the report");
+  await report({ claim: `tap water east side ${RUN}p poisoned by new plant, share!` }, undefined, token);
+  assert.equal(await points(), 20, "the same claim again earns nothing");
+  await report({ claim: `Voting machines ${RUN}p will be removed from every school in the city` }, undefined, token);
+  assert.equal(await points(), 30);
+  const bad = await report({ claim: `A forged token ${RUN}p still files the report about parking fines` }, undefined, `${token}x`);
+  assert.equal(bad.status, 201, "a report is never refused for its token");
+  assert.equal(d1(`SELECT COUNT(*) AS n FROM actions a JOIN supporters s ON s.id = a.supporter_id
+    WHERE a.kind = 'report' AND s.first_name = 'Fatima'`)[0].n, 2);
 });

@@ -261,6 +261,7 @@ pub fn FactCheck(props: &Props) -> Html {
             submitting.set(true);
             let body = report_request(&form, cfg.lang);
             let url = cfg.url(&routes::reports(&cfg.campaign));
+            let cfg = cfg.clone();
             let (errors, notice, done, busy, submitting) = (
                 errors.clone(),
                 notice.clone(),
@@ -269,7 +270,10 @@ pub fn FactCheck(props: &Props) -> Html {
                 submitting.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let result = net::post_json::<ReportResponse>(&url, &body, &idem, None).await;
+                // A remembered supporter's report counts in their action log.
+                let token = crate::config::supporter_token(&cfg.campaign);
+                let result =
+                    net::post_json::<ReportResponse>(&url, &body, &idem, token.as_deref()).await;
                 *busy.borrow_mut() = false;
                 submitting.set(false);
                 match result {

@@ -116,3 +116,39 @@ fn board_and_standing_read_as_serde_writes_them() {
         });
     }
 }
+
+#[wasm_bindgen_test]
+fn fact_check_answers_read_as_serde_writes_them() {
+    use rally_api::{Rebuttal, RebuttalFeed, ReportResponse, Source, Verdict};
+    let rebuttal = |verdict, sources: Vec<Source>| Rebuttal {
+        id: "K3M9Q2XA".into(),
+        claim: "<img src=x> The mayor sells the park".into(),
+        verdict,
+        explanation: "The council voted to keep it.".into(),
+        sources,
+        published_at: 1_795_000_000_000,
+        reports: 7,
+        url: "https://rally.example/r/demo/K3M9Q2XA".into(),
+    };
+    let minutes = Source {
+        title: "Minutes".into(),
+        url: "https://council.example/m".into(),
+    };
+    for verdict in Verdict::ALL {
+        round_trips(rebuttal(verdict, vec![minutes.clone()]));
+    }
+    round_trips(RebuttalFeed {
+        rebuttals: vec![
+            rebuttal(Verdict::False, vec![]),
+            rebuttal(Verdict::True, vec![minutes]),
+        ],
+        as_of: 9,
+    });
+    for rebuttal in [None, Some(rebuttal(Verdict::Misleading, vec![]))] {
+        round_trips(ReportResponse {
+            claim_id: "K3M9Q2XA".into(),
+            reports: 2,
+            rebuttal,
+        });
+    }
+}
