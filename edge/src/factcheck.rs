@@ -871,6 +871,22 @@ pub async fn update(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
     for (action, detail) in &changes {
         stmts.push(store.event_stmt("?1", id.clone(), &who, action, detail, at)?);
     }
+    stmts.push(staff::audit_stmt(
+        &store,
+        who.campaign_id,
+        who.id,
+        "claim_update",
+        &format!(
+            "{}: {}",
+            claim.public_id,
+            changes
+                .iter()
+                .map(|(a, _)| *a)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        at,
+    )?);
     if publishing {
         // Everyone who asked to hear back, once each.
         stmts.push(store.stmt(
@@ -957,6 +973,14 @@ pub async fn merge(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respons
     stmts.extend(recount(&store, "?1", to.clone())?);
     stmts.push(store.event_stmt("?1", from, &who, "merged_into", &into.public_id, at)?);
     stmts.push(store.event_stmt("?1", to, &who, "merged_from", &claim.public_id, at)?);
+    stmts.push(staff::audit_stmt(
+        &store,
+        who.campaign_id,
+        who.id,
+        "claim_merge",
+        &format!("{} into {}", claim.public_id, into.public_id),
+        at,
+    )?);
     store.batch(stmts).await?;
     let into = store
         .claim(who.campaign_id, &into.public_id)
@@ -1049,6 +1073,14 @@ pub async fn split(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respons
         &claim.public_id,
         at,
     )?);
+    stmts.push(staff::audit_stmt(
+        &store,
+        who.campaign_id,
+        who.id,
+        "claim_split",
+        &format!("{} into {public_id}", claim.public_id),
+        at,
+    )?);
     store.batch(stmts).await?;
     let created = store
         .claim(who.campaign_id, &public_id)
@@ -1093,6 +1125,8 @@ pub async fn export(req: Request, ctx: RouteContext<()>) -> AppResult<Response> 
         claims.push(view(&store, r, false).await?);
     }
     let slug = param(&ctx, "campaign")?;
+    who.audit(&store, "export", &format!("claims ({format})"))
+        .await?;
     let (body, content_type) = match format.as_str() {
         "json" => (
             serde_json::to_string(&claims).map_err(|e| AppError::Internal(e.to_string()))?,

@@ -9,6 +9,7 @@ mod cache;
 mod error;
 mod factcheck;
 mod guard;
+mod overview;
 mod page;
 mod pledge;
 mod routes;
@@ -113,6 +114,20 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async(
             "/api/v1/campaigns/:campaign/rebuttals",
             |req, ctx| async move { respond(factcheck::rebuttals(req, ctx).await) },
+        )
+        .post_async("/api/v1/staff/session", |req, ctx| async move {
+            respond(staff::sign_in(req, ctx).await)
+        })
+        .delete_async("/api/v1/staff/session", |req, ctx| async move {
+            respond(staff::sign_out(req, ctx).await)
+        })
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/audit",
+            |req, ctx| async move { respond(staff::audit_log(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/overview",
+            |req, ctx| async move { respond(overview::overview(req, ctx).await) },
         )
         .get_async(
             "/api/v1/campaigns/:campaign/staff/claims",

@@ -502,6 +502,12 @@ impl Store {
     ) -> AppResult<Vec<D1PreparedStatement>> {
         const ACTION: &str = "FROM actions a WHERE a.request_id = ?1 AND a.kind = ?2";
         let sql = [
+            // The overview's hourly count of this kind of action.
+            "INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
+             SELECT a.campaign_id, a.kind, CAST(a.created_at / 3600000 AS INTEGER), 1 FROM actions a \
+             WHERE a.request_id = ?1 AND a.kind = ?2 \
+             ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + 1"
+                .to_owned(),
             // Leave the all-time bucket of the old score.
             "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
              (SELECT a.campaign_id, 'mobilisers', 'all', s.points FROM actions a \
