@@ -35,6 +35,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/staff/session"),
     ("GET", "/api/v1/campaigns/:campaign/staff/audit"),
     ("GET", "/api/v1/campaigns/:campaign/staff/overview"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/exports/:what"),
     ("GET", "/api/v1/campaigns/:campaign/staff/claims"),
     ("GET", "/api/v1/campaigns/:campaign/staff/claims/export"),
     ("GET", "/api/v1/campaigns/:campaign/staff/claims/:id"),

@@ -7,6 +7,7 @@
 mod board;
 mod cache;
 mod error;
+mod exports;
 mod factcheck;
 mod guard;
 mod overview;
@@ -124,6 +125,10 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async(
             "/api/v1/campaigns/:campaign/staff/audit",
             |req, ctx| async move { respond(staff::audit_log(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/exports/:what",
+            |req, ctx| async move { respond(exports::csv(req, ctx).await) },
         )
         .get_async(
             "/api/v1/campaigns/:campaign/staff/overview",

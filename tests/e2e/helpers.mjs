@@ -184,4 +184,5 @@ export const STAFF = {
   moderator: "rs_test_moderator_7d21e4",
   viewer: "rs_test_viewer_55b0c1",
   otherOwner: "rs_test_other_owner_9a8b7c",
+  exportOwner: "rs_test_export_owner_4e5f6a",
 };

@@ -104,3 +104,48 @@ test("the overview counts a signature made a moment ago; staff actions are in th
   assert.deepEqual([audit[0].staff, audit[0].action, audit[0].detail], ["Olga Owner", "export", "claims (csv)"]);
   assert.ok(audit.some((e) => e.action === "sign_in" && e.staff === "Olga Owner"));
 });
+
+test("CSV exports stream every row, with consent columns, and neutralise formula cells", async () => {
+  const csvOf = async (campaign, what, cookie) => {
+    const res = await fetch(`${EDGE}/api/v1/campaigns/${campaign}/staff/exports/${what}`, { headers: { Cookie: cookie } });
+    return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+  };
+  // 1,200 supporters: three pages of the keyset query, stitched without gaps or repeats.
+  const owner = (await signIn(STAFF.exportOwner)).cookie;
+  const all = await csvOf("e2e-export", "supporters", owner);
+  assert.equal(all.status, 200);
+  assert.match(all.type, /^text\/csv/);
+  const lines = all.text.trimEnd().split("\r\n");
+  assert.equal(lines[0], "id,email,first_name,last_name,postal_code,country,region,contact_consent,consent_at,lang,points,recruits,ref_code,listed,created_at");
+  assert.equal(lines.length, 1 + 1200);
+  const ids = lines.slice(1).map((l) => Number(l.split(",")[0]));
+  assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), "ids strictly increase");
+  assert.equal(new Set(lines.slice(1).map((l) => l.split(",")[1])).size, 1200, "every supporter once");
+  const formula = lines.find((l) => l.includes(`"Person100"`));
+  assert.ok(formula.includes(`"'=SUM(A100)"`), formula);
+  assert.ok(lines[1].includes(`"2026-`), "times are ISO 8601");
+
+  // A signature made now, with a formula for a name, in the demo campaign's signatures export.
+  const who = person({ first_name: "=Cmd", last_name: "@Evil", contact_consent: false, show_name: true });
+  assert.equal((await sign("save-the-park", who)).status, 201);
+  const demoOwner = (await signIn(STAFF.owner)).cookie;
+  const sigs = await csvOf("demo", "signatures", demoOwner);
+  const head = sigs.text.split("\r\n")[0].split(",");
+  assert.deepEqual(head.slice(0, 12), ["id", "petition", "signed_at", "first_name", "last_name", "email", "postal_code", "country", "region", "contact_consent", "consent_at", "show_name"]);
+  const row = sigs.text.split("\r\n").find((l) => l.includes(who.email));
+  assert.ok(row.includes(`"save-the-park"`));
+  assert.ok(row.includes(`"'=Cmd","'@Evil"`), row);
+  const cells = row.split(",");
+  assert.equal(cells[head.indexOf("contact_consent")], "0");
+  assert.equal(cells[head.indexOf("show_name")], "1");
+  assert.ok(head.includes("utm_source") && !head.includes("reminder"));
+  const pledges = await csvOf("demo", "commitments", demoOwner);
+  assert.match(pledges.text.split("\r\n")[0], /,reminder,/);
+
+  // Only owners and organisers export people's data.
+  const moderator = (await signIn(STAFF.moderator)).cookie;
+  assert.equal((await csvOf("demo", "supporters", moderator)).status, 403);
+  assert.equal((await csvOf("demo", "everything", demoOwner)).status, 404);
+  const audit = (await asStaff("/audit", demoOwner)).body;
+  assert.ok(audit.some((e) => e.action === "export" && e.detail === "signatures"));
+});

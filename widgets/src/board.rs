@@ -23,13 +23,15 @@ const REFRESH_MS: i32 = 30_000;
 /// How old the edge's board snapshot may be: the wait before reading a board that is behind.
 const SNAPSHOT_MS: i32 = 3_500;
 
-/// Whether the top rows are older than the visitor's own row (read fresh): they rank among the
-/// rows shown but are not in them, as right after they acted.
+/// Whether the top rows are older than the visitor's own row (read fresh), as right after they
+/// acted: their row in the top has other points, or they rank among the rows shown but are not
+/// in them.
 fn behind(b: &Board) -> bool {
-    b.me.as_ref().is_some_and(|m| {
-        !b.entries.iter().any(|e| e.me)
-            && b.entries.last().is_none_or(|last| m.points >= last.points)
-    })
+    b.me.as_ref()
+        .is_some_and(|m| match b.entries.iter().find(|e| e.me) {
+            Some(listed) => listed.points != m.points,
+            None => b.entries.last().is_none_or(|last| m.points >= last.points),
+        })
 }
 
 const BOARDS: [&str; 3] = ["mobilisers", "teams", "regions"];
@@ -292,6 +294,11 @@ pub fn Leaderboard(props: &Props) -> Html {
 
 fn table(b: &Board, lang: Lang, w: &Words) -> Html {
     let row = |e: &BoardEntry| {
+        // The visitor's own row is always shown as read fresh, even inside an older top.
+        let e = match (&b.me, e.me) {
+            (Some(fresh), true) => fresh,
+            _ => e,
+        };
         html! {
             <tr class={classes!(e.me.then_some("you"))} aria-current={e.me.then_some("true")}>
                 <td class="rank">{ e.rank }</td>
