@@ -113,31 +113,31 @@ const SUPPORTER_COLUMNS: &[&str] = &[
     "created_at",
 ];
 
+/// The keyset query of an action table (`signatures`, `commitments`): the row, its petition or
+/// pledge, the person, consent, and attribution.
+macro_rules! action_export {
+    ($rows:literal, $parent:literal, $fk:literal, $item:literal, $at:literal, $extra:literal) => {
+        concat!(
+            "SELECT x.id, p.slug AS ", $item, ", x.created_at AS ", $at, ", ",
+            person!(),
+            ", (x.display_name IS NOT NULL) AS show_name, x.city, ", $extra,
+            attribution!(),
+            " FROM ", $rows, " x JOIN ", $parent, " p ON p.id = x.", $fk,
+            " JOIN supporters s ON s.id = x.supporter_id LEFT JOIN supporters r ON r.id = x.referrer_id \
+             WHERE p.campaign_id = ?1 AND x.id > ?2 ORDER BY x.id LIMIT ?3"
+        )
+    };
+}
+
 fn export(what: &str) -> Option<Export> {
     Some(match what {
         "signatures" => Export {
             columns: SIGNATURE_COLUMNS,
-            sql: concat!(
-                "SELECT x.id, p.slug AS petition, x.created_at AS signed_at, ",
-                person!(),
-                ", (x.display_name IS NOT NULL) AS show_name, x.city, ",
-                attribution!(),
-                " FROM signatures x JOIN petitions p ON p.id = x.petition_id \
-                 JOIN supporters s ON s.id = x.supporter_id LEFT JOIN supporters r ON r.id = x.referrer_id \
-                 WHERE p.campaign_id = ?1 AND x.id > ?2 ORDER BY x.id LIMIT ?3"
-            ),
+            sql: action_export!("signatures", "petitions", "petition_id", "petition", "signed_at", ""),
         },
         "commitments" => Export {
             columns: COMMITMENT_COLUMNS,
-            sql: concat!(
-                "SELECT x.id, p.slug AS pledge, x.created_at AS pledged_at, ",
-                person!(),
-                ", (x.display_name IS NOT NULL) AS show_name, x.city, x.reminder, ",
-                attribution!(),
-                " FROM commitments x JOIN pledges p ON p.id = x.pledge_id \
-                 JOIN supporters s ON s.id = x.supporter_id LEFT JOIN supporters r ON r.id = x.referrer_id \
-                 WHERE p.campaign_id = ?1 AND x.id > ?2 ORDER BY x.id LIMIT ?3"
-            ),
+            sql: action_export!("commitments", "pledges", "pledge_id", "pledge", "pledged_at", "x.reminder, "),
         },
         "supporters" => Export {
             columns: SUPPORTER_COLUMNS,
