@@ -32,6 +32,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("POST", "/api/v1/campaigns/:campaign/reports"),
     ("GET", "/api/v1/campaigns/:campaign/rebuttals"),
     ("POST", "/api/v1/staff/session"),
+    ("GET", "/api/v1/staff/session"),
     ("DELETE", "/api/v1/staff/session"),
     ("GET", "/api/v1/campaigns/:campaign/staff/audit"),
     ("GET", "/api/v1/campaigns/:campaign/staff/overview"),

@@ -119,6 +119,9 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .post_async("/api/v1/staff/session", |req, ctx| async move {
             respond(staff::sign_in(req, ctx).await)
         })
+        .get_async("/api/v1/staff/session", |req, ctx| async move {
+            respond(staff::current(req, ctx).await)
+        })
         .delete_async("/api/v1/staff/session", |req, ctx| async move {
             respond(staff::sign_out(req, ctx).await)
         })

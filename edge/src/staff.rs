@@ -222,6 +222,38 @@ pub async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respo
     Ok(resp)
 }
 
+/// `GET /api/v1/staff/session`: who the session cookie is (the dashboard after a reload).
+pub async fn current(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let refused = || AppError::refused(ErrorCode::Unauthorized, "not signed in");
+    let value = cookie(&req, COOKIE).ok_or_else(refused)?;
+    let store = store(&ctx)?;
+    #[derive(Deserialize)]
+    struct Row {
+        campaign: String,
+        name: String,
+        role: String,
+        expires_at: f64,
+    }
+    let row: Row = store
+        .first(
+            "SELECT c.slug AS campaign, s.name, s.role, ss.expires_at FROM staff_sessions ss \
+             JOIN staff s ON s.id = ss.staff_id JOIN campaigns c ON c.id = s.campaign_id \
+             WHERE ss.token_hash = ?1 AND ss.expires_at > ?2",
+            &[text(&key_hash(&value)), num(now())],
+        )
+        .await?
+        .ok_or_else(refused)?;
+    json(
+        &SessionView {
+            campaign: row.campaign,
+            name: row.name,
+            role: row.role,
+            expires_at: row.expires_at as u64,
+        },
+        200,
+    )
+}
+
 /// `DELETE /api/v1/staff/session`: signs out (the session stops working at once).
 pub async fn sign_out(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     if let Some(value) = cookie(&req, COOKIE) {

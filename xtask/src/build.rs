@@ -134,10 +134,61 @@ fn site() -> Result<()> {
     write(
         &site.join("_headers"),
         b"/w/*\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=31536000, immutable\n\
-          /embed.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n",
+          /embed.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n\
+          /dashboard/*\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+          style-src 'self'; img-src 'self'; frame-ancestors 'none'\n  X-Frame-Options: DENY\n  \
+          Referrer-Policy: same-origin\n  Cache-Control: no-cache\n",
     )?;
     copy_dir(&r.join("examples/site"), &site)?;
+    dashboard()?;
     eprintln!("xtask: site built in {}", site.display());
+    Ok(())
+}
+
+/// The staff dashboard at `dist/site/dashboard/`: its own Wasm bundle, an `index.html` and a
+/// generated start module (no inline script, so its strict CSP holds).
+fn dashboard() -> Result<()> {
+    let r = root();
+    run(Command::new("cargo").args([
+        "build",
+        "-p",
+        "rally-dashboard",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let (wasm, glue) = bindgen("rally_dashboard", "target/dashboard")?;
+    let out = r.join("dist/site/dashboard");
+    // Stale files go; the directory stays (as for `w/`), so a running `wrangler dev` serves on.
+    if let Ok(entries) = fs::read_dir(&out) {
+        for e in entries.flatten() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+    let css = read(&r.join("dashboard/dashboard.css"))?;
+    let wasm_name = format!("dash-{}.wasm", short_hash(&wasm));
+    let glue_name = format!("dash-{}.js", short_hash(&glue));
+    let css_name = format!("dash-{}.css", short_hash(&css));
+    let start = format!(
+        "import init, {{ start }} from \"./{glue_name}\";\nawait init({{ module_or_path: \"./{wasm_name}\" }});\nstart();\n"
+    );
+    let start_name = format!("start-{}.js", short_hash(start.as_bytes()));
+    write(&out.join(&wasm_name), &wasm)?;
+    write(&out.join(&glue_name), &glue)?;
+    write(&out.join(&css_name), &css)?;
+    write(&out.join(&start_name), start.as_bytes())?;
+    write(
+        &out.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Rally staff</title><link rel=\"stylesheet\" href=\"{css_name}\">\
+             <script type=\"module\" src=\"{start_name}\"></script></head>\
+             <body><div id=\"app\"><p role=\"status\">Loading…</p></div></body></html>\n"
+        )
+        .as_bytes(),
+    )?;
+    eprintln!("xtask: dashboard built (wasm {wasm_name})");
     Ok(())
 }
 
@@ -155,36 +206,7 @@ fn bundle(kind: &str) -> Result<(String, String)> {
         "--features",
         kind,
     ]))?;
-    let out = r.join("target/widgets").join(kind);
-    let _ = fs::remove_dir_all(&out);
-    let dir = format!("target/widgets/{kind}");
-    run(Command::new("wasm-bindgen").args([
-        "--target",
-        "web",
-        "--no-typescript",
-        "--out-dir",
-        &dir,
-        "target/wasm32-unknown-unknown/release/rally_widgets.wasm",
-    ]))?;
-    run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
-        "-Oz",
-        "--converge",
-        // Custom sections no engine reads (rustc must keep target_features until here).
-        "--strip-producers",
-        "--strip-target-features",
-        &format!("{dir}/rally_widgets_bg.wasm"),
-        "-o",
-        &format!("{dir}/rally_widgets_opt.wasm"),
-    ]))?;
-    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
-        &format!("{dir}/rally_widgets.js"),
-        "--minify",
-        "--format=esm",
-        &format!("--outfile={dir}/rally_widgets.min.js"),
-        "--log-level=warning",
-    ]))?;
-    let wasm = read(&out.join("rally_widgets_opt.wasm"))?;
-    let mut glue = read(&out.join("rally_widgets.min.js"))?;
+    let (wasm, mut glue) = bindgen("rally_widgets", &format!("target/widgets/{kind}"))?;
     // The kind's own styles ride in its glue (`export const css`), so a page pays only for the
     // kinds it shows; the loader adopts them before mounting.
     let css = r.join("widgets/src").join(format!("{kind}.css"));
@@ -200,6 +222,44 @@ fn bundle(kind: &str) -> Result<(String, String)> {
     write(&site.join(&wasm_name), &wasm)?;
     write(&site.join(&glue_name), &glue)?;
     Ok((glue_name, wasm_name))
+}
+
+/// The rest of a Wasm bundle's pipeline, after `cargo build` of `lib` (`rally_widgets`): the
+/// wasm-bindgen glue for the web, `wasm-opt -Oz`, esbuild's minified glue; in `dir`. Returns the
+/// optimised Wasm and the glue.
+fn bindgen(lib: &str, dir: &str) -> Result<(Vec<u8>, Vec<u8>)> {
+    let r = root();
+    let _ = fs::remove_dir_all(r.join(dir));
+    run(Command::new("wasm-bindgen").args([
+        "--target",
+        "web",
+        "--no-typescript",
+        "--out-dir",
+        dir,
+        &format!("target/wasm32-unknown-unknown/release/{lib}.wasm"),
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/wasm-opt")).args([
+        "-Oz",
+        "--converge",
+        // Custom sections no engine reads (rustc must keep target_features until here).
+        "--strip-producers",
+        "--strip-target-features",
+        &format!("{dir}/{lib}_bg.wasm"),
+        "-o",
+        &format!("{dir}/{lib}_opt.wasm"),
+    ]))?;
+    run(Command::new(r.join("node_modules/.bin/esbuild")).args([
+        &format!("{dir}/{lib}.js"),
+        "--minify",
+        "--format=esm",
+        &format!("--outfile={dir}/{lib}.min.js"),
+        "--log-level=warning",
+    ]))?;
+    let out = r.join(dir);
+    Ok((
+        read(&out.join(format!("{lib}_opt.wasm")))?,
+        read(&out.join(format!("{lib}.min.js")))?,
+    ))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -1,0 +1,75 @@
+// The staff dashboard in real Chromium: sign in, see a signature made a moment ago in the
+// overview, download an export, publish a fact-check from the queue, read the audit log, sign out.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { launch, newContext, sign, person, freshIp, eventually, EDGE, STAFF } from "./helpers.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("sign in, see a new signature in the overview, export it, publish a fact-check, sign out", async () => {
+  const context = await newContext(browser, { acceptDownloads: true });
+  const p = await context.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill("rs_not_a_real_key");
+  await p.locator("button[type=submit]").click();
+  assert.equal(await p.locator("#key-error").textContent(), "This credential is not valid.");
+  await p.locator("#key").fill(STAFF.owner);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  assert.equal(await p.locator("header .who").textContent(), "Olga Owner (owner)");
+  const cookie = (await context.cookies()).find((c) => c.name === "rally_staff");
+  assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite], [true, true, "Strict"]);
+
+  const signs = p.locator("tr[data-kind=sign] td.today");
+  await signs.waitFor();
+  const before = Number(await signs.textContent());
+  const who = person({ first_name: "Dalva", last_name: "Dias" });
+  assert.equal((await sign("save-the-park", who)).status, 201);
+  await p.reload();
+  await p.locator("tr[data-kind=sign] td.today").waitFor();
+  assert.equal(Number(await p.locator("tr[data-kind=sign] td.today").textContent()), before + 1, "a signature made a moment ago");
+  assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Signatures per day, last 35 days: \d+ in all$/);
+
+  await p.locator("nav button", { hasText: "Exports" }).click();
+  const [download] = await Promise.all([p.waitForEvent("download"), p.locator("a.export-signatures").click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  assert.ok(csv.startsWith("id,petition,signed_at,"));
+  assert.ok(csv.includes(who.email), "the new signature is in the export");
+
+  // A rumour reported a moment ago, published from the queue.
+  // Words of this run only, so a rerun on the same state does not join an earlier claim.
+  const word = () => Math.random().toString(36).slice(2, 8).replace(/[0-9]/g, "x");
+  const claim = `The ${word()} bridge ${word()} will close for ${word()} years, says ${word()}`;
+  const r = await fetch(`${EDGE}/api/v1/campaigns/demo/reports`, {
+    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": freshIp() },
+    body: JSON.stringify({ claim, seen_on: "whatsapp" }),
+  }).then((x) => x.json());
+  await p.locator("nav button", { hasText: "Fact-checks" }).click();
+  const card = p.locator(`#c-${r.claim_id}`);
+  await card.waitFor();
+  assert.equal(await card.locator("h3").textContent(), claim);
+  await card.locator("select").selectOption("misleading");
+  await card.locator("textarea").fill("The bridge closes for two weeks of repairs.");
+  await card.locator("button[type=submit]").click();
+  await p.locator(".msg", { hasText: "Published." }).waitFor();
+  const published = (f) => f.rebuttals.some((x) => x.id === r.claim_id && x.verdict === "misleading");
+  const feed = await eventually(() => fetch(`${EDGE}/api/v1/campaigns/demo/rebuttals`).then((x) => x.json()), published);
+  assert.ok(published(feed), "the public feed has it (within its snapshot window)");
+
+  await p.locator("nav button", { hasText: "Audit log" }).click();
+  await p.locator("table.audit tbody tr").first().waitFor();
+  const actions = await p.locator("table.audit tbody tr td:nth-child(3)").allTextContents();
+  assert.ok(actions.includes("claim_update") && actions.includes("export") && actions.includes("sign_in"), actions.join(","));
+
+  await p.locator("button.out").click();
+  await p.locator("#key").waitFor();
+  const res = await context.request.get(`${EDGE}/api/v1/campaigns/demo/staff/overview`);
+  assert.equal(res.status(), 401, "signed out for real");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
