@@ -163,6 +163,8 @@ fn test() -> Result<()> {
         "rally-edge",
         "-p",
         "rally-widgets",
+        "-p",
+        "rally-dashboard",
         "--all-targets",
         "--target",
         "wasm32-unknown-unknown",
