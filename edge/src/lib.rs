@@ -12,6 +12,7 @@ mod factcheck;
 mod guard;
 mod overview;
 mod page;
+mod people;
 mod pledge;
 mod routes;
 mod staff;
@@ -132,6 +133,22 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async(
             "/api/v1/campaigns/:campaign/staff/exports/:what",
             |req, ctx| async move { respond(exports::csv(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/supporters",
+            |req, ctx| async move { respond(people::search(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/supporters/:id",
+            |req, ctx| async move { respond(people::data(req, ctx).await) },
+        )
+        .patch_async(
+            "/api/v1/campaigns/:campaign/staff/supporters/:id",
+            |req, ctx| async move { respond(people::hide(req, ctx).await) },
+        )
+        .delete_async(
+            "/api/v1/campaigns/:campaign/staff/supporters/:id",
+            |req, ctx| async move { respond(people::erase(req, ctx).await) },
         )
         .get_async(
             "/api/v1/campaigns/:campaign/staff/overview",

@@ -237,8 +237,10 @@ impl Store {
     fn recent_stmt(&self, t: Target, subject_id: u32) -> AppResult<D1PreparedStatement> {
         self.stmt(
             &format!(
-                "SELECT display_name AS name, city, country FROM {rows} \
-                 WHERE {fk} = ?1 AND display_name IS NOT NULL ORDER BY id DESC LIMIT ?2",
+                "SELECT display_name AS name, city, country FROM {rows} r \
+                 WHERE {fk} = ?1 AND display_name IS NOT NULL \
+                 AND NOT EXISTS (SELECT 1 FROM supporters s WHERE s.id = r.supporter_id AND s.hidden = 1) \
+                 ORDER BY id DESC LIMIT ?2",
                 rows = t.rows,
                 fk = t.fk
             ),
