@@ -61,10 +61,25 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
   const feed = await eventually(() => fetch(`${EDGE}/api/v1/campaigns/demo/rebuttals`).then((x) => x.json()), published);
   assert.ok(published(feed), "the public feed has it (within its snapshot window)");
 
+  // Erase the signer from the Supporters tab: the count stays right.
+  const count = () => fetch(`${EDGE}/api/v1/campaigns/demo/petitions/save-the-park`).then((x) => x.json()).then((v) => v.count);
+  const countBefore = await eventually(count, (c) => c > 0);
+  await p.locator("nav button", { hasText: "Supporters" }).click();
+  await p.locator("#q").fill(who.email);
+  await p.locator("form.search button").click();
+  const row = p.locator("table.people tbody tr");
+  await row.waitFor();
+  assert.equal(await row.locator("td").nth(1).textContent(), who.email);
+  await row.locator("button.erase").click();
+  await row.locator("button.erase-confirm").click();
+  await p.locator(".msg", { hasText: "Erased." }).waitFor();
+  assert.match(await p.locator(".msg").textContent(), /Their 1 signatures and 0 pledges still count/);
+  assert.equal(await count(), countBefore, "the public count stays right");
+
   await p.locator("nav button", { hasText: "Audit log" }).click();
   await p.locator("table.audit tbody tr").first().waitFor();
   const actions = await p.locator("table.audit tbody tr td:nth-child(3)").allTextContents();
-  assert.ok(actions.includes("claim_update") && actions.includes("export") && actions.includes("sign_in"), actions.join(","));
+  assert.ok(["claim_update", "export", "sign_in", "erase"].every((a) => actions.includes(a)), actions.join(","));
 
   await p.locator("button.out").click();
   await p.locator("#key").waitFor();
