@@ -2,6 +2,7 @@
 // Run against a fresh local edge ($RALLY_EDGE, state in $RALLY_STATE). Times are reported,
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign } from "../e2e/helpers.mjs";
 import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
@@ -149,7 +150,57 @@ async function scaleTable() {
   }
 }
 
+/** Resident and peak memory of the local runtime's workerd processes, in MB (Linux /proc). */
+function workerdMemory() {
+  let rss = 0, hwm = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rss += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      hwm += Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0);
+    } catch { /* the process ended */ }
+  }
+  return { rss: rss / 1024, hwm: hwm / 1024 };
+}
+
+/** The staff overview and a full CSV export with the million signatures of `scaleTable`. */
+async function staffScaleTable() {
+  const signIn = await fetch(`${EDGE}/api/v1/staff/session`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key: "rs_bench_scale_owner" }),
+  });
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0];
+  const base = `${EDGE}/api/v1/campaigns/scale/staff`;
+  const times = [];
+  let total = 0;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const o = await (await fetch(`${base}/overview`, { headers: { Cookie: cookie } })).json();
+    times.push(performance.now() - t);
+    total = o.totals[o.kinds.indexOf("sign")].all;
+  }
+  const before = workerdMemory();
+  const t = performance.now();
+  const res = await fetch(`${base}/exports/signatures`, { headers: { Cookie: cookie } });
+  let bytes = 0, lines = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines++;
+  }
+  const secs = (performance.now() - t) / 1000;
+  const after = workerdMemory();
+  console.log(`\n## Staff views with a million signatures\n`);
+  console.log("| measure | value |\n|---|---:|");
+  console.log(`| overview (sign total ${total.toLocaleString("en")}), median of 5 | ${median(times).toFixed(0)} ms |`);
+  console.log(`| full signatures CSV export: rows | ${(lines - 1).toLocaleString("en")} |`);
+  console.log(`| full signatures CSV export: size | ${(bytes / 1e6).toFixed(1)} MB |`);
+  console.log(`| full signatures CSV export: time | ${secs.toFixed(1)} s (${((lines - 1) / secs).toFixed(0)} rows/s) |`);
+  console.log(`| workerd resident memory before / after the export | ${before.rss.toFixed(0)} / ${after.rss.toFixed(0)} MB |`);
+  console.log(`| workerd peak resident memory (whole bench) before / after | ${before.hwm.toFixed(0)} / ${after.hwm.toFixed(0)} MB |`);
+}
+
 sizes();
 await renderTable();
 await throughputTable();
 await scaleTable();
+await staffScaleTable();

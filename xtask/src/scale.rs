@@ -2,6 +2,10 @@
 //! (default one million), one action each, this week's points for half of them, and the board
 //! histograms the edge maintains, generated inside SQLite (recursive CTEs), not row by row.
 //!
+//! Each supporter also signed the campaign's petition (a million signatures to export), the
+//! overview's hourly counters are filled from the actions, and the bench gets a staff credential
+//! (`rs_bench_scale_owner`).
+//!
 //! Points are deterministic: supporter i has `10 * ((i * 7919) % 500)`, so 500 distinct scores
 //! with about N / 500 ties each, the worst case for tie handling.
 
@@ -18,6 +22,10 @@ fn this_week() -> String {
     let (y, m, d) = rally_api::week::civil_from_days((secs / 86_400) as i64);
     rally_api::week::week_key(y, m, d)
 }
+
+/// SHA-256 of the bench's staff credential for the `scale` campaign, `rs_bench_scale_owner`
+/// (`tests/bench/bench.mjs`; local, throwaway state only).
+const KEY_HASH: &str = "4a3996a5ecf21630891044a653ac6f393c60090faadaf5e26f60acb1c7885516";
 
 pub fn sql(n: u32, week: &str) -> String {
     format!(
@@ -49,6 +57,20 @@ INSERT INTO board_scores (campaign_id, board, period, points, n) \
   SELECT campaign_id, 'mobilisers', week, points, COUNT(*) FROM supporter_weeks \
   WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND week = '{week}' AND points > 0 \
   GROUP BY points;
+INSERT INTO signatures (petition_id, supporter_id, request_id, country, lang, created_at) \
+  SELECT p.id, s.id, 'scale-' || s.id, 'BR', 'en', s.created_at FROM supporters s \
+  JOIN petitions p ON p.campaign_id = s.campaign_id AND p.slug = 'scale-petition' \
+  WHERE s.campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND s.email LIKE 'scale%@example.org' \
+  ON CONFLICT DO NOTHING;
+UPDATE petitions SET signature_count = (SELECT COUNT(*) FROM signatures WHERE petition_id = petitions.id) \
+  WHERE slug = 'scale-petition';
+DELETE FROM stats_hourly WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale');
+INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
+  SELECT campaign_id, kind, CAST(created_at / 3600000 AS INTEGER), COUNT(*) FROM actions \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') GROUP BY kind, CAST(created_at / 3600000 AS INTEGER);
+INSERT INTO staff (campaign_id, name, role, key_hash, created_at) \
+  SELECT id, 'Bench owner', 'owner', '{KEY_HASH}', 0 FROM campaigns WHERE slug = 'scale' \
+  ON CONFLICT (key_hash) DO NOTHING;
 "
     )
 }
