@@ -82,9 +82,23 @@ export function campaignApi(campaign) {
     }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
 }
 
+/**
+ * GETs JSON, retrying a request that died in transit (wrangler's local proxy sometimes closes a
+ * kept-alive socket just as it is reused: "other side closed"). GETs are safe to repeat.
+ */
+export async function getJson(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url, init)).json();
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function petitionState(petition) {
-  const res = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}`);
-  return res.json();
+  return getJson(`${EDGE}/api/v1/campaigns/demo/petitions/${petition}`);
 }
 
 /** The stored count of a petition: the truth, read from D1. */
