@@ -147,9 +147,12 @@ pub async fn report(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
     };
     let origin = origin(&req)?;
     let campaign_slug = param(&ctx, "campaign")?.to_owned();
-    // A retry of a report already stored is answered as the first time.
-    if let Some(done) = store.report_outcome(&request_id).await? {
-        return json(&done.response(&origin, &campaign_slug), 200);
+    // A retry of a report already stored is answered as the first time. (Only a request with
+    // an idempotency key can be a retry: without one its id is fresh.)
+    if key.is_some() {
+        if let Some(done) = store.report_outcome(&request_id).await? {
+            return json(&done.response(&origin, &campaign_slug), 200);
+        }
     }
     let words = report_words(&valid);
     let bands = cluster::bands(&words);
@@ -182,9 +185,7 @@ pub async fn report(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
         .report_outcome(&request_id)
         .await?
         .ok_or_else(|| AppError::Internal("report not stored".into()))?;
-    if done.claim.status() == ClaimStatus::Published {
-        refresh_feed(&ctx, &store, c.id, &campaign_slug, &origin, at).await?;
-    }
+    // The feed's report counts catch up when its snapshot is next rebuilt (within ~3 s).
     json(&done.response(&origin, &campaign_slug), 201)
 }
 
@@ -493,7 +494,8 @@ impl Store {
     }
 }
 
-/// Rewrites the feed snapshot if this request wins the second's claim on its key.
+/// The published rebuttals read from D1; the feed snapshot is rewritten with them if this
+/// request wins the second's claim on its key.
 async fn refresh_feed(
     ctx: &RouteContext<()>,
     store: &Store,
@@ -501,7 +503,7 @@ async fn refresh_feed(
     campaign: &str,
     origin: &str,
     at: f64,
-) -> AppResult<Option<RebuttalFeed>> {
+) -> AppResult<RebuttalFeed> {
     let key = format!("rebuttals:v1:{campaign_id}");
     let feed = RebuttalFeed {
         rebuttals: store
@@ -515,7 +517,7 @@ async fn refresh_feed(
     if store.claim_kv(&key, at).await? {
         view_cache(ctx)?.store(&key, &feed, at).await?;
     }
-    Ok(Some(feed))
+    Ok(feed)
 }
 
 /// The published rebuttals: the KV snapshot while fresh, else D1.
@@ -531,12 +533,7 @@ async fn feed(
     if let Some(f) = view_cache(ctx)?.fresh::<RebuttalFeed>(&key, at).await? {
         return Ok(f);
     }
-    Ok(refresh_feed(ctx, store, campaign_id, campaign, origin, at)
-        .await?
-        .unwrap_or(RebuttalFeed {
-            rebuttals: Vec::new(),
-            as_of: at as u64,
-        }))
+    refresh_feed(ctx, store, campaign_id, campaign, origin, at).await
 }
 
 /// `GET /api/v1/campaigns/:campaign/rebuttals?q=`: published rebuttals, newest first; with `q`,
@@ -897,8 +894,11 @@ pub async fn update(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
         )?);
     }
     store.batch(stmts).await?;
-    let slug = param(&ctx, "campaign")?.to_owned();
-    refresh_feed(&ctx, &store, who.campaign_id, &slug, &origin(&req)?, at).await?;
+    // The public feed changes only if the claim is, or was, published.
+    if publishing || claim.status() == ClaimStatus::Published {
+        let slug = param(&ctx, "campaign")?.to_owned();
+        refresh_feed(&ctx, &store, who.campaign_id, &slug, &origin(&req)?, at).await?;
+    }
     let claim = store
         .claim(who.campaign_id, &claim.public_id)
         .await?
