@@ -43,6 +43,8 @@ pub enum ErrorCode {
     AlreadyInTeam,
     /// The supporter is in no team.
     NotInTeam,
+    /// The slug (or other unique name) is already used in this campaign.
+    Taken,
     /// The `Idempotency-Key` header is not 8 to 64 letters, digits, `-` or `_`.
     InvalidIdempotencyKey,
     /// A field only a bot fills in was filled in.
@@ -55,7 +57,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -74,6 +76,7 @@ impl ErrorCode {
         ErrorCode::TeamFull,
         ErrorCode::AlreadyInTeam,
         ErrorCode::NotInTeam,
+        ErrorCode::Taken,
         ErrorCode::InvalidIdempotencyKey,
         ErrorCode::SpamSuspected,
         ErrorCode::RateLimited,
@@ -101,6 +104,7 @@ impl ErrorCode {
             ErrorCode::TeamFull => "team_full",
             ErrorCode::AlreadyInTeam => "already_in_team",
             ErrorCode::NotInTeam => "not_in_team",
+            ErrorCode::Taken => "taken",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SpamSuspected => "spam_suspected",
             ErrorCode::RateLimited => "rate_limited",
@@ -123,7 +127,8 @@ impl ErrorCode {
             ErrorCode::PetitionClosed
             | ErrorCode::TeamFull
             | ErrorCode::AlreadyInTeam
-            | ErrorCode::NotInTeam => 409,
+            | ErrorCode::NotInTeam
+            | ErrorCode::Taken => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::Required
@@ -164,6 +169,9 @@ impl FieldError {
             ErrorCode::InvalidCountry => format!("{f} must be an ISO 3166-1 alpha-2 country code"),
             ErrorCode::WrongType => format!("{f} has the wrong JSON type"),
             ErrorCode::SpamSuspected => format!("{f} must be left empty"),
+            ErrorCode::Taken => format!("{f} is already used in this campaign"),
+            ErrorCode::InvalidValue => crate::builder::invalid_value_hint(f)
+                .map_or_else(|| format!("{f} has an invalid value"), str::to_owned),
             _ => format!("{f} has an invalid value"),
         }
     }

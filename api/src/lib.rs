@@ -8,6 +8,7 @@
 //! (instant feedback next to the field) and into the edge (the check that counts).
 
 mod board;
+pub mod builder;
 pub mod calendar;
 pub mod cluster;
 mod error;
@@ -19,11 +20,13 @@ mod pledge;
 pub mod rank;
 pub mod region;
 pub mod routes;
+pub mod staff;
 mod team;
 pub mod validate;
 pub mod week;
 
 pub use board::{Board, BoardEntry, MeUpdate, SupporterView, WeekProgress};
+pub use builder::{Look, PetitionDraft, PledgeDraft, Presented, ValidPetition, ValidPledge};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use factcheck::{
     ClaimEvent, ClaimStatus, ClaimUpdate, ClaimView, MergeClaims, Rebuttal, RebuttalFeed,

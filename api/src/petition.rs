@@ -56,6 +56,34 @@ pub struct Tracking {
 }
 
 impl Tracking {
+    /// The host site the action came from, for the overview: the host name of `page_url`,
+    /// lower case, without `www.`; `(unknown)` without one.
+    pub fn site(&self) -> String {
+        let host = self
+            .page_url
+            .as_deref()
+            .and_then(|u| u.split_once("://"))
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+            .map(|h| h.rsplit('@').next().unwrap_or(h).to_ascii_lowercase())
+            .filter(|h| !h.is_empty());
+        match host {
+            Some(h) => h.strip_prefix("www.").map_or(h.clone(), str::to_owned),
+            None => "(unknown)".to_owned(),
+        }
+    }
+
+    /// The channel the visitor came through, for the overview: `?source=`, else `utm_source`,
+    /// lower case; `(none)` without either.
+    pub fn channel(&self) -> String {
+        self.source
+            .as_deref()
+            .or(self.utm_source.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("(none)")
+            .to_lowercase()
+    }
+
     fn clean(&self) -> Tracking {
         let t = |v: &Option<String>| validate::tracking(v.as_deref(), TRACKING_MAX);
         Tracking {
@@ -325,5 +353,44 @@ mod tests {
             serde_json::from_str(r#"{"ref":"AAAAAAAA","contact_consent":true}"#).unwrap();
         assert_eq!(r.referral.as_deref(), Some("AAAAAAAA"));
         assert_eq!(r.contact_consent, Some(true));
+    }
+
+    #[test]
+    fn sites_and_channels_for_the_overview() {
+        let t = |page: Option<&str>, source: Option<&str>, utm: Option<&str>| Tracking {
+            page_url: page.map(str::to_owned),
+            source: source.map(str::to_owned),
+            utm_source: utm.map(str::to_owned),
+            ..Tracking::default()
+        };
+        let cases = [
+            (
+                t(Some("https://www.Campaign.example/join"), None, None),
+                "campaign.example",
+                "(none)",
+            ),
+            (
+                t(
+                    Some("http://blog.example:8080?x=1"),
+                    Some("Newsletter"),
+                    Some("wa"),
+                ),
+                "blog.example:8080",
+                "newsletter",
+            ),
+            (
+                t(Some("not a url"), None, Some("WhatsApp")),
+                "(unknown)",
+                "whatsapp",
+            ),
+            (t(None, Some("  "), None), "(unknown)", "(none)"),
+        ];
+        for (tr, site, channel) in cases {
+            assert_eq!(
+                (tr.site().as_str(), tr.channel().as_str()),
+                (site, channel),
+                "{tr:?}"
+            );
+        }
     }
 }

@@ -51,6 +51,17 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/merge"),
     ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/split"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/members"),
+    ("POST", "/api/v1/campaigns/:campaign/staff/members"),
+    ("DELETE", "/api/v1/campaigns/:campaign/staff/members/:id"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/widgets"),
+    ("POST", "/api/v1/campaigns/:campaign/staff/petitions"),
+    (
+        "PUT",
+        "/api/v1/campaigns/:campaign/staff/petitions/:petition",
+    ),
+    ("POST", "/api/v1/campaigns/:campaign/staff/pledges"),
+    ("PUT", "/api/v1/campaigns/:campaign/staff/pledges/:pledge"),
     ("GET", "/p/:campaign/:petition"),
     ("GET", "/r/:campaign/:id"),
 ];

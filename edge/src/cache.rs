@@ -41,6 +41,12 @@ impl ViewCache {
             .map(|s| s.view))
     }
 
+    /// Drops the snapshot under `key` (after a staff edit), so the next read goes to D1. A failed
+    /// delete only means readers see the old view until it is no longer fresh.
+    pub async fn drop_key(&self, key: &str) {
+        let _ = self.kv.delete(key).await;
+    }
+
     /// Rewrites the snapshot under `key`. Call only after winning the claim for this second.
     pub async fn store<T: Serialize>(&self, key: &str, view: &T, now: f64) -> AppResult<()> {
         let body = serde_json::to_string(&Snapshot {

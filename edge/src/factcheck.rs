@@ -540,6 +540,7 @@ async fn feed(
 /// those answering at least half of the query's words, best first (the search box and "this may
 /// already be answered" while typing).
 pub async fn rebuttals(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    crate::views::count_if_view(&req, param(&ctx, "campaign")?, "factcheck");
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
     let origin = origin(&req)?;

@@ -5,6 +5,7 @@
 //! `[assets]` binding before the worker is even called.
 
 mod board;
+mod builder;
 mod cache;
 mod error;
 mod exports;
@@ -19,6 +20,7 @@ mod staff;
 mod store;
 mod teams;
 mod token;
+mod views;
 
 use rally_api::ErrorCode;
 use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
@@ -34,7 +36,7 @@ fn respond(r: AppResult<Response>) -> Result<Response> {
 }
 
 #[event(fetch)]
-pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     // Staff routes are for the dashboard's own origin only: no CORS, so another site's page
     // cannot make a browser call them with a credential (their preflight is refused).
@@ -52,6 +54,8 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             .into_response());
         }
     }
+    // Views counted in this isolate's memory are written after the response (`views.rs`).
+    let for_views = env.clone();
     let resp = Router::new()
         .get_async("/api/v1/health", |_req, _ctx: RouteContext<()>| async {
             respond(routes::health())
@@ -182,6 +186,38 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             "/api/v1/campaigns/:campaign/staff/claims/:id/split",
             |req, ctx| async move { respond(factcheck::split(req, ctx).await) },
         )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/members",
+            |req, ctx| async move { respond(staff::members(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/staff/members",
+            |req, ctx| async move { respond(staff::issue(req, ctx).await) },
+        )
+        .delete_async(
+            "/api/v1/campaigns/:campaign/staff/members/:id",
+            |req, ctx| async move { respond(staff::revoke(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/widgets",
+            |req, ctx| async move { respond(builder::list(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/staff/petitions",
+            |req, ctx| async move { respond(builder::save_petition(req, ctx).await) },
+        )
+        .put_async(
+            "/api/v1/campaigns/:campaign/staff/petitions/:petition",
+            |req, ctx| async move { respond(builder::save_petition(req, ctx).await) },
+        )
+        .post_async(
+            "/api/v1/campaigns/:campaign/staff/pledges",
+            |req, ctx| async move { respond(builder::save_pledge(req, ctx).await) },
+        )
+        .put_async(
+            "/api/v1/campaigns/:campaign/staff/pledges/:pledge",
+            |req, ctx| async move { respond(builder::save_pledge(req, ctx).await) },
+        )
         .get_async("/p/:campaign/:petition", |req, ctx| async move {
             respond(page::petition_page(req, ctx).await)
         })
@@ -190,6 +226,9 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         })
         .run(req, env)
         .await?;
+    if let Some(due) = views::take_due(routes::now()) {
+        ctx.wait_until(async move { views::write(&for_views, due, routes::now()).await });
+    }
     // The router's own 404 and 405 are plain text; the API promises JSON errors everywhere.
     let resp = match resp.status_code() {
         404 if !is_json(&resp) => {

@@ -4,7 +4,7 @@
 use rally_api::calendar::{self, Event};
 use rally_api::{
     next_goal, routes as paths, CalendarLinks, ErrorCode, PetitionStatus, PledgeResponse,
-    PledgeStatus, PledgeView, RecentSigner, SignRequest,
+    PledgeStatus, PledgeView, Presented, RecentSigner, SignRequest,
 };
 use serde::Deserialize;
 use worker::{Request, Response, RouteContext};
@@ -57,8 +57,8 @@ fn view(
     recent: Vec<RecentSigner>,
     as_of: f64,
     origin: &str,
-) -> PledgeView {
-    PledgeView {
+) -> Presented<PledgeView> {
+    let view = PledgeView {
         campaign: m.campaign.clone(),
         slug: m.slug.clone(),
         statement: m.statement.clone(),
@@ -76,6 +76,10 @@ fn view(
         recent,
         as_of: as_of as u64,
         calendar: links(m, origin),
+    };
+    Presented {
+        view,
+        look: crate::store::look(&m.langs, &m.accent, &m.share_text),
     }
 }
 
@@ -83,8 +87,10 @@ fn view(
 pub async fn get(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let at = now();
     let cache = view_cache(&ctx)?;
-    let key = crate::cache::key("pledge", param(&ctx, "campaign")?, param(&ctx, "pledge")?);
-    if let Some(v) = cache.fresh::<PledgeView>(&key, at).await? {
+    let campaign = param(&ctx, "campaign")?;
+    crate::views::count_if_view(&req, campaign, "pledge");
+    let key = crate::cache::key("pledge", campaign, param(&ctx, "pledge")?);
+    if let Some(v) = cache.fresh::<Presented<PledgeView>>(&key, at).await? {
         return json(&v, 200);
     }
     let store = store(&ctx)?;

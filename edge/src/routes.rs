@@ -103,15 +103,16 @@ pub fn health() -> AppResult<Response> {
 }
 
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition`
-pub async fn get_petition(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn get_petition(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let at = now();
     let cache = view_cache(&ctx)?;
-    let key = crate::cache::key(
-        "petition",
-        param(&ctx, "campaign")?,
-        param(&ctx, "petition")?,
-    );
-    if let Some(view) = cache.fresh::<rally_api::PetitionView>(&key, at).await? {
+    let campaign = param(&ctx, "campaign")?;
+    crate::views::count_if_view(&req, campaign, "petition");
+    let key = crate::cache::key("petition", campaign, param(&ctx, "petition")?);
+    if let Some(view) = cache
+        .fresh::<rally_api::Presented<rally_api::PetitionView>>(&key, at)
+        .await?
+    {
         return json(&view, 200);
     }
     let store = store(&ctx)?;

@@ -175,7 +175,7 @@ pub async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respo
     let row: Row = store
         .first(
             "SELECT s.id, s.campaign_id, c.slug AS campaign, s.name, s.role FROM staff s \
-             JOIN campaigns c ON c.id = s.campaign_id WHERE s.key_hash = ?1",
+             JOIN campaigns c ON c.id = s.campaign_id WHERE s.key_hash = ?1 AND s.revoked_at IS NULL",
             &[text(&key_hash(&body.key))],
         )
         .await?
@@ -238,7 +238,7 @@ pub async fn current(req: Request, ctx: RouteContext<()>) -> AppResult<Response>
         .first(
             "SELECT c.slug AS campaign, s.name, s.role, ss.expires_at FROM staff_sessions ss \
              JOIN staff s ON s.id = ss.staff_id JOIN campaigns c ON c.id = s.campaign_id \
-             WHERE ss.token_hash = ?1 AND ss.expires_at > ?2",
+             WHERE ss.token_hash = ?1 AND ss.expires_at > ?2 AND s.revoked_at IS NULL",
             &[text(&key_hash(&value)), num(now())],
         )
         .await?
@@ -326,7 +326,7 @@ impl Store {
         self.first(
             "SELECT s.id, s.campaign_id, s.role FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id \
              JOIN campaigns c ON c.id = s.campaign_id \
-             WHERE ss.token_hash = ?1 AND ss.expires_at > ?2 AND c.slug = ?3",
+             WHERE ss.token_hash = ?1 AND ss.expires_at > ?2 AND c.slug = ?3 AND s.revoked_at IS NULL",
             &[hash.into(), num(now), campaign.into()],
         )
         .await
@@ -335,9 +335,153 @@ impl Store {
     async fn staff(&self, campaign: &str, hash: &str) -> AppResult<Option<StaffRow>> {
         self.first(
             "SELECT s.id, s.campaign_id, s.role FROM staff s \
-             JOIN campaigns c ON c.id = s.campaign_id WHERE c.slug = ?1 AND s.key_hash = ?2",
+             JOIN campaigns c ON c.id = s.campaign_id WHERE c.slug = ?1 AND s.key_hash = ?2 \
+             AND s.revoked_at IS NULL",
             &[campaign.into(), hash.into()],
         )
         .await
     }
+}
+
+/// What an owner sees of a staff member (never the credential: D1 has only its hash).
+#[derive(Deserialize, Serialize)]
+struct Member {
+    id: u32,
+    name: String,
+    role: String,
+    created_at: f64,
+    revoked_at: Option<f64>,
+    /// Who issued the credential, if it was issued from the dashboard.
+    created_by: Option<String>,
+}
+
+/// `GET /api/v1/campaigns/:campaign/staff/members`: owners only.
+pub async fn members(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let who = signed_in(&req, &ctx, &store).await?;
+    who.require(&[Role::Owner], "manage staff")?;
+    let rows: Vec<Member> = store
+        .all(
+            "SELECT s.id, s.name, s.role, s.created_at, s.revoked_at, b.name AS created_by FROM staff s \
+             LEFT JOIN staff b ON b.id = s.created_by WHERE s.campaign_id = ?1 \
+             ORDER BY s.revoked_at IS NOT NULL, s.id",
+            &[num(who.campaign_id)],
+        )
+        .await?;
+    json(&rows, 200)
+}
+
+#[derive(Serialize)]
+struct Issued {
+    id: u32,
+    name: String,
+    role: String,
+    /// The credential itself: shown this once, stored only as its hash.
+    key: String,
+}
+
+/// `POST /api/v1/campaigns/:campaign/staff/members` `{ "name", "role" }`: owners issue a
+/// credential; the answer is the only time it is shown.
+pub async fn issue(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let who = signed_in(&req, &ctx, &store).await?;
+    who.require(&[Role::Owner], "manage staff")?;
+    let body: rally_api::staff::NewStaff = guard::json_body(&mut req).await?;
+    let (name, role) = body.validate().map_err(AppError::Invalid)?;
+    let key = format!("rs_{}", guard::request_id()?);
+    let at = now();
+    #[derive(Deserialize)]
+    struct Id {
+        id: u32,
+    }
+    let results = store
+        .batch(vec![
+            store.stmt(
+                "INSERT INTO staff (campaign_id, name, role, key_hash, created_at, created_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                &[
+                    num(who.campaign_id),
+                    text(&name),
+                    text(role),
+                    text(&key_hash(&key)),
+                    num(at),
+                    num(who.id),
+                ],
+            )?,
+            audit_stmt(
+                &store,
+                who.campaign_id,
+                who.id,
+                "staff_issue",
+                &format!("{name} ({role})"),
+                at,
+            )?,
+        ])
+        .await?;
+    let id = results
+        .first()
+        .map(|r| r.results::<Id>())
+        .transpose()?
+        .and_then(|r| r.into_iter().next())
+        .ok_or_else(|| AppError::Internal("the new staff row was not returned".into()))?
+        .id;
+    json(
+        &Issued {
+            id,
+            name,
+            role: role.to_owned(),
+            key,
+        },
+        201,
+    )
+}
+
+/// `DELETE /api/v1/campaigns/:campaign/staff/members/:id`: owners revoke a credential; its
+/// sessions end at once. Nobody revokes themselves, so a campaign always keeps an owner.
+pub async fn revoke(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let who = signed_in(&req, &ctx, &store).await?;
+    who.require(&[Role::Owner], "manage staff")?;
+    let id: u32 = ctx
+        .param("id")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::not_found("staff member"))?;
+    if id == who.id {
+        return Err(AppError::refused(
+            ErrorCode::Forbidden,
+            "you cannot revoke your own credential; another owner can",
+        ));
+    }
+    let at = now();
+    let results = store
+        .batch(vec![
+            store.stmt(
+                "UPDATE staff SET revoked_at = ?3 WHERE id = ?2 AND campaign_id = ?1 AND revoked_at IS NULL \
+                 RETURNING name, role",
+                &[num(who.campaign_id), num(id), num(at)],
+            )?,
+            store.stmt(
+                "DELETE FROM staff_sessions WHERE staff_id = (SELECT id FROM staff WHERE id = ?2 AND campaign_id = ?1)",
+                &[num(who.campaign_id), num(id)],
+            )?,
+            store.stmt(
+                "INSERT INTO staff_audit (campaign_id, staff_id, action, detail, at) \
+                 SELECT ?1, ?2, 'staff_revoke', name || ' (' || role || ')', ?4 FROM staff \
+                 WHERE id = ?3 AND campaign_id = ?1 AND revoked_at = ?4",
+                &[num(who.campaign_id), num(who.id), num(id), num(at)],
+            )?,
+        ])
+        .await?;
+    #[derive(Deserialize, Serialize)]
+    struct Revoked {
+        name: String,
+        role: String,
+    }
+    let revoked = results
+        .first()
+        .map(|r| r.results::<Revoked>())
+        .transpose()?
+        .and_then(|r| r.into_iter().next())
+        .ok_or_else(|| AppError::not_found("staff member"))?;
+    json(&revoked, 200)
 }

@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use rally_api::{next_goal, PetitionStatus, PetitionView, RecentSigner, ValidSignature};
+use rally_api::{
+    next_goal, Look, PetitionStatus, PetitionView, Presented, RecentSigner, ValidSignature,
+};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
@@ -65,6 +67,9 @@ pub struct PledgeMeta {
     pub timezone: String,
     pub points_pledge: u32,
     pub points_recruit: u32,
+    pub langs: String,
+    pub accent: String,
+    pub share_text: String,
 }
 
 /// The fields of a petition that do not change with each signature.
@@ -83,6 +88,22 @@ pub struct PetitionMeta {
     pub timezone: String,
     pub points_sign: u32,
     pub points_recruit: u32,
+    pub langs: String,
+    pub accent: String,
+    pub share_text: String,
+}
+
+/// The look as stored: `langs` comma-separated.
+pub fn look(langs: &str, accent: &str, share_text: &str) -> Look {
+    Look {
+        langs: langs
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        accent: accent.to_owned(),
+        share_text: share_text.to_owned(),
+    }
 }
 
 impl PetitionMeta {
@@ -94,9 +115,14 @@ impl PetitionMeta {
         }
     }
 
-    /// The public view for a count and recent signers read from D1.
-    pub fn view(&self, count: u32, recent: Vec<RecentSigner>, as_of: u64) -> PetitionView {
-        PetitionView {
+    /// The public view, with its look, for a count and recent signers read from D1.
+    pub fn view(
+        &self,
+        count: u32,
+        recent: Vec<RecentSigner>,
+        as_of: u64,
+    ) -> Presented<PetitionView> {
+        let view = PetitionView {
             campaign: self.campaign.clone(),
             slug: self.slug.clone(),
             title: self.title.clone(),
@@ -107,8 +133,20 @@ impl PetitionMeta {
             goal: next_goal(count, self.base_goal),
             recent,
             as_of,
+        };
+        Presented {
+            view,
+            look: look(&self.langs, &self.accent, &self.share_text),
         }
     }
+}
+
+/// Forgets this isolate's cached fields of petition `slug` (after a staff edit).
+pub fn forget_meta(campaign: &str, slug: &str) {
+    META.with(|m| {
+        m.borrow_mut()
+            .remove(&(campaign.to_owned(), slug.to_owned()))
+    });
 }
 
 thread_local! {
@@ -221,7 +259,8 @@ impl Store {
         let meta: Option<PetitionMeta> = self
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
-                        p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit \
+                        p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
+                        p.langs, p.accent, p.share_text \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2",
                 &[text(campaign), text(slug)],
@@ -270,7 +309,7 @@ impl Store {
         &self,
         meta: &PetitionMeta,
         now: f64,
-    ) -> AppResult<(PetitionView, bool)> {
+    ) -> AppResult<(Presented<PetitionView>, bool)> {
         let (count, recent, claimed) = self.live(PETITION, meta.id, now).await?;
         Ok((meta.view(count, recent, now as u64), claimed))
     }
@@ -314,7 +353,8 @@ impl Store {
         Ok(self
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
-                        p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit \
+                        p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
+                        p.langs, p.accent, p.share_text \
                  FROM pledges p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?1 AND p.slug = ?2",
                 &[text(campaign), text(slug)],
             )?
@@ -405,6 +445,22 @@ impl Store {
                      SELECT ?1, supporter_id, '{kind}', {fk}, ?2, ?3, ?4, ?5 FROM {rows} WHERE request_id = ?2"
                 ),
                 &[num(m.campaign_id), text(s.request_id), num(m.points), text(s.week), num(s.now)],
+            )?,
+            // Where it came from, for the overview (only if this request's row went in).
+            self.stmt(
+                &format!(
+                    "INSERT INTO stats_sources (campaign_id, dim, day, value, n) \
+                     SELECT ?1, 'site', ?3, ?4, 1 WHERE EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
+                     UNION ALL SELECT ?1, 'source', ?3, ?5, 1 WHERE EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
+                     ON CONFLICT (campaign_id, dim, day, value) DO UPDATE SET n = n + 1"
+                ),
+                &[
+                    num(m.campaign_id),
+                    text(s.request_id),
+                    num((s.now / 86_400_000.0).floor()),
+                    text(&t.site()),
+                    text(&t.channel()),
+                ],
             )?,
             // A recruit counts once: when the recruited person first acts, their referrer is
             // credited with the campaign's recruit points.

@@ -69,7 +69,17 @@
     }
   };
 
-  function mount(host, kind, a) {
+  // The look staff chose in the builder (see api/src/builder.rs): the language among the
+  // item's, unless the embed names one; the accent colour; the share text.
+  const dress = (root, cfg, { langs = [], accent, share_text } = {}) => {
+    const lang = (t) => langs.find((l) => l.slice(0, 2) == (t || "").slice(0, 2).toLowerCase());
+    cfg.lang ||= lang(cfg.page_lang) || lang(cfg.browser_lang) || langs[0] || "";
+    if (/^#\w{6}$/.test(accent)) adopt(root, ".rally{--accent:" + accent + "}");
+    cfg.share = share_text;
+  };
+
+  // `view`: the builder's preview passes a draft to show instead of the saved item.
+  function mount(host, kind, a, view) {
     if (mounted.has(host) || !base || !bundles[kind]) return;
     mounted.add(host);
     const root = host.shadowRoot || host.attachShadow({ mode: "open" });
@@ -82,12 +92,14 @@
     const c = encodeURIComponent(a.campaign || ""), s = encodeURIComponent(a.item || "");
     const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
     // The widget's data starts downloading now, beside the bundle.
+    // `?view=1` marks the first read as a view (the overview's conversion).
     const data = { petition: "petitions/" + s, pledge: "pledges/" + s, factcheck: "rebuttals" }[kind];
-    if (data) {
-      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + data).then((r) =>
+    if (view) cfg.prefetch = Promise.resolve(view);
+    else if (data) {
+      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + data + "?view=1").then((r) =>
         r.ok ? r.json() : Promise.reject(r.status));
-      cfg.prefetch.catch(() => {});
     }
+    const item = cfg.prefetch ? cfg.prefetch.catch(() => null) : null;
     const fail = () => {
       const l = (a.lang || document.documentElement.lang || navigator.language || "en").slice(0, 2);
       const w = words[l] || words.en;
@@ -101,13 +113,15 @@
       } else link.remove();
     };
     if (typeof WebAssembly !== "object") return fail();
-    load(kind).then((m) => {
+    Promise.all([load(kind), item]).then(([m, v]) => {
       // The kind's own styles travel in its glue; the shared ones (and the reserved space)
       // are here, so they apply before the bundle arrives.
       if (m.css) adopt(root, m.css);
+      dress(root, cfg, v?.look);
       m.mount(box, kind, cfg);
     }).catch(fail);
   }
+  R.preview = mount;
 
   const attrs = (el, prefix, kind) => ({
     campaign: el.getAttribute(prefix + "campaign"),

@@ -775,7 +775,12 @@ fn share_step<I: Item>(
     w: &'static Words,
 ) -> Html {
     let link = share::personal_link(&cfg.page_url, ref_code, "link");
-    let targets = share::targets(&cfg.page_url, ref_code, title, w.share_text, t.email);
+    let text = if cfg.share.is_empty() {
+        w.share_text
+    } else {
+        &cfg.share
+    };
+    let targets = share::targets(&cfg.page_url, ref_code, title, text, t.email);
     let copy = {
         let s = state.clone();
         let link = link.clone();
@@ -793,11 +798,12 @@ fn share_step<I: Item>(
     let web_share = {
         let link = link.clone();
         let title = title.to_owned();
+        let text = text.to_owned();
         Callback::from(move |_| {
             if let Some(n) = web_sys::window().map(|w| w.navigator()) {
                 let data = web_sys::ShareData::new();
                 data.set_title(&title);
-                data.set_text(w.share_text);
+                data.set_text(&text);
                 data.set_url(&link);
                 let _ = n.share_with_data(&data);
             }

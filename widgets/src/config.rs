@@ -28,29 +28,19 @@ pub struct Config {
     /// The loader's `names(lang, codes)`: `[code, name]` pairs for country codes, named in
     /// `lang` and sorted by name.
     pub names: Option<js_sys::Function>,
+    /// The share text staff chose in the builder; empty: the widget's own words.
+    pub share: String,
 }
 
+/// A widget's configuration is read once, when it mounts, and never changes after: what names
+/// the embed is enough to tell two apart (comparing every field would cost the bundle bytes for
+/// nothing).
 impl PartialEq for Config {
     fn eq(&self, other: &Self) -> bool {
-        let same_prefetch = match (&self.prefetch, &other.prefetch) {
-            (Some(a), Some(b)) => AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        let same_names = match (&self.names, &other.names) {
-            (Some(a), Some(b)) => AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        same_prefetch
-            && same_names
-            && self.api == other.api
-            && self.campaign == other.campaign
+        self.campaign == other.campaign
             && self.item == other.item
             && self.board == other.board
             && self.lang == other.lang
-            && self.referral == other.referral
-            && self.team_invite == other.team_invite
-            && self.tracking == other.tracking
-            && self.page_url == other.page_url
     }
 }
 
@@ -102,6 +92,7 @@ impl Config {
             campaign,
             item,
             board: get(cfg, "board"),
+            share: get(cfg, "share"),
             prefetch: Reflect::get(cfg, &JsValue::from_str("prefetch"))
                 .ok()
                 .and_then(|p| p.dyn_into::<Promise>().ok()),
@@ -125,6 +116,7 @@ impl Config {
             page_url: "https://example.org/".to_owned(),
             prefetch: None,
             names: None,
+            share: String::new(),
         }
     }
 

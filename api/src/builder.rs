@@ -1,0 +1,419 @@
+//! The widget builder: what staff send to create or edit a petition or a pledge, and the look
+//! (languages, accent colour, share text) a widget takes from it.
+//!
+//! A draft is flat, so each problem names one JSON field; the public views carry the look as
+//! `look` beside the item's own fields ([`Presented`]), which the widget's Wasm never parses:
+//! the loader applies it (it picks the language, sets the colour, hands over the share text),
+//! so the look costs the widget bundle nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ErrorCode, FieldError, Lang, PetitionStatus};
+
+pub const SLUG_MAX: usize = 64;
+pub const TITLE_MAX: usize = 120;
+pub const TARGET_MAX: usize = 120;
+pub const BODY_MAX: usize = 4000;
+pub const PLACE_MAX: usize = 200;
+pub const SHARE_TEXT_MAX: usize = 280;
+pub const GOAL_MAX: u64 = 10_000_000;
+/// The least contrast between the accent and white (WCAG 2 AA for text): buttons are white text
+/// on the accent.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// How a widget looks and speaks. Empty fields mean Rally's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Look {
+    /// The languages the widget may speak (`en`, `pt-BR`, `es`), the default first. A visitor
+    /// whose page or browser speaks one of them gets it; others get the first. Empty: all three.
+    pub langs: Vec<String>,
+    /// The accent colour, `#rrggbb`; empty: Rally's green.
+    pub accent: String,
+    /// What shares say before the title and link; empty: the widget's words in the visitor's
+    /// language.
+    pub share_text: String,
+}
+
+/// A public view with its look, as the edge serves petitions and pledges.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Presented<T> {
+    #[serde(flatten)]
+    pub view: T,
+    #[serde(default)]
+    pub look: Look,
+}
+
+/// `POST /api/v1/campaigns/{campaign}/staff/petitions` and `PUT .../staff/petitions/{petition}`.
+///
+/// Fields default to empty so a missing one is reported as `required`, naming it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PetitionDraft {
+    /// The petition's address in links and embeds; fixed once created.
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    /// Who the petition is addressed to.
+    pub target: String,
+    /// The first goal; the thermometer raises it as signatures pass it.
+    pub goal: Option<u64>,
+    /// `open` unless given.
+    pub status: Option<PetitionStatus>,
+    pub langs: Vec<String>,
+    pub accent: String,
+    pub share_text: String,
+}
+
+/// `POST /api/v1/campaigns/{campaign}/staff/pledges` and `PUT .../staff/pledges/{pledge}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PledgeDraft {
+    pub slug: String,
+    /// What supporters commit to: "I will vote on 6 October".
+    pub statement: String,
+    pub body: String,
+    /// When, if the pledge is to act at a time (ms since the epoch).
+    pub starts_at: Option<u64>,
+    pub ends_at: Option<u64>,
+    pub place: String,
+    pub goal: Option<u64>,
+    pub status: Option<PetitionStatus>,
+    pub langs: Vec<String>,
+    pub accent: String,
+    pub share_text: String,
+}
+
+/// A [`PetitionDraft`] that passed validation, trimmed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidPetition {
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    pub target: String,
+    pub goal: u32,
+    pub status: PetitionStatus,
+    pub look: Look,
+}
+
+/// A [`PledgeDraft`] that passed validation, trimmed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidPledge {
+    pub slug: String,
+    pub statement: String,
+    pub body: String,
+    pub starts_at: Option<u64>,
+    pub ends_at: Option<u64>,
+    pub place: Option<String>,
+    pub goal: u32,
+    pub status: PetitionStatus,
+    pub look: Look,
+}
+
+/// Collects field problems in form order.
+struct Check(Vec<FieldError>);
+
+impl Check {
+    fn fail(&mut self, field: &'static str, code: ErrorCode) {
+        self.0.push(FieldError { field, code });
+    }
+
+    /// Trimmed text of at most `max` characters; `required` refuses blank.
+    fn text(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
+        let v = raw.trim();
+        if required && v.is_empty() {
+            self.fail(field, ErrorCode::Required);
+        } else if v.chars().count() > max {
+            self.fail(field, ErrorCode::TooLong);
+        } else if v
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.fail(field, ErrorCode::InvalidValue);
+        }
+        v.to_owned()
+    }
+
+    fn slug(&mut self, raw: &str) -> String {
+        let v = raw.trim();
+        if v.is_empty() {
+            self.fail("slug", ErrorCode::Required);
+        } else if v.len() > SLUG_MAX {
+            self.fail("slug", ErrorCode::TooLong);
+        } else if !crate::validate::is_slug(v) {
+            self.fail("slug", ErrorCode::InvalidValue);
+        }
+        v.to_owned()
+    }
+
+    fn goal(&mut self, goal: Option<u64>) -> u32 {
+        match goal {
+            None => self.fail("goal", ErrorCode::Required),
+            Some(g) if g == 0 || g > GOAL_MAX => self.fail("goal", ErrorCode::InvalidValue),
+            Some(g) => return g as u32,
+        }
+        0
+    }
+
+    fn look(&mut self, langs: &[String], accent: &str, share_text: &str) -> Look {
+        let mut tags: Vec<String> = Vec::new();
+        for l in langs {
+            match Lang::from_tag(l).map(Lang::tag) {
+                Some(t) if !tags.iter().any(|x| x == t) => tags.push(t.to_owned()),
+                _ => {
+                    self.fail("langs", ErrorCode::InvalidValue);
+                    break;
+                }
+            }
+        }
+        let accent = accent.trim().to_ascii_lowercase();
+        if !accent.is_empty() && contrast_with_white(&accent).is_none_or(|c| c < MIN_CONTRAST) {
+            self.fail("accent", ErrorCode::InvalidValue);
+        }
+        let share_text = self.text("share_text", share_text, SHARE_TEXT_MAX, false);
+        Look {
+            langs: tags,
+            accent,
+            share_text,
+        }
+    }
+
+    fn done<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+impl PetitionDraft {
+    /// Checks every field; on failure lists every problem, in form order.
+    pub fn validate(&self) -> Result<ValidPetition, Vec<FieldError>> {
+        let mut c = Check(Vec::new());
+        let slug = c.slug(&self.slug);
+        let title = c.text("title", &self.title, TITLE_MAX, true);
+        let body = c.text("body", &self.body, BODY_MAX, true);
+        let target = c.text("target", &self.target, TARGET_MAX, true);
+        let goal = c.goal(self.goal);
+        let look = c.look(&self.langs, &self.accent, &self.share_text);
+        c.done(ValidPetition {
+            slug,
+            title,
+            body,
+            target,
+            goal,
+            status: self.status.unwrap_or(PetitionStatus::Open),
+            look,
+        })
+    }
+}
+
+impl PledgeDraft {
+    /// Checks every field; on failure lists every problem, in form order.
+    pub fn validate(&self) -> Result<ValidPledge, Vec<FieldError>> {
+        let mut c = Check(Vec::new());
+        let slug = c.slug(&self.slug);
+        let statement = c.text("statement", &self.statement, TITLE_MAX, true);
+        let body = c.text("body", &self.body, BODY_MAX, false);
+        match (self.starts_at, self.ends_at) {
+            (None, Some(_)) => c.fail("starts_at", ErrorCode::Required),
+            (Some(s), Some(e)) if e <= s => c.fail("ends_at", ErrorCode::InvalidValue),
+            _ => {}
+        }
+        let place = c.text("place", &self.place, PLACE_MAX, false);
+        let goal = c.goal(self.goal);
+        let look = c.look(&self.langs, &self.accent, &self.share_text);
+        c.done(ValidPledge {
+            slug,
+            statement,
+            body,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            place: (!place.is_empty()).then_some(place),
+            goal,
+            status: self.status.unwrap_or(PetitionStatus::Open),
+            look,
+        })
+    }
+}
+
+/// What a field's `invalid_value` means, for the error message (the builder's fields only).
+pub fn invalid_value_hint(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "slug" => "slug must be 1 to 64 of a-z, 0-9 and '-'",
+        "goal" => "goal must be a whole number from 1 to 10000000",
+        "langs" => "langs must list en, pt-BR or es, each at most once",
+        "accent" => {
+            "accent must be a colour as #rrggbb, dark enough for white text on it (contrast 4.5:1 or more)"
+        }
+        "ends_at" => "ends_at must come after starts_at",
+        "role" => "role must be owner, organiser, moderator or viewer",
+        _ => return None,
+    })
+}
+
+/// The WCAG 2 contrast ratio of `#rrggbb` against white; `None` if it is not such a colour.
+pub fn contrast_with_white(hex: &str) -> Option<f64> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |i: usize| -> Option<f64> {
+        let v = f64::from(u8::from_str_radix(h.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    let l = 0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?;
+    Some(1.05 / (l + 0.05))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn petition() -> PetitionDraft {
+        PetitionDraft {
+            slug: "clean-river".into(),
+            title: "Clean the river".into(),
+            body: "Stop the dumping.".into(),
+            target: "The city council".into(),
+            goal: Some(500),
+            langs: vec!["pt".into(), "en".into()],
+            accent: "#1A5FD0".into(),
+            ..PetitionDraft::default()
+        }
+    }
+
+    fn fields(r: Result<impl Sized, Vec<FieldError>>) -> Vec<(&'static str, ErrorCode)> {
+        r.err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_draft_is_normalised() {
+        let v = petition().validate().unwrap();
+        assert_eq!(v.look.langs, ["pt-BR", "en"]);
+        assert_eq!(v.look.accent, "#1a5fd0");
+        assert_eq!(v.status, PetitionStatus::Open);
+        assert_eq!(v.goal, 500);
+    }
+
+    #[test]
+    fn every_problem_is_named_in_form_order() {
+        let bad = PetitionDraft {
+            slug: "Clean River".into(),
+            title: " ".into(),
+            target: "x".repeat(TARGET_MAX + 1),
+            goal: Some(0),
+            langs: vec!["fr".into()],
+            accent: "#ffff00".into(),
+            share_text: "a\u{0}b".into(),
+            ..petition()
+        };
+        use ErrorCode::*;
+        assert_eq!(
+            fields(bad.validate()),
+            [
+                ("slug", InvalidValue),
+                ("title", Required),
+                ("target", TooLong),
+                ("goal", InvalidValue),
+                ("langs", InvalidValue),
+                ("accent", InvalidValue),
+                ("share_text", InvalidValue),
+            ]
+        );
+        let missing = PetitionDraft::default();
+        assert_eq!(
+            fields(missing.validate()),
+            [
+                ("slug", Required),
+                ("title", Required),
+                ("body", Required),
+                ("target", Required),
+                ("goal", Required),
+            ]
+        );
+        let twice = PetitionDraft {
+            langs: vec!["es".into(), "es-MX".into()],
+            ..petition()
+        };
+        assert_eq!(fields(twice.validate()), [("langs", InvalidValue)]);
+    }
+
+    #[test]
+    fn accents_need_contrast_with_white_text() {
+        // (colour, passes): Rally's green and dark blues pass; yellow and light grey do not.
+        let cases = [
+            ("#0b7a3e", true),
+            ("#1a5fd0", true),
+            ("#000000", true),
+            ("#767676", true), // 4.54:1, the lightest grey that passes
+            ("#777777", false),
+            ("#ffff00", false),
+            ("#fff", false),
+            ("0b7a3e", false),
+            ("#0b7a3g", false),
+        ];
+        for (hex, ok) in cases {
+            let d = PetitionDraft {
+                accent: hex.into(),
+                ..petition()
+            };
+            assert_eq!(d.validate().is_ok(), ok, "{hex}");
+        }
+        let white = contrast_with_white("#ffffff").unwrap();
+        assert!((white - 1.0).abs() < 1e-9);
+        assert!((contrast_with_white("#000000").unwrap() - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pledge_times_must_be_in_order() {
+        let p = PledgeDraft {
+            slug: "vote".into(),
+            statement: "I will vote".into(),
+            goal: Some(100),
+            starts_at: Some(2_000),
+            ends_at: Some(1_000),
+            ..PledgeDraft::default()
+        };
+        assert_eq!(fields(p.validate()), [("ends_at", ErrorCode::InvalidValue)]);
+        let no_start = PledgeDraft {
+            starts_at: None,
+            ..p.clone()
+        };
+        assert_eq!(
+            fields(no_start.validate()),
+            [("starts_at", ErrorCode::Required)]
+        );
+        let ok = PledgeDraft {
+            ends_at: Some(3_000),
+            place: "  ".into(),
+            ..p
+        };
+        assert_eq!(ok.validate().unwrap().place, None);
+    }
+
+    #[test]
+    fn presented_views_carry_their_look_beside_the_fields() {
+        let p = Presented {
+            view: serde_json::json!({ "slug": "x", "count": 3 }),
+            look: Look {
+                accent: "#1a5fd0".into(),
+                ..Look::default()
+            },
+        };
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["slug"], "x");
+        assert_eq!(v["look"]["accent"], "#1a5fd0");
+        let back: Presented<serde_json::Value> = serde_json::from_value(v).unwrap();
+        assert_eq!(back.look.accent, "#1a5fd0");
+    }
+}
