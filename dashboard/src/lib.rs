@@ -8,6 +8,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+mod builder;
+mod claims;
+mod members;
+mod overview;
+mod people;
+
 /// Starts the dashboard in `#app`.
 #[wasm_bindgen]
 pub fn start() -> Result<(), JsValue> {
@@ -21,7 +27,11 @@ pub fn start() -> Result<(), JsValue> {
 
 /// A JSON request to the edge (same origin, with the session cookie); the parsed answer and
 /// the status.
-async fn call(method: &str, path: &str, body: Option<&JsValue>) -> Result<(u16, JsValue), String> {
+pub(crate) async fn call(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+) -> Result<(u16, JsValue), String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -50,23 +60,23 @@ async fn call(method: &str, path: &str, body: Option<&JsValue>) -> Result<(u16, 
     Ok((resp.status(), value))
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn s(v: &JsValue, key: &str) -> String {
+pub(crate) fn s(v: &JsValue, key: &str) -> String {
     get(v, key).as_string().unwrap_or_default()
 }
 
-fn n(v: &JsValue, key: &str) -> u64 {
+pub(crate) fn n(v: &JsValue, key: &str) -> u64 {
     get(v, key).as_f64().unwrap_or(0.0) as u64
 }
 
-fn items(v: &JsValue) -> Vec<JsValue> {
+pub(crate) fn items(v: &JsValue) -> Vec<JsValue> {
     js_sys::Array::from(v).iter().collect()
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
         let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
@@ -88,6 +98,8 @@ enum Tab {
     Supporters,
     Exports,
     FactChecks,
+    Widgets,
+    Staff,
     Audit,
 }
 
@@ -203,6 +215,8 @@ fn Signed(props: &SignedProps) -> Html {
         (Tab::Supporters, "Supporters"),
         (Tab::Exports, "Exports"),
         (Tab::FactChecks, "Fact-checks"),
+        (Tab::Widgets, "Widgets"),
+        (Tab::Staff, "Staff"),
         (Tab::Audit, "Audit log"),
     ];
     html! {
@@ -220,11 +234,13 @@ fn Signed(props: &SignedProps) -> Html {
         </nav>
         <main>
             { match *tab {
-                Tab::Overview => html! { <Overview base={base.clone()} /> },
-                Tab::Supporters => html! { <Supporters base={base.clone()} /> },
-                Tab::Exports => exports(&base),
-                Tab::FactChecks => html! { <FactChecks base={base.clone()} /> },
-                Tab::Audit => html! { <Audit base={base.clone()} /> },
+                Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
+                Tab::Supporters => html! { <people::Supporters base={base.clone()} /> },
+                Tab::Exports => overview::exports(&base),
+                Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
+                Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
+                Tab::Staff => html! { <members::Members base={base.clone()} /> },
+                Tab::Audit => html! { <people::Audit base={base.clone()} /> },
             } }
         </main>
         </>
@@ -232,13 +248,13 @@ fn Signed(props: &SignedProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct BaseProps {
-    base: String,
+pub struct BaseProps {
+    pub base: String,
 }
 
 /// Loads `path` once; `None` while loading.
 #[hook]
-fn use_json(path: String, reload: u32) -> UseStateHandle<Option<JsValue>> {
+pub(crate) fn use_json(path: String, reload: u32) -> UseStateHandle<Option<JsValue>> {
     let data = use_state(|| None);
     {
         let data = data.clone();
@@ -254,277 +270,35 @@ fn use_json(path: String, reload: u32) -> UseStateHandle<Option<JsValue>> {
     data
 }
 
-/// A bar chart of `values` as SVG, with a text alternative.
-fn bars(title: &str, labels: &[String], values: &[u64]) -> Html {
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
-    let (w, h) = (640.0, 160.0);
-    let step = w / values.len().max(1) as f64;
-    let total: u64 = values.iter().sum();
-    html! {
-        <figure class="chart">
-            <figcaption>{ format!("{title}: {total} in all") }</figcaption>
-            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{title}, {total} in all")}>
-                { for values.iter().enumerate().map(|(i, v)| {
-                    let bh = (*v as f64 / max as f64) * (h - 10.0);
-                    html! {
-                        <rect x={format!("{:.1}", i as f64 * step + 1.0)} y={format!("{:.1}", h - bh)}
-                            width={format!("{:.1}", (step - 2.0).max(1.0))} height={format!("{bh:.1}")}>
-                            <title>{ format!("{}: {v}", labels.get(i).cloned().unwrap_or_default()) }</title>
-                        </rect>
-                    }
-                }) }
-            </svg>
-        </figure>
-    }
-}
-
-#[component]
-fn Overview(props: &BaseProps) -> Html {
-    let data = use_json(format!("{}/overview", props.base), 0);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    let kinds: Vec<String> = items(&get(v, "kinds"))
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    let totals = items(&get(v, "totals"));
-    let series = |key: &str, kind: usize| -> (Vec<String>, Vec<u64>) {
-        items(&get(v, key))
-            .iter()
-            .map(|p| {
-                let at = js_sys::Date::new(&get(p, "at"));
-                let label: String = at.to_iso_string().into();
-                let count = js_sys::Reflect::get_u32(&get(p, "counts"), kind as u32)
-                    .ok()
-                    .and_then(|c| c.as_f64())
-                    .unwrap_or(0.0) as u64;
-                (label, count)
-            })
-            .unzip()
-    };
-    let sign = kinds.iter().position(|k| k == "sign").unwrap_or(0);
-    let (day_labels, days) = series("daily", sign);
-    let (hour_labels, hours) = series("hourly", sign);
-    html! {
-        <section aria-labelledby="overview-h">
-            <h2 id="overview-h">{ "Overview" }</h2>
-            <table class="totals">
-                <thead><tr><th scope="col">{ "Action" }</th><th scope="col">{ "Today" }</th><th scope="col">{ "This week" }</th><th scope="col">{ "All time" }</th></tr></thead>
-                <tbody>
-                    { for kinds.iter().zip(totals.iter()).map(|(k, t)| html! {
-                        <tr data-kind={k.clone()}>
-                            <th scope="row">{ k.clone() }</th>
-                            <td class="today">{ n(t, "today") }</td>
-                            <td class="week">{ n(t, "week") }</td>
-                            <td class="all">{ n(t, "all") }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            <p class="note">{ "Periods are UTC." }</p>
-            { bars("Signatures per day, last 35 days", &day_labels, &days) }
-            { bars("Signatures per hour, last 48 hours", &hour_labels, &hours) }
-        </section>
-    }
-}
-
-fn exports(base: &str) -> Html {
-    let files = [
-        ("signatures", "Signatures"),
-        ("commitments", "Pledge commitments"),
-        ("supporters", "Supporters"),
-    ];
-    html! {
-        <section aria-labelledby="exports-h">
-            <h2 id="exports-h">{ "Exports" }</h2>
-            <p>{ "CSV files with consent columns. Cells that a spreadsheet would run as formulas are neutralised." }</p>
-            <ul class="exports">
-                { for files.iter().map(|(what, label)| html! {
-                    <li><a class={format!("export-{what}")} href={format!("{base}/exports/{what}")} download="">{ *label }</a></li>
-                }) }
-                <li><a class="export-claims" href={format!("{base}/claims/export?format=csv")} download="">{ "Fact-check claims" }</a></li>
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn FactChecks(props: &BaseProps) -> Html {
-    let reload = use_state(|| 0u32);
-    let data = use_json(format!("{}/claims", props.base), *reload);
-    let message = use_state(|| None::<String>);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    let claims = items(v);
-    html! {
-        <section aria-labelledby="claims-h">
-            <h2 id="claims-h">{ "Fact-check queue" }</h2>
-            if let Some(m) = &*message { <p role="status" class="msg">{ m }</p> }
-            if claims.is_empty() { <p>{ "Nothing waiting." }</p> }
-            { for claims.iter().map(|c| {
-                let id = s(c, "id");
-                let verdict = NodeRef::default();
-                let explanation = NodeRef::default();
-                let publish = {
-                    let (base, id, verdict, explanation, reload, message) = (props.base.clone(), id.clone(), verdict.clone(), explanation.clone(), reload.clone(), message.clone());
-                    Callback::from(move |e: SubmitEvent| {
-                        e.prevent_default();
-                        let v = verdict.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-                        let x = explanation.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
-                        let body = obj(&[("status", "published".into()), ("verdict", v.into()), ("explanation", x.into())]);
-                        let (path, reload, message) = (format!("{base}/claims/{id}"), reload.clone(), message.clone());
-                        wasm_bindgen_futures::spawn_local(async move {
-                            match call("PATCH", &path, Some(&body)).await {
-                                Ok((200, _)) => { message.set(Some("Published.".into())); reload.set(*reload + 1); }
-                                Ok((403, _)) => message.set(Some("Your role may not publish.".into())),
-                                _ => message.set(Some("Not published: give a verdict and an explanation.".into())),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <article class="claim" id={format!("c-{id}")}>
-                        <h3>{ s(c, "text") }</h3>
-                        <p class="meta">{ format!("{} reports · {}", n(c, "reports"), s(c, "status")) }</p>
-                        <form class="publish" onsubmit={publish}>
-                            <label for={format!("v-{id}")}>{ "Verdict" }</label>
-                            <select id={format!("v-{id}")} ref={verdict}>
-                                { for rally_api::Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()}>{ v.label() }</option> }) }
-                            </select>
-                            <label for={format!("x-{id}")}>{ "Explanation" }</label>
-                            <textarea id={format!("x-{id}")} rows="3" ref={explanation} />
-                            <button type="submit">{ "Publish" }</button>
-                        </form>
-                    </article>
-                }
-            }) }
-        </section>
-    }
-}
-
-/// Find a supporter, download their data, erase them (with a confirmation step).
-#[component]
-fn Supporters(props: &BaseProps) -> Html {
-    let query = use_node_ref();
-    let found = use_state(|| None::<Vec<JsValue>>);
-    let message = use_state(|| None::<String>);
-    let confirm = use_state(|| None::<u64>);
-    let search = {
-        let (base, query, found, message) = (
-            props.base.clone(),
-            query.clone(),
-            found.clone(),
-            message.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let q = query
-                .cast::<web_sys::HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            let path = format!(
-                "{base}/supporters?q={}",
-                String::from(js_sys::encode_uri_component(&q))
-            );
-            let (found, message) = (found.clone(), message.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match call("GET", &path, None).await {
-                    Ok((200, v)) => {
-                        message.set(None);
-                        found.set(Some(items(&v)));
-                    }
-                    Ok((403, _)) => {
-                        message.set(Some("Your role may not see supporters' details.".into()))
-                    }
-                    _ => message.set(Some(
-                        "Search with an email or at least two letters of a name.".into(),
-                    )),
-                }
-            });
-        })
-    };
-    let rows = found.as_ref().map(|list| {
-        list.iter()
-            .map(|p| {
-                let id = n(p, "id");
-                let ask = { let confirm = confirm.clone(); Callback::from(move |_| confirm.set(Some(id))) };
-                let erase = {
-                    let (base, found, message, confirm) = (props.base.clone(), found.clone(), message.clone(), confirm.clone());
-                    Callback::from(move |_| {
-                        let (path, found, message, confirm) = (format!("{base}/supporters/{id}"), found.clone(), message.clone(), confirm.clone());
-                        wasm_bindgen_futures::spawn_local(async move {
-                            confirm.set(None);
-                            match call("DELETE", &path, None).await {
-                                Ok((200, v)) => {
-                                    message.set(Some(format!(
-                                        "Erased. Their {} signatures and {} pledges still count, without their details.",
-                                        n(&v, "signatures_kept"), n(&v, "commitments_kept")
-                                    )));
-                                    found.set(None);
-                                }
-                                Ok((403, _)) => message.set(Some("Only owners may erase a supporter.".into())),
-                                _ => message.set(Some("Not erased: try again.".into())),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <tr data-id={id.to_string()}>
-                        <td>{ format!("{} {}", s(p, "first_name"), s(p, "last_name")) }</td>
-                        <td>{ s(p, "email") }</td>
-                        <td>{ n(p, "points") }</td>
-                        <td>
-                            <a class="person-data" href={format!("{}/supporters/{id}", props.base)} download="">{ "Their data" }</a>
-                            if *confirm == Some(id) {
-                                <button type="button" class="erase-confirm" onclick={erase}>{ "Yes, erase for good" }</button>
-                            } else {
-                                <button type="button" class="erase" onclick={ask}>{ "Erase…" }</button>
-                            }
-                        </td>
-                    </tr>
-                }
-            })
-            .collect::<Html>()
+/// Waits `ms` milliseconds (a debounce in the builder's preview).
+pub(crate) async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
     });
-    html! {
-        <section aria-labelledby="people-h">
-            <h2 id="people-h">{ "Supporters" }</h2>
-            <form class="search" onsubmit={search}>
-                <label for="q">{ "Email or name" }</label>
-                <input id="q" name="q" type="search" ref={query} />
-                <button type="submit">{ "Search" }</button>
-            </form>
-            if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
-            if let Some(rows) = rows {
-                <table class="people">
-                    <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Email" }</th><th scope="col">{ "Points" }</th><th scope="col">{ "Actions" }</th></tr></thead>
-                    <tbody>{ rows }</tbody>
-                </table>
-            }
-        </section>
+    let _ = JsFuture::from(p).await;
+}
+
+/// Copies `text` to the clipboard.
+pub(crate) fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let clipboard = get(&w.navigator(), "clipboard");
+        if let Ok(write) = get(&clipboard, "writeText").dyn_into::<js_sys::Function>() {
+            let _ = write.call1(&clipboard, &text.into());
+        }
     }
 }
 
-#[component]
-fn Audit(props: &BaseProps) -> Html {
-    let data = use_json(format!("{}/audit", props.base), 0);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    html! {
-        <section aria-labelledby="audit-h">
-            <h2 id="audit-h">{ "Audit log" }</h2>
-            <table class="audit">
-                <thead><tr><th scope="col">{ "When (UTC)" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "What" }</th><th scope="col">{ "Detail" }</th></tr></thead>
-                <tbody>
-                    { for items(v).iter().map(|e| {
-                        let at: String = js_sys::Date::new(&get(e, "at")).to_iso_string().into();
-                        html! { <tr><td>{ at }</td><td>{ s(e, "staff") }</td><td>{ s(e, "action") }</td><td>{ s(e, "detail") }</td></tr> }
-                    }) }
-                </tbody>
-            </table>
-        </section>
+/// The `{ field: message }` of a refusal's field errors, in the order the edge gave them.
+pub(crate) fn field_errors(body: &JsValue) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = items(&get(body, "errors"))
+        .iter()
+        .map(|e| (s(e, "field"), s(e, "message")))
+        .collect();
+    if out.is_empty() {
+        let e = get(body, "error");
+        out.push((s(&e, "field"), s(&e, "message")));
     }
+    out
 }

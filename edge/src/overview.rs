@@ -185,7 +185,7 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
             )?,
             store.stmt(
                 "SELECT kind, SUM(n) AS n FROM stats_hourly WHERE campaign_id = ?1 GROUP BY kind",
-                &[c.clone()],
+                std::slice::from_ref(&c),
             )?,
             store.stmt(tops, &[c.clone(), num(today_utc_day - 6.0), num(TOP)])?,
             store.stmt(tops, &[c.clone(), num(0), num(TOP)])?,

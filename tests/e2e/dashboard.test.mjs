@@ -88,3 +88,41 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("merge two claims about one rumour from the queue, then split a report back out", async () => {
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill(STAFF.moderator);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  // Two wordings too far apart for the automatic grouping, about the same rumour.
+  const word = () => Math.random().toString(36).slice(2, 8).replace(/[0-9]/g, "q");
+  const [w1, w2] = [word(), word()];
+  const report = (claim) => fetch(`${EDGE}/api/v1/campaigns/demo/reports`, {
+    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": freshIp() },
+    body: JSON.stringify({ claim, seen_on: "whatsapp" }),
+  }).then((x) => x.json());
+  const a = await report(`The ${w1} clinic ${w2} shuts on Friday for good`);
+  const b = await report(`Heard that ${w2} health centre ${w1} is closing permanently this week`);
+  assert.notEqual(a.claim_id, b.claim_id);
+  await p.locator("nav button", { hasText: "Fact-checks" }).click();
+  const card = p.locator(`#c-${b.claim_id}`);
+  await card.waitFor();
+  await card.locator("form.merge select").selectOption(a.claim_id);
+  await card.locator("form.merge button").click();
+  await p.locator(".msg", { hasText: "Merged: the claim now has 2 reports." }).waitFor();
+  await p.locator(`#c-${b.claim_id}`).waitFor({ state: "detached" }); // it left the queue
+  const target = p.locator(`#c-${a.claim_id}`);
+  await target.locator(".meta", { hasText: /^2 reports/ }).waitFor();
+
+  await target.locator("button.show-reports").click();
+  const second = target.locator("label.report", { hasText: "health centre" });
+  await second.waitFor();
+  await second.locator("input").check();
+  await target.locator("form.split button[type=submit]").click();
+  await p.locator(".msg", { hasText: "Split: a new claim with 1 reports." }).waitFor();
+  await p.locator(`#c-${a.claim_id} .meta`, { hasText: /^1 reports/ }).waitFor();
+  assert.equal(await p.locator("article.claim h3", { hasText: "health centre" }).count(), 1, "the new claim is in the queue");
+  await context.close();
+});

@@ -54,6 +54,13 @@ test("every staff route refuses no session, a role too small, another campaign's
     ["GET", `/claims/${claim}/history`], ["GET", "/claims/export"],
     ["PATCH", `/claims/${claim}`, { status: "in_review" }],
     ["POST", `/claims/${claim}/merge`, { into: claim }], ["POST", `/claims/${claim}/split`, { reports: [1] }],
+    // The builder and staff management, with bodies that would succeed for the right role.
+    ["GET", "/widgets"], ["GET", "/members"],
+    ["POST", "/members", { name: "Eve Intruder", role: "owner" }], ["DELETE", "/members/1"],
+    ["POST", "/petitions", { slug: `intruder-${Date.now()}`, title: "T", body: "B", target: "X", goal: 10 }],
+    ["PUT", "/petitions/save-the-park", { title: "Hijacked", body: "B", target: "X", goal: 10 }],
+    ["POST", "/pledges", { slug: `intruder-${Date.now()}`, statement: "S", goal: 10 }],
+    ["PUT", "/pledges/vote-budget-day", { statement: "Hijacked", goal: 10 }],
   ];
   for (const [method, path, body] of routes) {
     assert.equal((await asStaff(path, null, { method, body })).status, 401, `${method} ${path} without a session`);
@@ -61,7 +68,7 @@ test("every staff route refuses no session, a role too small, another campaign's
   }
   // A viewer reads, but may not change or export.
   assert.equal((await asStaff("/claims", viewer)).status, 200);
-  for (const [method, path, body] of routes.filter(([m, p]) => m !== "GET" || p === "/claims/export")) {
+  for (const [method, path, body] of routes.filter(([m, p]) => m !== "GET" || p === "/claims/export" || p === "/members")) {
     const r = await asStaff(path, viewer, { method, body });
     assert.deepEqual([r.status, r.body.error?.code], [403, "forbidden"], `${method} ${path} as a viewer`);
   }
@@ -72,6 +79,11 @@ test("every staff route refuses no session, a role too small, another campaign's
   }
   const same = await asStaff(`/claims/${claim}`, moderator, { method: "PATCH", body: { status: "in_review" }, headers: { Origin: EDGE } });
   assert.equal(same.status, 200, "the dashboard's own origin may");
+  // A moderator may not build widgets or manage staff either (organisers and owners may).
+  for (const [method, path, body] of routes.filter(([, p]) => /^\/(petitions|pledges|members)/.test(p))) {
+    const r = await asStaff(path, moderator, { method, body });
+    assert.deepEqual([r.status, r.body.error?.code], [403, "forbidden"], `${method} ${path} as a moderator`);
+  }
   const crossSignIn = await signIn(STAFF.owner, { origin: "https://evil.example" });
   assert.equal(crossSignIn.status, 403);
 });

@@ -137,9 +137,14 @@ fn site() -> Result<()> {
           /embed.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n\
           /dashboard/*\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
           style-src 'self'; img-src 'self'; frame-ancestors 'none'\n  X-Frame-Options: DENY\n  \
+          Referrer-Policy: same-origin\n  Cache-Control: no-cache\n\
+          /preview/*\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+          style-src 'self'; img-src 'self'; frame-ancestors 'self'\n  X-Frame-Options: SAMEORIGIN\n  \
           Referrer-Policy: same-origin\n  Cache-Control: no-cache\n",
     )?;
     copy_dir(&r.join("examples/site"), &site)?;
+    // The builder's live preview: a page of its own that the dashboard frames.
+    copy_dir(&r.join("dashboard/preview"), &site.join("preview"))?;
     dashboard()?;
     eprintln!("xtask: site built in {}", site.display());
     Ok(())

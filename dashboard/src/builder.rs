@@ -1,0 +1,637 @@
+//! The widget builder: create and edit petitions and pledges, see the real widget render the
+//! draft as it is typed (the loader and the widget's own bundle, in a same-origin frame at
+//! `/preview/`), and copy the embed snippet in both forms.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::{call, copy, field_errors, get, items, n, obj, s, sleep, use_json};
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Kind {
+    #[default]
+    Petition,
+    Pledge,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Petition => "petition",
+            Kind::Pledge => "pledge",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Kind::Petition => "petitions",
+            Kind::Pledge => "pledges",
+        }
+    }
+}
+
+/// The languages a widget may speak, in the order the builder lists them.
+const LANGS: [(&str, &str); 3] = [
+    ("en", "English"),
+    ("pt-BR", "Português (Brasil)"),
+    ("es", "Español"),
+];
+
+/// The form as typed: strings, as the inputs hold them.
+#[derive(Clone, PartialEq, Default)]
+struct Draft {
+    kind: Kind,
+    /// Not saved yet: a save creates it.
+    is_new: bool,
+    slug: String,
+    /// The petition's title, or the pledge's statement.
+    title: String,
+    body: String,
+    target: String,
+    goal: String,
+    status: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    /// The languages ticked, and the default among them.
+    langs: Vec<String>,
+    default_lang: String,
+    accent: String,
+    share_text: String,
+    count: u64,
+}
+
+impl Draft {
+    fn new(kind: Kind) -> Draft {
+        Draft {
+            kind,
+            is_new: true,
+            goal: "100".into(),
+            status: "open".into(),
+            langs: LANGS.iter().map(|(t, _)| (*t).to_owned()).collect(),
+            default_lang: "en".into(),
+            ..Draft::default()
+        }
+    }
+
+    /// A saved item, as `GET .../staff/widgets` lists it.
+    fn from_saved(kind: Kind, v: &JsValue) -> Draft {
+        let langs: Vec<String> = items(&get(v, "langs"))
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
+        let time = |key: &str| get(v, key).as_f64().map(local_input).unwrap_or_default();
+        Draft {
+            kind,
+            is_new: false,
+            slug: s(v, "slug"),
+            title: s(
+                v,
+                if kind == Kind::Petition {
+                    "title"
+                } else {
+                    "statement"
+                },
+            ),
+            body: s(v, "body"),
+            target: s(v, "target"),
+            goal: n(v, "goal").to_string(),
+            status: s(v, "status"),
+            starts_at: time("starts_at"),
+            ends_at: time("ends_at"),
+            place: s(v, "place"),
+            default_lang: langs.first().cloned().unwrap_or_else(|| "en".into()),
+            langs: if langs.is_empty() {
+                LANGS.iter().map(|(t, _)| (*t).to_owned()).collect()
+            } else {
+                langs
+            },
+            accent: s(v, "accent"),
+            share_text: s(v, "share_text"),
+            count: n(v, "count"),
+        }
+    }
+
+    /// The ticked languages, the default first; empty when all three are ticked with English
+    /// first (Rally's default needs no setting).
+    fn langs(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if self.langs.contains(&self.default_lang) {
+            out.push(self.default_lang.clone());
+        }
+        for (t, _) in LANGS {
+            if self.langs.iter().any(|l| l == t) && !out.iter().any(|l| l == t) {
+                out.push(t.to_owned());
+            }
+        }
+        out
+    }
+
+    fn look(&self) -> JsValue {
+        let langs: js_sys::Array = self.langs().iter().map(JsValue::from).collect();
+        obj(&[
+            ("langs", langs.into()),
+            ("accent", self.accent.trim().into()),
+            ("share_text", self.share_text.trim().into()),
+        ])
+    }
+
+    fn goal(&self) -> JsValue {
+        self.goal
+            .trim()
+            .parse::<f64>()
+            .map_or(JsValue::NULL, JsValue::from_f64)
+    }
+
+    /// The body of the save request.
+    fn request(&self) -> JsValue {
+        let look = self.look();
+        let common = [
+            ("slug", JsValue::from(self.slug.trim())),
+            ("body", self.body.clone().into()),
+            ("goal", self.goal()),
+            ("status", self.status.clone().into()),
+            ("langs", get(&look, "langs")),
+            ("accent", get(&look, "accent")),
+            ("share_text", get(&look, "share_text")),
+        ];
+        let mut pairs: Vec<(&str, JsValue)> = common.to_vec();
+        pairs.extend(self.item_fields(false));
+        obj(&pairs)
+    }
+
+    /// The fields of a petition or a pledge of their own; a pledge's empty place is `null` in a
+    /// view (no place) and `""` in a request.
+    fn item_fields(&self, view: bool) -> Vec<(&'static str, JsValue)> {
+        match self.kind {
+            Kind::Petition => vec![
+                ("title", self.title.clone().into()),
+                ("target", self.target.clone().into()),
+            ],
+            Kind::Pledge => {
+                let place = self.place.trim();
+                vec![
+                    ("statement", self.title.clone().into()),
+                    ("starts_at", epoch_ms(&self.starts_at)),
+                    ("ends_at", epoch_ms(&self.ends_at)),
+                    (
+                        "place",
+                        if view && place.is_empty() {
+                            JsValue::NULL
+                        } else {
+                            place.into()
+                        },
+                    ),
+                ]
+            }
+        }
+    }
+
+    /// The public view the widget would get for this draft, with its look.
+    fn view(&self, campaign: &str) -> JsValue {
+        let slug = if rally_api::validate::is_slug(self.slug.trim()) {
+            self.slug.trim().to_owned()
+        } else {
+            "preview".to_owned()
+        };
+        let count = self.count as u32;
+        let base = self.goal.trim().parse::<u32>().unwrap_or(100).max(1);
+        let mut pairs: Vec<(&str, JsValue)> = vec![
+            ("campaign", campaign.into()),
+            ("slug", slug.into()),
+            ("body", self.body.clone().into()),
+            ("status", self.status.clone().into()),
+            ("count", count.into()),
+            ("goal", rally_api::next_goal(count, base).into()),
+            ("recent", js_sys::Array::new().into()),
+            ("as_of", js_sys::Date::now().into()),
+            ("look", self.look()),
+        ];
+        pairs.extend(self.item_fields(true));
+        obj(&pairs)
+    }
+}
+
+/// A `datetime-local` value (the staff member's own time zone) as ms since the epoch; null when
+/// empty or not a time.
+fn epoch_ms(local: &str) -> JsValue {
+    if local.trim().is_empty() {
+        return JsValue::NULL;
+    }
+    let t = js_sys::Date::new(&JsValue::from_str(local.trim())).get_time();
+    if t.is_nan() {
+        JsValue::NULL
+    } else {
+        JsValue::from_f64(t)
+    }
+}
+
+/// ms since the epoch as a `datetime-local` value in the staff member's time zone.
+fn local_input(ms: f64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// One change to the draft.
+enum Edit {
+    Replace(Box<Draft>),
+    Set(fn(&mut Draft, String), String),
+    ToggleLang(String),
+}
+
+impl Reducible for Draft {
+    type Action = Edit;
+
+    fn reduce(self: Rc<Self>, action: Edit) -> Rc<Self> {
+        let mut d = (*self).clone();
+        match action {
+            Edit::Replace(new) => d = *new,
+            Edit::Set(set, v) => set(&mut d, v),
+            Edit::ToggleLang(t) => {
+                if let Some(i) = d.langs.iter().position(|l| *l == t) {
+                    d.langs.remove(i);
+                } else {
+                    d.langs.push(t);
+                }
+            }
+        }
+        d.into()
+    }
+}
+
+/// The snippets a webmaster pastes: a script tag that renders where it stands, and the custom
+/// element form.
+pub fn snippets(origin: &str, campaign: &str, kind: &str, slug: &str) -> (String, String) {
+    (
+        format!(
+            "<script async src=\"{origin}/embed.js\" data-widget=\"{kind}\" data-campaign=\"{campaign}\" data-{kind}=\"{slug}\"></script>"
+        ),
+        format!(
+            "<script async src=\"{origin}/embed.js\"></script>\n<rally-{kind} campaign=\"{campaign}\" {kind}=\"{slug}\"></rally-{kind}>"
+        ),
+    )
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BuilderProps {
+    pub base: String,
+    pub campaign: String,
+}
+
+#[component]
+pub fn Builder(props: &BuilderProps) -> Html {
+    let reload = use_state(|| 0u32);
+    let list = use_json(format!("{}/widgets", props.base), *reload);
+    let draft = use_reducer(|| Draft::new(Kind::Petition));
+    let editing = use_state(|| false);
+    let errors = use_state(Vec::<(String, String)>::new);
+    let message = use_state(|| None::<String>);
+    let preview_lang = use_state(String::new);
+    let preview_src = use_state(|| None::<String>);
+    let generation = use_mut_ref(|| Cell::new(0u32));
+
+    // The preview follows the draft, 300 ms after the last keystroke.
+    {
+        let (preview_src, generation, campaign) = (
+            preview_src.clone(),
+            generation.clone(),
+            props.campaign.clone(),
+        );
+        use_effect_with(
+            ((*draft).clone(), (*preview_lang).clone(), *editing),
+            move |(d, lang, editing)| {
+                if *editing {
+                    let g = generation.borrow().get() + 1;
+                    generation.borrow().set(g);
+                    let data = obj(&[
+                        ("kind", d.kind.name().into()),
+                        ("lang", lang.as_str().into()),
+                        ("view", d.view(&campaign)),
+                    ]);
+                    let hash: String = js_sys::encode_uri_component(
+                        &js_sys::JSON::stringify(&data)
+                            .map(String::from)
+                            .unwrap_or_default(),
+                    )
+                    .into();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        sleep(300).await;
+                        if generation.borrow().get() == g {
+                            preview_src.set(Some(format!("/preview/?v={g}#{hash}")));
+                        }
+                    });
+                }
+            },
+        );
+    }
+
+    let start = |kind: Kind, v: Option<JsValue>| {
+        let (draft, editing, errors, message) = (
+            draft.clone(),
+            editing.clone(),
+            errors.clone(),
+            message.clone(),
+        );
+        Callback::from(move |_| {
+            draft.dispatch(Edit::Replace(Box::new(match &v {
+                Some(v) => Draft::from_saved(kind, v),
+                None => Draft::new(kind),
+            })));
+            errors.set(Vec::new());
+            message.set(None);
+            editing.set(true);
+        })
+    };
+
+    let listing = match &*list {
+        None => html! { <p role="status">{ "Loading…" }</p> },
+        Some(v) => {
+            let rows = |kind: Kind| -> Html {
+                let entries = items(&get(v, kind.plural()));
+                if entries.is_empty() {
+                    return html! { <p class="note">{ format!("No {} yet.", kind.plural()) }</p> };
+                }
+                let title_key = if kind == Kind::Petition {
+                    "title"
+                } else {
+                    "statement"
+                };
+                html! {
+                    <table class={classes!("built", kind.plural())}>
+                        <thead><tr><th scope="col">{ if kind == Kind::Petition { "Title" } else { "Statement" } }</th><th scope="col">{ "Slug" }</th><th scope="col">{ "Count" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "" }</th></tr></thead>
+                        <tbody>
+                            { for entries.iter().map(|e| html! {
+                                <tr data-slug={s(e, "slug")}>
+                                    <td>{ s(e, title_key) }</td>
+                                    <td><code>{ s(e, "slug") }</code></td>
+                                    <td>{ n(e, "count") }</td>
+                                    <td>{ s(e, "status") }</td>
+                                    <td><button type="button" class="edit" onclick={start(kind, Some(e.clone()))}
+                                        aria-label={format!("Edit {}", s(e, title_key))}>{ "Edit" }</button></td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            };
+            html! {
+                <>
+                <h3>{ "Petitions" }</h3>
+                { rows(Kind::Petition) }
+                <h3>{ "Pledges" }</h3>
+                { rows(Kind::Pledge) }
+                </>
+            }
+        }
+    };
+
+    let save = {
+        let (draft, errors, message, reload, base) = (
+            draft.clone(),
+            errors.clone(),
+            message.clone(),
+            reload.clone(),
+            props.base.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let d = (*draft).clone();
+            let (method, path) = if d.is_new {
+                ("POST", format!("{base}/{}", d.kind.plural()))
+            } else {
+                ("PUT", format!("{base}/{}/{}", d.kind.plural(), d.slug))
+            };
+            let (draft, errors, message, reload) = (
+                draft.clone(),
+                errors.clone(),
+                message.clone(),
+                reload.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match call(method, &path, Some(&d.request())).await {
+                    Ok((200 | 201, v)) => {
+                        errors.set(Vec::new());
+                        message.set(Some(format!(
+                            "Saved. Copy the snippet below onto any page; the {} shows there as previewed.",
+                            d.kind.name()
+                        )));
+                        draft.dispatch(Edit::Replace(Box::new(Draft::from_saved(d.kind, &v))));
+                        reload.set(*reload + 1);
+                    }
+                    Ok((_, v)) => {
+                        let errs = field_errors(&v);
+                        message.set(Some("Not saved: see the fields marked below.".into()));
+                        // Focus the first field at fault; its message is tied to it.
+                        if let Some(el) = errs.first().and_then(|(f, _)| {
+                            web_sys::window()?
+                                .document()?
+                                .get_element_by_id(&format!("b-{f}"))
+                        }) {
+                            let _ = js_sys::Reflect::get(&el, &"focus".into())
+                                .ok()
+                                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                                .map(|f| f.call0(&el));
+                        }
+                        errors.set(errs);
+                    }
+                    Err(e) => message.set(Some(e)),
+                }
+            });
+        })
+    };
+
+    let form = if *editing {
+        editor(&draft, &errors, save, &props.campaign, &message)
+    } else {
+        Html::default()
+    };
+    let preview = if *editing {
+        let set_lang = {
+            let preview_lang = preview_lang.clone();
+            Callback::from(move |e: Event| {
+                preview_lang.set(
+                    e.target()
+                        .map(|t| s(&t.into(), "value"))
+                        .unwrap_or_default(),
+                )
+            })
+        };
+        html! {
+            <aside class="preview" aria-labelledby="preview-h">
+                <h3 id="preview-h">{ "Live preview" }</h3>
+                <label for="preview-lang">{ "Preview language" }</label>
+                <select id="preview-lang" onchange={set_lang}>
+                    <option value="">{ "As a visitor's browser chooses" }</option>
+                    { for LANGS.iter().map(|(t, name)| html! { <option value={*t}>{ *name }</option> }) }
+                </select>
+                <p class="note">{ "The real widget, showing the draft. It is inactive here: nothing is signed from the preview." }</p>
+                if let Some(src) = &*preview_src {
+                    <iframe title="Live preview of the widget" src={src.clone()} class="preview-frame" />
+                }
+            </aside>
+        }
+    } else {
+        Html::default()
+    };
+    html! {
+        <section aria-labelledby="widgets-h">
+            <h2 id="widgets-h">{ "Widgets" }</h2>
+            <div class="row">
+                <button type="button" class="new-petition" onclick={start(Kind::Petition, None)}>{ "New petition" }</button>
+                <button type="button" class="new-pledge" onclick={start(Kind::Pledge, None)}>{ "New pledge" }</button>
+            </div>
+            if *editing {
+                <div class="builder">
+                    { form }
+                    { preview }
+                </div>
+            }
+            { listing }
+        </section>
+    }
+}
+
+/// The editor's form, with each field's error beside it.
+fn editor(
+    draft: &UseReducerHandle<Draft>,
+    errors: &[(String, String)],
+    onsubmit: Callback<SubmitEvent>,
+    campaign: &str,
+    message: &Option<String>,
+) -> Html {
+    let d = &**draft;
+    let error = |f: &str| errors.iter().find(|(x, _)| x == f).map(|(_, m)| m.clone());
+    let set = |f: fn(&mut Draft, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target()
+                .map(|t| s(&t.into(), "value"))
+                .unwrap_or_default();
+            draft.dispatch(Edit::Set(f, v));
+        })
+    };
+    let set_select = |f: fn(&mut Draft, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target()
+                .map(|t| s(&t.into(), "value"))
+                .unwrap_or_default();
+            draft.dispatch(Edit::Set(f, v));
+        })
+    };
+    // A labelled input or textarea with its error: `(field, label, hint)`.
+    let field = |name: &str,
+                 label: &str,
+                 hint: &str,
+                 value: &str,
+                 input: Callback<InputEvent>,
+                 kind: &str| {
+        let id = format!("b-{name}");
+        let err = error(name);
+        let hint_id = format!("{id}-hint");
+        let err_id = format!("{id}-error");
+        let described = match (&err, hint.is_empty()) {
+            (Some(_), true) => Some(err_id.clone()),
+            (Some(_), false) => Some(format!("{err_id} {hint_id}")),
+            (None, false) => Some(hint_id.clone()),
+            (None, true) => None,
+        };
+        let control = if kind == "textarea" {
+            html! { <textarea id={id.clone()} name={name.to_owned()} rows="4" value={value.to_owned()} oninput={input}
+            aria-invalid={err.is_some().to_string()} aria-describedby={described} /> }
+        } else {
+            html! { <input id={id.clone()} name={name.to_owned()} type={kind.to_owned()} value={value.to_owned()} oninput={input}
+            aria-invalid={err.is_some().to_string()} aria-describedby={described} /> }
+        };
+        html! {
+            <div class={classes!("field", format!("f-{name}"))}>
+                <label for={id.clone()}>{ label }</label>
+                { control }
+                if !hint.is_empty() { <p class="hint" id={hint_id}>{ hint }</p> }
+                if let Some(e) = err { <p class="err" id={err_id}>{ e }</p> }
+            </div>
+        }
+    };
+    let is_petition = d.kind == Kind::Petition;
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let (script, element) = snippets(&origin, campaign, d.kind.name(), d.slug.trim());
+    let copy_button = |class: &str, text: String| {
+        html! { <button type="button" class={class.to_owned()} onclick={Callback::from(move |_| copy(&text))}>{ "Copy" }</button> }
+    };
+    let langs_err = error("langs");
+    html! {
+        <form class="editor" {onsubmit} novalidate=true aria-labelledby="editor-h">
+            <h3 id="editor-h">{ format!("{} {}", if d.is_new { "New" } else { "Edit" }, d.kind.name()) }</h3>
+            if d.is_new {
+                { field("slug", "Slug", "Its address in links and embeds: lower-case letters, digits and '-'. It cannot change later.", &d.slug, set(|d, v| d.slug = v), "text") }
+            } else {
+                <p class="slug">{ "Slug: " }<code>{ d.slug.clone() }</code></p>
+            }
+            if is_petition {
+                { field("title", "Title", "", &d.title, set(|d, v| d.title = v), "text") }
+                { field("target", "Addressed to", "Who must act: \"The city council\".", &d.target, set(|d, v| d.target = v), "text") }
+                { field("body", "Text", "", &d.body, set(|d, v| d.body = v), "textarea") }
+            } else {
+                { field("statement", "What supporters commit to", "\"I will vote on 6 October\".", &d.title, set(|d, v| d.title = v), "text") }
+                { field("body", "Text", "", &d.body, set(|d, v| d.body = v), "textarea") }
+                { field("starts_at", "Starts (your time zone)", "Leave empty for a pledge without a date.", &d.starts_at, set(|d, v| d.starts_at = v), "datetime-local") }
+                { field("ends_at", "Ends", "", &d.ends_at, set(|d, v| d.ends_at = v), "datetime-local") }
+                { field("place", "Place", "", &d.place, set(|d, v| d.place = v), "text") }
+            }
+            { field("goal", "First goal", "The thermometer raises the goal as the count passes it.", &d.goal, set(|d, v| d.goal = v), "number") }
+            <div class="field f-status">
+                <label for="b-status">{ "Status" }</label>
+                <select id="b-status" onchange={set_select(|d, v| d.status = v)}>
+                    <option value="open" selected={d.status == "open"}>{ "Open: takes signatures" }</option>
+                    <option value="closed" selected={d.status == "closed"}>{ "Closed" }</option>
+                </select>
+            </div>
+            <fieldset class="field f-langs" aria-invalid={langs_err.is_some().to_string()}
+                aria-describedby={langs_err.as_ref().map(|_| "b-langs-error")}>
+                <legend>{ "Languages" }</legend>
+                { for LANGS.iter().map(|(t, name)| {
+                    let toggle = { let draft = draft.clone(); let t = (*t).to_owned(); Callback::from(move |_| draft.dispatch(Edit::ToggleLang(t.clone()))) };
+                    html! {
+                        <label class="check"><input type="checkbox" id={format!("b-lang-{t}")} checked={d.langs.iter().any(|l| l == t)} onchange={toggle} />{ *name }</label>
+                    }
+                }) }
+                <label for="b-langs">{ "Default, for visitors who speak none of these" }</label>
+                <select id="b-langs" onchange={set_select(|d, v| d.default_lang = v)}>
+                    { for LANGS.iter().filter(|(t, _)| d.langs.iter().any(|l| l == t)).map(|(t, name)| html! {
+                        <option value={*t} selected={d.default_lang == *t}>{ *name }</option>
+                    }) }
+                </select>
+                if let Some(e) = langs_err { <p class="err" id="b-langs-error">{ e }</p> }
+            </fieldset>
+            { field("accent", "Accent colour", "As #rrggbb, dark enough for white text on its buttons. Empty: Rally's green.", &d.accent, set(|d, v| d.accent = v), "text") }
+            { field("share_text", "Share message", "What a supporter's share says before the title and their link. Empty: Rally's words in the visitor's language.", &d.share_text, set(|d, v| d.share_text = v), "textarea") }
+            <button type="submit" class="save">{ if d.is_new { "Create" } else { "Save changes" } }</button>
+            if let Some(m) = message { <p class="msg" role="status">{ m }</p> }
+            if !d.is_new {
+                <div class="snippets">
+                    <h4>{ "Embed it" }</h4>
+                    <label for="snippet-script">{ "Script tag: the widget renders where the tag stands" }</label>
+                    <textarea id="snippet-script" class="snippet" readonly=true rows="3" value={script.clone()} />
+                    { copy_button("copy-script", script) }
+                    <label for="snippet-element">{ "Custom element: the script once per page, the element where the widget goes" }</label>
+                    <textarea id="snippet-element" class="snippet" readonly=true rows="3" value={element.clone()} />
+                    { copy_button("copy-element", element) }
+                </div>
+            }
+        </form>
+    }
+}

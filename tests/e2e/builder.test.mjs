@@ -1,0 +1,187 @@
+// The widget builder and staff management in real Chromium: create a petition in the dashboard,
+// watch the live preview follow the draft, copy its snippet onto a campaign's own page (another
+// origin) where it works in the chosen colour, language and share text; edit it; see the view
+// and the signature in the overview's conversion and sources; issue a credential and revoke it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, newContext, hostPage, page, person, fillForm, countShown, eventually, EDGE, STAFF } from "./helpers.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function signedIn(key = STAFF.owner) {
+  const context = await newContext(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: EDGE });
+  const p = await context.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill(key);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  return { context, p, errors };
+}
+
+const run = Date.now().toString(36);
+
+test("create a petition in the builder, preview it live, embed its snippet on a campaign's page, edit it", { timeout: 180_000 }, async () => {
+  const { context, p, errors } = await signedIn();
+  await p.locator("nav button", { hasText: "Widgets" }).click();
+  await p.locator("button.new-petition").click();
+  const slug = `clean-river-${run}`;
+  const title = `Clean the river ${run}`;
+  await p.locator("#b-slug").fill(slug);
+  await p.locator("#b-title").fill(title);
+  await p.locator("#b-target").fill("The city council");
+  await p.locator("#b-body").fill("Stop the dumping upstream of the beach.");
+  await p.locator("#b-goal").fill("250");
+
+  // The preview is the real widget, rendering the draft as typed.
+  const preview = p.frameLocator(".preview-frame");
+  await eventually(() => preview.locator(".title").textContent().catch(() => ""), (t) => t === title, 15_000);
+  assert.equal(await preview.locator(".title").textContent(), title);
+  await p.locator("#b-title").fill(`${title}!`);
+  await eventually(() => preview.locator(".title").textContent().catch(() => ""), (t) => t === `${title}!`, 15_000);
+  await p.locator("#b-title").fill(title);
+
+  // A colour too light for white button text is refused beside its field, which gets focus.
+  await p.locator("#b-accent").fill("#ffff00");
+  await p.locator("button.save").click();
+  await p.locator("#b-accent-error").waitFor();
+  assert.match(await p.locator("#b-accent-error").textContent(), /dark enough for white text/);
+  assert.equal(await p.locator("#b-accent").getAttribute("aria-invalid"), "true");
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "b-accent");
+
+  // Blue, Portuguese and English only (Portuguese by default), a share message of its own.
+  await p.locator("#b-accent").fill("#1a5fd0");
+  await p.locator("#b-lang-es").uncheck();
+  await p.locator("#b-langs").selectOption("pt-BR");
+  await p.locator("#b-share_text").fill(`Assine comigo ${run}:`);
+  await p.locator("button.save").click();
+  await p.locator(".msg", { hasText: "Saved." }).waitFor();
+  assert.equal(await p.locator("#b-accent-error").count(), 0);
+  assert.equal(await p.locator(`table.petitions tr[data-slug="${slug}"]`).count(), 1, "listed");
+
+  // Both snippet forms name the new petition; the copy button puts one on the clipboard.
+  const script = await p.locator("#snippet-script").inputValue();
+  const element = await p.locator("#snippet-element").inputValue();
+  assert.equal(script, `<script async src="${EDGE}/embed.js" data-widget="petition" data-campaign="demo" data-petition="${slug}"></script>`);
+  assert.ok(element.includes(`<rally-petition campaign="demo" petition="${slug}"></rally-petition>`), element);
+  await p.locator("button.copy-script").click();
+  assert.equal(await p.evaluate(() => navigator.clipboard.readText()), script);
+
+  // A webmaster pastes the script tag into their own page (another origin, a Spanish page),
+  // visited from a Spanish browser.
+  const visitor = await newContext(browser, { locale: "es-ES" });
+  const url = await hostPage(visitor, page(`<h1>Our river</h1>${script}<footer>after</footer>`, { lang: "es" }), { path: "/river" });
+  const v = await visitor.newPage();
+  const vErrors = [];
+  v.on("pageerror", (e) => vErrors.push(e.message));
+  await v.goto(url);
+  await v.locator(".title").waitFor();
+  assert.equal(await v.locator(".title").textContent(), title);
+  // Spanish is not among its languages, so the default (Portuguese) speaks.
+  assert.equal(await v.locator("button[type=submit]").textContent(), "Assinar a petição");
+  assert.equal(await v.locator("button[type=submit]").evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(26, 95, 208)");
+  const before = await countShown(v);
+  assert.equal(before, 0);
+  await fillForm(v, person({ first_name: "Rosa" }));
+  await v.locator("button[type=submit]").click();
+  await v.locator(".thanks h3").waitFor();
+  assert.equal(await countShown(v), 1);
+  await v.locator(".ask button.primary").click();
+  const whatsapp = decodeURIComponent(await v.locator("a.t.whatsapp").getAttribute("href"));
+  assert.ok(whatsapp.includes(`Assine comigo ${run}: "${title}"`), whatsapp);
+  assert.deepEqual(vErrors, []);
+
+  // The custom element form works too, in English on an English page (the page's language
+  // comes before the browser's).
+  // (Public counts are served from a snapshot at most 3 s old: wait for it to show the signature.)
+  await eventually(() => fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}`).then((r) => r.json()), (x) => x.count === 1);
+  const url2 = await hostPage(visitor, page(element, { lang: "en" }), { origin: "https://other.example", path: "/join" });
+  const v2 = await visitor.newPage();
+  await v2.goto(url2);
+  await v2.locator(".title").waitFor();
+  assert.equal(await v2.locator("button[type=submit]").textContent(), "Sign the petition");
+  assert.equal(await countShown(v2), 1);
+
+  // Editing: the embedded widget shows the new title on its next load.
+  await p.locator(`table.petitions tr[data-slug="${slug}"] button.edit`).click();
+  assert.equal(await p.locator("#b-title").inputValue(), title, "the editor loads the saved petition");
+  assert.equal(await p.locator("#b-slug").count(), 0, "a saved slug cannot change");
+  await p.locator("#b-title").fill(`${title}, now`);
+  await p.locator("button.save").click();
+  await p.locator(".msg", { hasText: "Saved." }).waitFor();
+  const view = await eventually(
+    () => fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}`).then((r) => r.json()),
+    (x) => x.title === `${title}, now`,
+  );
+  assert.equal(view.title, `${title}, now`);
+  assert.equal(view.count, 1, "an edit keeps the count");
+  await v.reload();
+  await v.locator(".title").waitFor();
+  assert.equal(await v.locator(".title").textContent(), `${title}, now`);
+
+  // The overview: the views and the signature from campaign.example.
+  await p.locator("nav button", { hasText: "Overview" }).click();
+  const overview = await eventually(
+    () => context.request.get(`${EDGE}/api/v1/campaigns/demo/staff/overview`).then((r) => r.json()),
+    (o) => o.funnels.find((f) => f.widget === "petition").views.today >= 3,
+    10_000,
+  );
+  const funnel = overview.funnels.find((f) => f.widget === "petition");
+  assert.ok(funnel.views.today >= 3, JSON.stringify(funnel));
+  assert.ok(overview.sites.week.some((s) => s.value === "campaign.example" && s.n >= 1), JSON.stringify(overview.sites));
+  await p.locator("table.funnels tr[data-widget=petition] td.rate-week").waitFor();
+  assert.match(await p.locator("table.funnels tr[data-widget=petition] td.rate-week").textContent(), /^\d+\.\d%$/);
+  assert.ok(await p.locator(".top.sites .week li", { hasText: "campaign.example" }).count() >= 1);
+  assert.deepEqual(errors, []);
+  await visitor.close();
+  await context.close();
+});
+
+test("an owner issues a credential, shown once; revoking it ends its sessions", { timeout: 120_000 }, async () => {
+  const { context, p } = await signedIn();
+  await p.locator("nav button", { hasText: "Staff" }).click();
+  // Errors beside the fields.
+  await p.locator(".issue button[type=submit]").click();
+  await p.locator("#staff-name-error").waitFor();
+  assert.equal(await p.locator("#staff-name-error").textContent(), "name is required");
+  const name = `Rita ${run.replace(/[0-9]/g, "x")}`;
+  await p.locator("#staff-name").fill(name);
+  await p.locator("#staff-role").selectOption("organiser");
+  await p.locator(".issue button[type=submit]").click();
+  await p.locator("#issued-key").waitFor();
+  const key = await p.locator("#issued-key").inputValue();
+  assert.match(key, /^rs_[0-9a-f]{32}$/);
+  const row = p.locator("table.members tr", { hasText: name });
+  await row.waitFor();
+  assert.equal(await row.locator(".role").textContent(), "organiser");
+
+  // The new organiser signs in and may build widgets, but not manage staff.
+  const { context: theirs, p: q } = await signedIn(key);
+  assert.equal(await q.locator("header .who").textContent(), `${name} (organiser)`);
+  const members = await theirs.request.get(`${EDGE}/api/v1/campaigns/demo/staff/members`);
+  assert.equal(members.status(), 403);
+  const widgets = await theirs.request.get(`${EDGE}/api/v1/campaigns/demo/staff/widgets`);
+  assert.equal(widgets.status(), 200);
+
+  // Revoked: their open session stops working at once, and the key no longer signs in.
+  await row.locator("button.revoke").click();
+  await row.locator("button.revoke-confirm").click();
+  await p.locator(".msg", { hasText: "revoked" }).waitFor();
+  assert.equal(await row.locator(".status").textContent(), "revoked");
+  assert.equal((await theirs.request.get(`${EDGE}/api/v1/campaigns/demo/staff/widgets`)).status(), 401);
+  const again = await fetch(`${EDGE}/api/v1/staff/session`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key }),
+  });
+  assert.equal(again.status, 401);
+
+  // The audit log says who did it.
+  await p.locator("nav button", { hasText: "Audit log" }).click();
+  await p.locator("table.audit td", { hasText: "staff_revoke" }).first().waitFor();
+  assert.ok(await p.locator("table.audit tr", { hasText: `${name} (organiser)` }).count() >= 2, "issued and revoked");
+  await theirs.close();
+  await context.close();
+});
