@@ -43,6 +43,14 @@ mod tests {
                 "ClaimUpdate",
                 serde_json::to_value(rally_api::ClaimUpdate::default()).unwrap(),
             ),
+            (
+                "PetitionDraft",
+                serde_json::to_value(rally_api::PetitionDraft::default()).unwrap(),
+            ),
+            (
+                "PledgeDraft",
+                serde_json::to_value(rally_api::PledgeDraft::default()).unwrap(),
+            ),
         ];
         for (name, value) in requests {
             for field in value.as_object().unwrap().keys() {
