@@ -40,6 +40,23 @@ const LANGS: [(&str, &str); 3] = [
     ("es", "Español"),
 ];
 
+/// The fields the editor shows, by their JSON names (errors of others are shown above Save).
+const FIELDS: [&str; 13] = [
+    "slug",
+    "title",
+    "statement",
+    "target",
+    "body",
+    "starts_at",
+    "ends_at",
+    "place",
+    "goal",
+    "status",
+    "langs",
+    "accent",
+    "share_text",
+];
+
 /// The form as typed: strings, as the inputs hold them.
 #[derive(Clone, PartialEq, Default)]
 struct Draft {
@@ -430,7 +447,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                     }
                     Ok((_, v)) => {
                         let errs = field_errors(&v);
-                        message.set(Some("Not saved: see the fields marked below.".into()));
+                        message.set(Some("Not saved: see below.".into()));
                         // Focus the first field at fault; its message is tied to it.
                         if let Some(el) = errs.first().and_then(|(f, _)| {
                             web_sys::window()?
@@ -619,6 +636,8 @@ fn editor(
             </fieldset>
             { field("accent", "Accent colour", "As #rrggbb, dark enough for white text on its buttons. Empty: Rally's green.", &d.accent, set(|d, v| d.accent = v), "text") }
             { field("share_text", "Share message", "What a supporter's share says before the title and their link. Empty: Rally's words in the visitor's language.", &d.share_text, set(|d, v| d.share_text = v), "textarea") }
+            // Problems that are not one field's (a role that may not build widgets, ...).
+            { for errors.iter().filter(|(f, _)| !FIELDS.contains(&f.as_str())).map(|(_, m)| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
             <button type="submit" class="save">{ if d.is_new { "Create" } else { "Save changes" } }</button>
             if let Some(m) = message { <p class="msg" role="status">{ m }</p> }
             if !d.is_new {

@@ -239,7 +239,8 @@ fn Signed(props: &SignedProps) -> Html {
                 Tab::Exports => overview::exports(&base),
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
-                Tab::Staff => html! { <members::Members base={base.clone()} /> },
+                Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },
+                Tab::Staff => html! { <p class="note">{ "Only owners manage staff." }</p> },
                 Tab::Audit => html! { <people::Audit base={base.clone()} /> },
             } }
         </main>

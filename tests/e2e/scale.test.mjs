@@ -57,6 +57,14 @@ test("the staff overview and a full CSV export stay right at a million signature
   const overview = await (await fetch(`${EDGE}/api/v1/campaigns/scale/staff/overview`, { headers: { Cookie: cookie } })).json();
   const overviewMs = performance.now() - t;
   assert.equal(overview.totals[overview.kinds.indexOf("sign")].all, stored, "the overview counts every signature");
+  // 40 000 source rows (50 sites and 50 sources over 400 days) and a thousand recruiters.
+  for (const list of [overview.sites.all, overview.sources.all, overview.sites.week, overview.recruiters]) {
+    assert.equal(list.length, 10);
+  }
+  const desc = (xs) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
+  assert.ok(desc(overview.sites.all.map((x) => x.n)), "top sites, largest first");
+  assert.ok(desc(overview.recruiters.map((r) => r.recruits)), "top recruiters, most first");
+  assert.equal(overview.recruiters[0].recruits, 96);
   const t2 = performance.now();
   const res = await fetch(`${EDGE}/api/v1/campaigns/scale/staff/exports/signatures`, { headers: { Cookie: cookie } });
   assert.equal(res.status, 200);

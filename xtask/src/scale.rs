@@ -68,6 +68,15 @@ DELETE FROM stats_hourly WHERE campaign_id = (SELECT id FROM campaigns WHERE slu
 INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
   SELECT campaign_id, kind, CAST(created_at / 3600000 AS INTEGER), COUNT(*) FROM actions \
   WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') GROUP BY kind, CAST(created_at / 3600000 AS INTEGER);
+DELETE FROM stats_sources WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale');
+INSERT INTO stats_sources (campaign_id, dim, day, value, n) \
+  WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 399), \
+    src(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM src WHERE j < 49) \
+  SELECT c.id, dim.v, CAST(strftime('%s', 'now') AS INTEGER) / 86400 - i, \
+    CASE dim.v WHEN 'site' THEN 'site' || j || '.example' ELSE 'source-' || j END, 1 + (i * 31 + j * 17) % 50 \
+  FROM d, src, campaigns c, (SELECT 'site' AS v UNION ALL SELECT 'source' AS v) dim WHERE c.slug = 'scale';
+UPDATE supporters SET recruits = id % 97 \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND id % 1000 = 0;
 INSERT INTO staff (campaign_id, name, role, key_hash, created_at) \
   SELECT id, 'Bench owner', 'owner', '{KEY_HASH}', 0 FROM campaigns WHERE slug = 'scale' \
   ON CONFLICT (key_hash) DO NOTHING;
