@@ -18,7 +18,8 @@ ALTER TABLE staff ADD COLUMN created_by INTEGER REFERENCES staff (id);
 
 -- Where actions came from, per campaign and UTC day (ms since the epoch / 86 400 000): `site` is
 -- the host page's host name, `source` the link's `?source=` or `utm_source` (see
--- `Tracking::site` and `Tracking::channel`). Bumped in each action's own batch.
+-- `Tracking::site` and `Tracking::channel`). Bumped in each action's own batch, together with
+-- the all-time row of the same value (day -1), so no overview ever sums a campaign's history.
 CREATE TABLE stats_sources (
   campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
   dim         TEXT    NOT NULL CHECK (dim IN ('site', 'source')),
@@ -40,6 +41,9 @@ SELECT campaign_id, 'source', day, value, COUNT(*) FROM (
          lower(COALESCE(NULLIF(x.source, ''), NULLIF(x.utm_source, ''), '(none)'))
   FROM commitments x JOIN pledges p ON p.id = x.pledge_id
 ) GROUP BY campaign_id, day, value;
+
+INSERT INTO stats_sources (campaign_id, dim, day, value, n)
+SELECT campaign_id, dim, -1, value, SUM(n) FROM stats_sources GROUP BY campaign_id, dim, value;
 
 -- The overview's top recruiters: an index range read, only over supporters who recruited.
 CREATE INDEX supporters_recruits ON supporters (campaign_id, recruits DESC, id) WHERE recruits > 0;

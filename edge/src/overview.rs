@@ -173,10 +173,16 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
     let since = (day_start - (DAYS - 1) * 24).min(week_start);
     let today_utc_day = (at / 86_400_000.0).floor();
     let c = num(who.campaign_id);
-    let tops = "SELECT dim, value, n FROM (SELECT dim, value, SUM(n) AS n, \
+    // The last 7 days sum at most 7 rows a value (a primary key range per dim); all time is one
+    // row a value (day -1, bumped beside the day's).
+    let week_tops = "SELECT dim, value, n FROM (SELECT dim, value, SUM(n) AS n, \
                 ROW_NUMBER() OVER (PARTITION BY dim ORDER BY SUM(n) DESC, value) AS rk \
-                FROM stats_sources WHERE campaign_id = ?1 AND day >= ?2 GROUP BY dim, value) \
-                WHERE rk <= ?3 ORDER BY dim, n DESC, value";
+                FROM stats_sources WHERE campaign_id = ?1 AND dim IN ('site', 'source') AND day >= ?2 \
+                GROUP BY dim, value) WHERE rk <= ?3 ORDER BY dim, n DESC, value";
+    let all_tops = "SELECT dim, value, n FROM (SELECT dim, value, n, \
+                ROW_NUMBER() OVER (PARTITION BY dim ORDER BY n DESC, value) AS rk \
+                FROM stats_sources WHERE campaign_id = ?1 AND dim IN ('site', 'source') AND day = -1) \
+                WHERE rk <= ?2 ORDER BY dim, n DESC, value";
     let results = store
         .batch(vec![
             store.stmt(
@@ -187,8 +193,8 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
                 "SELECT kind, SUM(n) AS n FROM stats_hourly WHERE campaign_id = ?1 GROUP BY kind",
                 std::slice::from_ref(&c),
             )?,
-            store.stmt(tops, &[c.clone(), num(today_utc_day - 6.0), num(TOP)])?,
-            store.stmt(tops, &[c.clone(), num(0), num(TOP)])?,
+            store.stmt(week_tops, &[c.clone(), num(today_utc_day - 6.0), num(TOP)])?,
+            store.stmt(all_tops, &[c.clone(), num(TOP)])?,
             store.stmt(
                 "SELECT id, first_name, last_name, recruits, points FROM supporters \
                  WHERE campaign_id = ?1 AND recruits > 0 ORDER BY recruits DESC, id LIMIT ?2",

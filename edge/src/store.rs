@@ -450,8 +450,10 @@ impl Store {
             self.stmt(
                 &format!(
                     "INSERT INTO stats_sources (campaign_id, dim, day, value, n) \
-                     SELECT ?1, 'site', ?3, ?4, 1 WHERE EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
-                     UNION ALL SELECT ?1, 'source', ?3, ?5, 1 WHERE EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
+                     SELECT ?1, d.dim, d.day, d.value, 1 FROM (SELECT 'site' AS dim, ?3 AS day, ?4 AS value \
+                       UNION ALL SELECT 'site', -1, ?4 UNION ALL SELECT 'source', ?3, ?5 \
+                       UNION ALL SELECT 'source', -1, ?5) d \
+                     WHERE EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
                      ON CONFLICT (campaign_id, dim, day, value) DO UPDATE SET n = n + 1"
                 ),
                 &[

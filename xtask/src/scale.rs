@@ -75,6 +75,9 @@ INSERT INTO stats_sources (campaign_id, dim, day, value, n) \
   SELECT c.id, dim.v, CAST(strftime('%s', 'now') AS INTEGER) / 86400 - i, \
     CASE dim.v WHEN 'site' THEN 'site' || j || '.example' ELSE 'source-' || j END, 1 + (i * 31 + j * 17) % 50 \
   FROM d, src, campaigns c, (SELECT 'site' AS v UNION ALL SELECT 'source' AS v) dim WHERE c.slug = 'scale';
+INSERT INTO stats_sources (campaign_id, dim, day, value, n) \
+  SELECT campaign_id, dim, -1, value, SUM(n) FROM stats_sources \
+  WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') GROUP BY dim, value;
 UPDATE supporters SET recruits = id % 97 \
   WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND id % 1000 = 0;
 INSERT INTO staff (campaign_id, name, role, key_hash, created_at) \
