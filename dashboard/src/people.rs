@@ -12,6 +12,8 @@ pub fn Supporters(props: &BaseProps) -> Html {
     let found = use_state(|| None::<Vec<JsValue>>);
     let message = use_state(|| None::<String>);
     let confirm = use_state(|| None::<u64>);
+    // One person's record, read on request (each read is in the audit log).
+    let shown = use_state(|| None::<(u64, JsValue)>);
     let search = {
         let (base, query, found, message) = (
             props.base.clone(),
@@ -71,12 +73,26 @@ pub fn Supporters(props: &BaseProps) -> Html {
                         });
                     })
                 };
+                let show = {
+                    let (path, shown) = (format!("{}/supporters/{id}", props.base), shown.clone());
+                    Callback::from(move |_| {
+                        let (path, shown) = (path.clone(), shown.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Ok((200, v)) = call("GET", &path, None).await {
+                                shown.set(Some((id, v)));
+                            }
+                        });
+                    })
+                };
+                let record = shown.as_ref().filter(|(i, _)| *i == id).map(|(_, v)| record(v));
                 html! {
+                    <>
                     <tr data-id={id.to_string()}>
                         <td>{ format!("{} {}", s(p, "first_name"), s(p, "last_name")) }</td>
                         <td>{ s(p, "email") }</td>
                         <td>{ n(p, "points") }</td>
                         <td>
+                            <button type="button" class="show-actions" onclick={show}>{ "Their actions" }</button>
                             <a class="person-data" href={format!("{}/supporters/{id}", props.base)} download="">{ "Their data" }</a>
                             if *confirm == Some(id) {
                                 <button type="button" class="erase-confirm" onclick={erase}>{ "Yes, erase for good" }</button>
@@ -85,6 +101,10 @@ pub fn Supporters(props: &BaseProps) -> Html {
                             }
                         </td>
                     </tr>
+                    if let Some(r) = record {
+                        <tr class="record"><td colspan="4">{ r }</td></tr>
+                    }
+                    </>
                 }
             })
             .collect::<Html>()
@@ -105,6 +125,32 @@ pub fn Supporters(props: &BaseProps) -> Html {
                 </table>
             }
         </section>
+    }
+}
+
+/// What one person did: each action with its points, and what they signed and pledged.
+fn record(v: &JsValue) -> Html {
+    let date = |ms: &JsValue| -> String {
+        String::from(js_sys::Date::new(ms).to_iso_string())
+            .chars()
+            .take(16)
+            .collect()
+    };
+    let actions = items(&get(v, "actions"));
+    let signed: Vec<String> = items(&get(v, "signatures"))
+        .iter()
+        .map(|x| s(x, "petition"))
+        .chain(items(&get(v, "commitments")).iter().map(|x| s(x, "pledge")))
+        .collect();
+    html! {
+        <div class="actions-of">
+            <p>{ format!("Signed or pledged: {}", if signed.is_empty() { "nothing".to_owned() } else { signed.join(", ") }) }</p>
+            <ol>
+                { for actions.iter().map(|a| html! {
+                    <li>{ format!("{} · {} · {} points (week {})", date(&get(a, "created_at")), s(a, "kind"), n(a, "points"), s(a, "week")) }</li>
+                }) }
+            </ol>
+        </div>
     }
 }
 

@@ -61,7 +61,7 @@ test("create a petition in the builder, preview it live, embed its snippet on a 
   await p.locator("button.save").click();
   await p.locator(".msg", { hasText: "Saved." }).waitFor();
   assert.equal(await p.locator("#b-accent-error").count(), 0);
-  assert.equal(await p.locator(`table.petitions tr[data-slug="${slug}"]`).count(), 1, "listed");
+  await p.locator(`table.petitions tr[data-slug="${slug}"]`).waitFor(); // listed
 
   // Both snippet forms name the new petition; the copy button puts one on the clipboard.
   const script = await p.locator("#snippet-script").inputValue();
@@ -171,7 +171,7 @@ test("an owner issues a credential, shown once; revoking it ends its sessions", 
   await row.locator("button.revoke").click();
   await row.locator("button.revoke-confirm").click();
   await p.locator(".msg", { hasText: "revoked" }).waitFor();
-  assert.equal(await row.locator(".status").textContent(), "revoked");
+  await row.locator(".status", { hasText: "revoked" }).waitFor(); // the list reloads after the message
   assert.equal((await theirs.request.get(`${EDGE}/api/v1/campaigns/demo/staff/widgets`)).status(), 401);
   const again = await fetch(`${EDGE}/api/v1/staff/session`, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key }),

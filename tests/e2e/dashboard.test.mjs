@@ -67,9 +67,13 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
   await p.locator("nav button", { hasText: "Supporters" }).click();
   await p.locator("#q").fill(who.email);
   await p.locator("form.search button").click();
-  const row = p.locator("table.people tbody tr");
+  const row = p.locator("table.people tbody tr[data-id]");
   await row.waitFor();
   assert.equal(await row.locator("td").nth(1).textContent(), who.email);
+  await row.locator("button.show-actions").click();
+  await p.locator("tr.record .actions-of").waitFor();
+  assert.equal(await p.locator("tr.record p").textContent(), "Signed or pledged: save-the-park");
+  assert.match(await p.locator("tr.record li").first().textContent(), / · sign · \d+ points \(week \d{4}-W\d{2}\)$/);
   await row.locator("button.erase").click();
   await row.locator("button.erase-confirm").click();
   await p.locator(".msg", { hasText: "Erased." }).waitFor();
