@@ -249,6 +249,12 @@ pub fn invalid_value_hint(field: &str) -> Option<&'static str> {
         }
         "ends_at" => "ends_at must come after starts_at",
         "role" => "role must be owner, organiser, moderator or viewer",
+        "timezone" => "timezone must be an IANA time zone such as America/Sao_Paulo",
+        "weekly_goal" => "weekly_goal must be a whole number from 1 to 100",
+        "team_size" => "team_size must be a whole number from 2 to 50",
+        "points_sign" | "points_pledge" | "points_report" | "points_recruit" => {
+            "points must be a whole number from 0 to 1000"
+        }
         _ => return None,
     })
 }

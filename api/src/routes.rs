@@ -51,6 +51,8 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/merge"),
     ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/split"),
+    ("GET", "/api/v1/campaigns/:campaign/staff/campaign"),
+    ("PUT", "/api/v1/campaigns/:campaign/staff/campaign"),
     ("GET", "/api/v1/campaigns/:campaign/staff/members"),
     ("POST", "/api/v1/campaigns/:campaign/staff/members"),
     ("DELETE", "/api/v1/campaigns/:campaign/staff/members/:id"),

@@ -13,6 +13,7 @@ mod claims;
 mod members;
 mod overview;
 mod people;
+mod settings;
 
 /// Starts the dashboard in `#app`.
 #[wasm_bindgen]
@@ -100,6 +101,7 @@ enum Tab {
     FactChecks,
     Widgets,
     Staff,
+    Settings,
     Audit,
 }
 
@@ -217,6 +219,7 @@ fn Signed(props: &SignedProps) -> Html {
         (Tab::FactChecks, "Fact-checks"),
         (Tab::Widgets, "Widgets"),
         (Tab::Staff, "Staff"),
+        (Tab::Settings, "Settings"),
         (Tab::Audit, "Audit log"),
     ];
     html! {
@@ -241,6 +244,7 @@ fn Signed(props: &SignedProps) -> Html {
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
                 Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },
                 Tab::Staff => html! { <p class="note">{ "Only owners manage staff." }</p> },
+                Tab::Settings => html! { <settings::Settings base={base.clone()} owner={who.role == "owner"} /> },
                 Tab::Audit => html! { <people::Audit base={base.clone()} /> },
             } }
         </main>

@@ -16,6 +16,7 @@ mod page;
 mod people;
 mod pledge;
 mod routes;
+mod settings;
 mod staff;
 mod store;
 mod teams;
@@ -185,6 +186,14 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .post_async(
             "/api/v1/campaigns/:campaign/staff/claims/:id/split",
             |req, ctx| async move { respond(factcheck::split(req, ctx).await) },
+        )
+        .get_async(
+            "/api/v1/campaigns/:campaign/staff/campaign",
+            |req, ctx| async move { respond(settings::get(req, ctx).await) },
+        )
+        .put_async(
+            "/api/v1/campaigns/:campaign/staff/campaign",
+            |req, ctx| async move { respond(settings::put(req, ctx).await) },
         )
         .get_async(
             "/api/v1/campaigns/:campaign/staff/members",

@@ -141,6 +141,11 @@ impl PetitionMeta {
     }
 }
 
+/// Forgets this isolate's cached fields of every petition of `campaign` (after a settings change).
+pub fn forget_campaign_meta(campaign: &str) {
+    META.with(|m| m.borrow_mut().retain(|(c, _), _| c != campaign));
+}
+
 /// Forgets this isolate's cached fields of petition `slug` (after a staff edit).
 pub fn forget_meta(campaign: &str, slug: &str) {
     META.with(|m| {

@@ -185,3 +185,38 @@ test("an owner issues a credential, shown once; revoking it ends its sessions", 
   await theirs.close();
   await context.close();
 });
+
+test("an owner sets the campaign's time zone and points; new actions earn the new points", { timeout: 120_000 }, async () => {
+  const { context, p, errors } = await signedIn("rs_test_settings_owner_3d4e5f");
+  await p.locator("nav button", { hasText: "Settings" }).click();
+  await p.locator("#s-timezone").waitFor();
+  const saved = await context.request.get(`${EDGE}/api/v1/campaigns/e2e-settings/staff/campaign`).then((r) => r.json());
+  assert.equal(await p.locator("#s-timezone").inputValue(), saved.timezone, "the form shows the saved settings");
+  assert.equal(await p.locator("#s-team_size").inputValue(), String(saved.team_size));
+  // A zone the edge does not know, and points out of bounds, are refused beside their fields.
+  await p.locator("#s-timezone").fill("Mars/Olympus");
+  await p.locator("#s-points_sign").fill("5000");
+  await p.locator("form.settings button[type=submit]").click();
+  await p.locator("#s-timezone-error").waitFor();
+  assert.equal(await p.locator("#s-timezone-error").textContent(), "timezone must be an IANA time zone such as America/Sao_Paulo");
+  assert.equal(await p.locator("#s-points_sign-error").textContent(), "points must be a whole number from 0 to 1000");
+  await p.locator("#s-timezone").fill("America/Sao_Paulo");
+  await p.locator("#s-points_sign").fill("15");
+  await p.locator("form.settings button[type=submit]").click();
+  await p.locator(".msg", { hasText: "Saved." }).waitFor();
+
+  const who = person();
+  const res = await fetch(`${EDGE}/api/v1/campaigns/e2e-settings/petitions/settings-petition/signatures`, {
+    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": "198.51.100.77" }, body: JSON.stringify(who),
+  });
+  assert.equal(res.status, 201);
+  const token = (await res.json()).supporter_token;
+  const me = await fetch(`${EDGE}/api/v1/campaigns/e2e-settings/me`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  assert.equal(me.points, 15, JSON.stringify(me));
+
+  await p.locator("nav button", { hasText: "Overview" }).click();
+  await p.locator("p.tz").waitFor();
+  assert.equal(await p.locator("p.tz").textContent(), "Days and weeks are in the campaign's time zone, America/Sao_Paulo (UTC-3).");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

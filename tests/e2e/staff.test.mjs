@@ -55,7 +55,8 @@ test("every staff route refuses no session, a role too small, another campaign's
     ["PATCH", `/claims/${claim}`, { status: "in_review" }],
     ["POST", `/claims/${claim}/merge`, { into: claim }], ["POST", `/claims/${claim}/split`, { reports: [1] }],
     // The builder and staff management, with bodies that would succeed for the right role.
-    ["GET", "/widgets"], ["GET", "/members"],
+    ["GET", "/widgets"], ["GET", "/members"], ["GET", "/campaign"],
+    ["PUT", "/campaign", { name: "Hijacked", timezone: "UTC", weekly_goal: 3, team_size: 8, points_sign: 1000, points_pledge: 20, points_report: 10, points_recruit: 50 }],
     ["POST", "/members", { name: "Eve Intruder", role: "owner" }], ["DELETE", "/members/1"],
     ["POST", "/petitions", { slug: `intruder-${Date.now()}`, title: "T", body: "B", target: "X", goal: 10 }],
     ["PUT", "/petitions/save-the-park", { title: "Hijacked", body: "B", target: "X", goal: 10 }],
@@ -80,7 +81,7 @@ test("every staff route refuses no session, a role too small, another campaign's
   const same = await asStaff(`/claims/${claim}`, moderator, { method: "PATCH", body: { status: "in_review" }, headers: { Origin: EDGE } });
   assert.equal(same.status, 200, "the dashboard's own origin may");
   // A moderator may not build widgets or manage staff either (organisers and owners may).
-  for (const [method, path, body] of routes.filter(([, p]) => /^\/(petitions|pledges|members)/.test(p))) {
+  for (const [method, path, body] of routes.filter(([m, p]) => /^\/(petitions|pledges|members)/.test(p) || (m === "PUT" && p === "/campaign"))) {
     const r = await asStaff(path, moderator, { method, body });
     assert.deepEqual([r.status, r.body.error?.code], [403, "forbidden"], `${method} ${path} as a moderator`);
   }

@@ -48,6 +48,10 @@ mod tests {
                 serde_json::to_value(rally_api::PetitionDraft::default()).unwrap(),
             ),
             (
+                "CampaignSettings",
+                serde_json::to_value(rally_api::staff::CampaignSettings::default()).unwrap(),
+            ),
+            (
                 "PledgeDraft",
                 serde_json::to_value(rally_api::PledgeDraft::default()).unwrap(),
             ),
