@@ -60,6 +60,8 @@ pub struct PetitionDraft {
     pub goal: Option<u64>,
     /// `open` unless given.
     pub status: Option<PetitionStatus>,
+    /// Whether the public may see it; a draft (`false`) is for staff only. `true` unless given.
+    pub published: Option<bool>,
     pub langs: Vec<String>,
     pub accent: String,
     pub share_text: String,
@@ -79,6 +81,7 @@ pub struct PledgeDraft {
     pub place: String,
     pub goal: Option<u64>,
     pub status: Option<PetitionStatus>,
+    pub published: Option<bool>,
     pub langs: Vec<String>,
     pub accent: String,
     pub share_text: String,
@@ -93,6 +96,7 @@ pub struct ValidPetition {
     pub target: String,
     pub goal: u32,
     pub status: PetitionStatus,
+    pub published: bool,
     pub look: Look,
 }
 
@@ -107,6 +111,7 @@ pub struct ValidPledge {
     pub place: Option<String>,
     pub goal: u32,
     pub status: PetitionStatus,
+    pub published: bool,
     pub look: Look,
 }
 
@@ -204,6 +209,7 @@ impl PetitionDraft {
             target,
             goal,
             status: self.status.unwrap_or(PetitionStatus::Open),
+            published: self.published.unwrap_or(true),
             look,
         })
     }
@@ -233,6 +239,7 @@ impl PledgeDraft {
             place: (!place.is_empty()).then_some(place),
             goal,
             status: self.status.unwrap_or(PetitionStatus::Open),
+            published: self.published.unwrap_or(true),
             look,
         })
     }

@@ -41,7 +41,7 @@ const LANGS: [(&str, &str); 3] = [
 ];
 
 /// The fields the editor shows, by their JSON names (errors of others are shown above Save).
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "slug",
     "title",
     "statement",
@@ -55,6 +55,7 @@ const FIELDS: [&str; 13] = [
     "langs",
     "accent",
     "share_text",
+    "published",
 ];
 
 /// The form as typed: strings, as the inputs hold them.
@@ -70,6 +71,8 @@ struct Draft {
     target: String,
     goal: String,
     status: String,
+    /// Public; a draft is for staff only (embeds show nothing until it is published).
+    published: bool,
     starts_at: String,
     ends_at: String,
     place: String,
@@ -88,6 +91,7 @@ impl Draft {
             is_new: true,
             goal: "100".into(),
             status: "open".into(),
+            published: false,
             langs: LANGS.iter().map(|(t, _)| (*t).to_owned()).collect(),
             default_lang: "en".into(),
             ..Draft::default()
@@ -117,6 +121,7 @@ impl Draft {
             target: s(v, "target"),
             goal: n(v, "goal").to_string(),
             status: s(v, "status"),
+            published: get(v, "published").as_bool().unwrap_or(true),
             starts_at: time("starts_at"),
             ends_at: time("ends_at"),
             place: s(v, "place"),
@@ -171,6 +176,7 @@ impl Draft {
             ("body", self.body.clone().into()),
             ("goal", self.goal()),
             ("status", self.status.clone().into()),
+            ("published", self.published.into()),
             ("langs", get(&look, "langs")),
             ("accent", get(&look, "accent")),
             ("share_text", get(&look, "share_text")),
@@ -264,6 +270,7 @@ enum Edit {
     Replace(Box<Draft>),
     Set(fn(&mut Draft, String), String),
     ToggleLang(String),
+    TogglePublished,
 }
 
 impl Reducible for Draft {
@@ -274,6 +281,7 @@ impl Reducible for Draft {
         match action {
             Edit::Replace(new) => d = *new,
             Edit::Set(set, v) => set(&mut d, v),
+            Edit::TogglePublished => d.published = !d.published,
             Edit::ToggleLang(t) => {
                 if let Some(i) = d.langs.iter().position(|l| *l == t) {
                     d.langs.remove(i);
@@ -392,7 +400,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                                     <td>{ s(e, title_key) }</td>
                                     <td><code>{ s(e, "slug") }</code></td>
                                     <td>{ n(e, "count") }</td>
-                                    <td>{ s(e, "status") }</td>
+                                    <td class="status">{ if get(e, "published").as_bool() == Some(false) { "draft".to_owned() } else { s(e, "status") } }</td>
                                     <td><button type="button" class="edit" onclick={start(kind, Some(e.clone()))}
                                         aria-label={format!("Edit {}", s(e, title_key))}>{ "Edit" }</button></td>
                                 </tr>
@@ -616,6 +624,12 @@ fn editor(
                     <option value="open" selected={d.status == "open"}>{ "Open: takes signatures" }</option>
                     <option value="closed" selected={d.status == "closed"}>{ "Closed" }</option>
                 </select>
+            </div>
+            <div class="field f-published">
+                <label class="check"><input type="checkbox" id="b-published" checked={d.published}
+                    onchange={{ let draft = draft.clone(); Callback::from(move |_| draft.dispatch(Edit::TogglePublished)) }}
+                    aria-describedby="b-published-hint" />{ "Published" }</label>
+                <p class="hint" id="b-published-hint">{ "A draft is for staff only: its embeds show nothing until it is published." }</p>
             </div>
             <fieldset class="field f-langs" aria-invalid={langs_err.is_some().to_string()}
                 aria-describedby={langs_err.as_ref().map(|_| "b-langs-error")}>

@@ -6,10 +6,14 @@ ALTER TABLE petitions ADD COLUMN langs      TEXT NOT NULL DEFAULT '';
 ALTER TABLE petitions ADD COLUMN accent     TEXT NOT NULL DEFAULT '';
 ALTER TABLE petitions ADD COLUMN share_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE petitions ADD COLUMN updated_at INTEGER;
+-- A draft (0) is for staff only: public routes answer 404 until it is published, so an embed
+-- never shows an unpublished item.
+ALTER TABLE petitions ADD COLUMN published  INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1));
 ALTER TABLE pledges   ADD COLUMN langs      TEXT NOT NULL DEFAULT '';
 ALTER TABLE pledges   ADD COLUMN accent     TEXT NOT NULL DEFAULT '';
 ALTER TABLE pledges   ADD COLUMN share_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE pledges   ADD COLUMN updated_at INTEGER;
+ALTER TABLE pledges   ADD COLUMN published  INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1));
 
 -- An owner issues and revokes credentials. A revoked member's row stays, so the audit log still
 -- says who did what.

@@ -27,6 +27,7 @@ struct PetitionRow {
     target: String,
     base_goal: f64,
     status: String,
+    published: f64,
     langs: String,
     accent: String,
     share_text: String,
@@ -43,6 +44,7 @@ struct PledgeRow {
     place: Option<String>,
     base_goal: f64,
     status: String,
+    published: f64,
     langs: String,
     accent: String,
     share_text: String,
@@ -93,6 +95,7 @@ impl From<PetitionRow> for Built<PetitionDraft> {
                 target: r.target,
                 goal: Some(r.base_goal as u64),
                 status: Some(status(&r.status)),
+                published: Some(r.published != 0.0),
                 langs: look.langs,
                 accent: look.accent,
                 share_text: look.share_text,
@@ -115,6 +118,7 @@ impl From<PledgeRow> for Built<PledgeDraft> {
                 place: r.place.unwrap_or_default(),
                 goal: Some(r.base_goal as u64),
                 status: Some(status(&r.status)),
+                published: Some(r.published != 0.0),
                 langs: look.langs,
                 accent: look.accent,
                 share_text: look.share_text,
@@ -125,9 +129,9 @@ impl From<PledgeRow> for Built<PledgeDraft> {
 }
 
 const PETITION_COLUMNS: &str =
-    "slug, title, body, target, base_goal, status, langs, accent, share_text, signature_count";
+    "slug, title, body, target, base_goal, status, published, langs, accent, share_text, signature_count";
 const PLEDGE_COLUMNS: &str =
-    "slug, statement, body, starts_at, ends_at, place, base_goal, status, \
+    "slug, statement, body, starts_at, ends_at, place, base_goal, status, published, \
      langs, accent, share_text, commitment_count";
 
 /// `GET /api/v1/campaigns/:campaign/staff/widgets`: every petition and pledge, newest first.
@@ -209,17 +213,19 @@ pub async fn save_petition(mut req: Request, ctx: RouteContext<()>) -> AppResult
         text(&v.look.accent),
         text(&v.look.share_text),
         num(at),
+        num(u8::from(v.published)),
     ];
     let sql = if editing {
         format!(
             "UPDATE petitions SET title = ?3, body = ?4, target = ?5, base_goal = ?6, status = ?7, \
-             langs = ?8, accent = ?9, share_text = ?10, updated_at = ?11 \
+             langs = ?8, accent = ?9, share_text = ?10, updated_at = ?11, published = ?12 \
              WHERE campaign_id = ?1 AND slug = ?2 RETURNING {PETITION_COLUMNS}"
         )
     } else {
         format!(
             "INSERT INTO petitions (campaign_id, slug, title, body, target, base_goal, status, langs, \
-             accent, share_text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) \
+             accent, share_text, created_at, updated_at, published) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12) \
              ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {PETITION_COLUMNS}"
         )
     };
@@ -264,18 +270,19 @@ pub async fn save_pledge(mut req: Request, ctx: RouteContext<()>) -> AppResult<R
         text(&v.look.accent),
         text(&v.look.share_text),
         num(at),
+        num(u8::from(v.published)),
     ];
     let sql = if editing {
         format!(
             "UPDATE pledges SET statement = ?3, body = ?4, starts_at = ?5, ends_at = ?6, place = ?7, \
-             base_goal = ?8, status = ?9, langs = ?10, accent = ?11, share_text = ?12, updated_at = ?13 \
-             WHERE campaign_id = ?1 AND slug = ?2 RETURNING {PLEDGE_COLUMNS}"
+             base_goal = ?8, status = ?9, langs = ?10, accent = ?11, share_text = ?12, updated_at = ?13, \
+             published = ?14 WHERE campaign_id = ?1 AND slug = ?2 RETURNING {PLEDGE_COLUMNS}"
         )
     } else {
         format!(
             "INSERT INTO pledges (campaign_id, slug, statement, body, starts_at, ends_at, place, base_goal, \
-             status, langs, accent, share_text, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) \
+             status, langs, accent, share_text, created_at, updated_at, published) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14) \
              ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {PLEDGE_COLUMNS}"
         )
     };

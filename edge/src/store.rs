@@ -267,7 +267,7 @@ impl Store {
                         p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
                         p.langs, p.accent, p.share_text \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
-                 WHERE c.slug = ?1 AND p.slug = ?2",
+                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
                 &[text(campaign), text(slug)],
             )?
             .first(None)
@@ -360,7 +360,8 @@ impl Store {
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
                         p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
                         p.langs, p.accent, p.share_text \
-                 FROM pledges p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?1 AND p.slug = ?2",
+                 FROM pledges p JOIN campaigns c ON c.id = p.campaign_id \
+                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
                 &[text(campaign), text(slug)],
             )?
             .first(None)

@@ -58,9 +58,17 @@ test("create a petition in the builder, preview it live, embed its snippet on a 
   await p.locator("#b-lang-es").uncheck();
   await p.locator("#b-langs").selectOption("pt-BR");
   await p.locator("#b-share_text").fill(`Assine comigo ${run}:`);
+  // Saved as a draft first (the form's default): listed as such, and not public.
+  assert.equal(await p.locator("#b-published").isChecked(), false);
   await p.locator("button.save").click();
   await p.locator(".msg", { hasText: "Saved." }).waitFor();
   assert.equal(await p.locator("#b-accent-error").count(), 0);
+  await p.locator(`table.petitions tr[data-slug="${slug}"] td.status`, { hasText: "draft" }).waitFor();
+  assert.equal((await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}`)).status, 404, "a draft is not public");
+  assert.equal((await fetch(`${EDGE}/p/demo/${slug}`)).status, 404);
+  await p.locator("#b-published").check();
+  await p.locator("button.save").click();
+  await p.locator(`table.petitions tr[data-slug="${slug}"] td.status`, { hasText: "open" }).waitFor();
   await p.locator(`table.petitions tr[data-slug="${slug}"]`).waitFor(); // listed
 
   // Both snippet forms name the new petition; the copy button puts one on the clipboard.
