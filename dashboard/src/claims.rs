@@ -3,7 +3,7 @@
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::{call, get, items, n, obj, s, use_json, BaseProps};
+use crate::{call, field_errors, get, items, n, obj, s, use_json, BaseProps};
 
 #[component]
 pub fn FactChecks(props: &BaseProps) -> Html {
@@ -31,19 +31,26 @@ pub fn FactChecks(props: &BaseProps) -> Html {
                 let id = s(c, "id");
                 let verdict = NodeRef::default();
                 let explanation = NodeRef::default();
+                let wording = NodeRef::default();
+                let sources = NodeRef::default();
                 let publish = {
-                    let (base, id, verdict, explanation, reload, message) = (props.base.clone(), id.clone(), verdict.clone(), explanation.clone(), reload.clone(), message.clone());
+                    let (base, id, verdict, explanation, wording, sources, reload, message) = (props.base.clone(), id.clone(), verdict.clone(), explanation.clone(), wording.clone(), sources.clone(), reload.clone(), message.clone());
                     Callback::from(move |e: SubmitEvent| {
                         e.prevent_default();
                         let v = verdict.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
                         let x = explanation.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
-                        let body = obj(&[("status", "published".into()), ("verdict", v.into()), ("explanation", x.into())]);
+                        let w = wording.cast::<web_sys::HtmlInputElement>().map(|t| t.value()).unwrap_or_default();
+                        let src = sources.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+                        let body = obj(&[
+                            ("status", "published".into()), ("verdict", v.into()), ("explanation", x.into()),
+                            ("text", w.into()), ("sources", parse_sources(&src)),
+                        ]);
                         let (path, reload, message) = (format!("{base}/claims/{id}"), reload.clone(), message.clone());
                         wasm_bindgen_futures::spawn_local(async move {
                             match call("PATCH", &path, Some(&body)).await {
                                 Ok((200, _)) => { message.set(Some("Published.".into())); reload.set(*reload + 1); }
-                                Ok((403, _)) => message.set(Some("Your role may not publish.".into())),
-                                _ => message.set(Some("Not published: give a verdict and an explanation.".into())),
+                                Ok((_, v)) => message.set(Some(format!("Not published: {}.", field_errors(&v).into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ")))),
+                                Err(e) => message.set(Some(e)),
                             }
                         });
                     })
@@ -57,8 +64,12 @@ pub fn FactChecks(props: &BaseProps) -> Html {
                             <select id={format!("v-{id}")} ref={verdict}>
                                 { for rally_api::Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()}>{ v.label() }</option> }) }
                             </select>
+                            <label for={format!("w-{id}")}>{ "The claim, as the rebuttal will state it" }</label>
+                            <input id={format!("w-{id}")} ref={wording} value={s(c, "text")} />
                             <label for={format!("x-{id}")}>{ "Explanation" }</label>
                             <textarea id={format!("x-{id}")} rows="3" ref={explanation} />
+                            <label for={format!("s-{id}")}>{ "Sources: one a line, a title then its https:// link" }</label>
+                            <textarea id={format!("s-{id}")} class="sources" rows="2" ref={sources} />
                             <button type="submit">{ "Publish" }</button>
                         </form>
                         <ClaimTools base={props.base.clone()} id={id.clone()} others={others.iter().filter(|(o, _)| *o != id).cloned().collect::<Vec<_>>()} on_done={done.clone()} />
@@ -191,4 +202,22 @@ fn ClaimTools(props: &ToolsProps) -> Html {
             if let Some(e) = &*error { <p class="err" role="alert">{ e }</p> }
         </div>
     }
+}
+
+/// Sources typed one a line, "Title https://link": `[{ title, url }]`. A line without a link is
+/// sent as a title with an empty URL, so the edge names the problem.
+fn parse_sources(text: &str) -> JsValue {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (title, url) = match line.find("http") {
+                Some(at) => (&line[..at], &line[at..]),
+                None => (line, ""),
+            };
+            let title = title.trim().trim_end_matches(['-', '—', '|', ':']).trim();
+            obj(&[("title", title.into()), ("url", url.trim().into())])
+        })
+        .collect::<js_sys::Array>()
+        .into()
 }
