@@ -540,9 +540,9 @@ async fn feed(
 /// those answering at least half of the query's words, best first (the search box and "this may
 /// already be answered" while typing).
 pub async fn rebuttals(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    crate::views::count_if_view(&req, param(&ctx, "campaign")?, "factcheck");
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
+    crate::views::count_if_view(&req, param(&ctx, "campaign")?, "factcheck");
     let origin = origin(&req)?;
     let mut f = feed(&ctx, &store, c.id, param(&ctx, "campaign")?, &origin).await?;
     let q = req

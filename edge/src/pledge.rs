@@ -88,13 +88,16 @@ pub async fn get(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let at = now();
     let cache = view_cache(&ctx)?;
     let campaign = param(&ctx, "campaign")?;
-    crate::views::count_if_view(&req, campaign, "pledge");
+    // A view counts only for a pledge that is there (published).
+    let viewed = || crate::views::count_if_view(&req, campaign, "pledge");
     let key = crate::cache::key("pledge", campaign, param(&ctx, "pledge")?);
     if let Some(v) = cache.fresh::<Presented<PledgeView>>(&key, at).await? {
+        viewed();
         return json(&v, 200);
     }
     let store = store(&ctx)?;
     let m = meta(&store, &ctx).await?;
+    viewed();
     let (count, recent, claimed) = store.live(PLEDGE, m.id, at).await?;
     let v = view(&m, count, recent, at, &origin(&req)?);
     if claimed {

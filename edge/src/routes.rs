@@ -107,16 +107,19 @@ pub async fn get_petition(req: Request, ctx: RouteContext<()>) -> AppResult<Resp
     let at = now();
     let cache = view_cache(&ctx)?;
     let campaign = param(&ctx, "campaign")?;
-    crate::views::count_if_view(&req, campaign, "petition");
+    // A view counts only for a petition that is there (published).
+    let viewed = || crate::views::count_if_view(&req, campaign, "petition");
     let key = crate::cache::key("petition", campaign, param(&ctx, "petition")?);
     if let Some(view) = cache
         .fresh::<rally_api::Presented<rally_api::PetitionView>>(&key, at)
         .await?
     {
+        viewed();
         return json(&view, 200);
     }
     let store = store(&ctx)?;
     let meta = petition_meta(&store, &ctx, at).await?;
+    viewed();
     let (view, claimed) = store.petition_view(&meta, at).await?;
     if claimed {
         cache.store(&key, &view, at).await?;
