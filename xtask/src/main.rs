@@ -130,8 +130,9 @@ fn dev() -> Result<()> {
     println!("  petition's own page    {base}/p/demo/save-the-park");
     println!("  edge API               {base}/api/v1/campaigns/demo/petitions/save-the-park");
     println!("  embed snippet          <script async src=\"{base}/embed.js\" data-widget=\"petition\" data-campaign=\"demo\" data-petition=\"save-the-park\"></script>");
+    println!("  staff dashboard        {base}/dashboard/  (sign in with the credential below)");
     println!(
-        "  staff credential       {staff_key}  (owner of demo; send as Authorization: Bearer)"
+        "  staff credential       {staff_key}  (owner of demo; or send as Authorization: Bearer)"
     );
     println!("Press Ctrl-C to stop.");
     edge.wait()
