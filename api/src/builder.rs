@@ -245,27 +245,6 @@ impl PledgeDraft {
     }
 }
 
-/// What a field's `invalid_value` means, for the error message (the builder's fields only).
-pub fn invalid_value_hint(field: &str) -> Option<&'static str> {
-    Some(match field {
-        "slug" => "slug must be 1 to 64 of a-z, 0-9 and '-'",
-        "goal" => "goal must be a whole number from 1 to 10000000",
-        "langs" => "langs must list en, pt-BR or es, each at most once",
-        "accent" => {
-            "accent must be a colour as #rrggbb, dark enough for white text on it (contrast 4.5:1 or more)"
-        }
-        "ends_at" => "ends_at must come after starts_at",
-        "role" => "role must be owner, organiser, moderator or viewer",
-        "timezone" => "timezone must be an IANA time zone such as America/Sao_Paulo",
-        "weekly_goal" => "weekly_goal must be a whole number from 1 to 100",
-        "team_size" => "team_size must be a whole number from 2 to 50",
-        "points_sign" | "points_pledge" | "points_report" | "points_recruit" => {
-            "points must be a whole number from 0 to 1000"
-        }
-        _ => return None,
-    })
-}
-
 /// The WCAG 2 contrast ratio of `#rrggbb` against white; `None` if it is not such a colour.
 pub fn contrast_with_white(hex: &str) -> Option<f64> {
     let h = hex.strip_prefix('#')?;
@@ -301,13 +280,7 @@ mod tests {
         }
     }
 
-    fn fields(r: Result<impl Sized, Vec<FieldError>>) -> Vec<(&'static str, ErrorCode)> {
-        r.err()
-            .unwrap_or_default()
-            .iter()
-            .map(|e| (e.field, e.code))
-            .collect()
-    }
+    use crate::error::problems as fields;
 
     #[test]
     fn a_good_draft_is_normalised() {

@@ -170,11 +170,33 @@ impl FieldError {
             ErrorCode::WrongType => format!("{f} has the wrong JSON type"),
             ErrorCode::SpamSuspected => format!("{f} must be left empty"),
             ErrorCode::Taken => format!("{f} is already used in this campaign"),
-            ErrorCode::InvalidValue => crate::builder::invalid_value_hint(f)
+            ErrorCode::InvalidValue => invalid_value_hint(f)
                 .map_or_else(|| format!("{f} has an invalid value"), str::to_owned),
             _ => format!("{f} has an invalid value"),
         }
     }
+}
+
+/// What `invalid_value` means for the fields whose rule is not obvious from their name (the
+/// builder's, staff's and settings'), for the error message.
+fn invalid_value_hint(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "slug" => "slug must be 1 to 64 of a-z, 0-9 and '-'",
+        "goal" => "goal must be a whole number from 1 to 10000000",
+        "langs" => "langs must list en, pt-BR or es, each at most once",
+        "accent" => {
+            "accent must be a colour as #rrggbb, dark enough for white text on it (contrast 4.5:1 or more)"
+        }
+        "ends_at" => "ends_at must come after starts_at",
+        "role" => "role must be owner, organiser, moderator or viewer",
+        "timezone" => "timezone must be an IANA time zone such as America/Sao_Paulo",
+        "weekly_goal" => "weekly_goal must be a whole number from 1 to 100",
+        "team_size" => "team_size must be a whole number from 2 to 50",
+        "points_sign" | "points_pledge" | "points_report" | "points_recruit" => {
+            "points must be a whole number from 0 to 1000"
+        }
+        _ => return None,
+    })
 }
 
 /// `{ "error": { "code", "message", "field" }, "errors": [...] }`: the body of every refusal.
@@ -229,6 +251,16 @@ impl ErrorBody {
             errors: details,
         }
     }
+}
+
+/// `(field, code)` of each problem a validation found, none when it passed: what tests compare.
+#[cfg(test)]
+pub(crate) fn problems<T>(r: Result<T, Vec<FieldError>>) -> Vec<(&'static str, ErrorCode)> {
+    r.err()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| (e.field, e.code))
+        .collect()
 }
 
 #[cfg(test)]

@@ -530,13 +530,7 @@ mod tests {
             (None, None, SeenOn::Whatsapp)
         );
 
-        let fields = |r: ReportRequest| -> Vec<(&'static str, ErrorCode)> {
-            r.validate()
-                .unwrap_err()
-                .into_iter()
-                .map(|e| (e.field, e.code))
-                .collect()
-        };
+        let fields = |r: ReportRequest| crate::error::problems(r.validate());
         let cases: Vec<(ReportRequest, Vec<(&str, ErrorCode)>)> = vec![
             (
                 ReportRequest::default(),

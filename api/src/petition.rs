@@ -251,13 +251,7 @@ mod tests {
         }
     }
 
-    fn fields(r: Result<ValidSignature, Vec<FieldError>>) -> Vec<(&'static str, ErrorCode)> {
-        r.err()
-            .unwrap_or_default()
-            .iter()
-            .map(|e| (e.field, e.code))
-            .collect()
-    }
+    use crate::error::problems as fields;
 
     #[test]
     fn normalises_a_valid_request() {

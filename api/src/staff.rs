@@ -60,9 +60,8 @@ mod tests {
             name: String::new(),
             role: "admin".into(),
         };
-        let e = bad.validate().unwrap_err();
         assert_eq!(
-            e.iter().map(|e| (e.field, e.code)).collect::<Vec<_>>(),
+            crate::error::problems(bad.validate()),
             [
                 ("name", ErrorCode::Required),
                 ("role", ErrorCode::InvalidValue)
@@ -192,14 +191,8 @@ mod settings_tests {
             points_report: None,
             ..good()
         };
-        let fields: Vec<_> = bad
-            .validate()
-            .unwrap_err()
-            .iter()
-            .map(|e| (e.field, e.code))
-            .collect();
         assert_eq!(
-            fields,
+            crate::error::problems(bad.validate()),
             [
                 ("timezone", ErrorCode::InvalidValue),
                 ("team_size", ErrorCode::InvalidValue),

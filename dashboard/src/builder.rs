@@ -152,13 +152,14 @@ impl Draft {
         out
     }
 
-    fn look(&self) -> JsValue {
+    /// The look's fields, as a draft (flat) and a view (`look`) both carry them.
+    fn look(&self) -> [(&'static str, JsValue); 3] {
         let langs: js_sys::Array = self.langs().iter().map(JsValue::from).collect();
-        obj(&[
+        [
             ("langs", langs.into()),
             ("accent", self.accent.trim().into()),
             ("share_text", self.share_text.trim().into()),
-        ])
+        ]
     }
 
     fn goal(&self) -> JsValue {
@@ -170,18 +171,14 @@ impl Draft {
 
     /// The body of the save request.
     fn request(&self) -> JsValue {
-        let look = self.look();
-        let common = [
+        let mut pairs: Vec<(&str, JsValue)> = vec![
             ("slug", JsValue::from(self.slug.trim())),
             ("body", self.body.clone().into()),
             ("goal", self.goal()),
             ("status", self.status.clone().into()),
             ("published", self.published.into()),
-            ("langs", get(&look, "langs")),
-            ("accent", get(&look, "accent")),
-            ("share_text", get(&look, "share_text")),
         ];
-        let mut pairs: Vec<(&str, JsValue)> = common.to_vec();
+        pairs.extend(self.look());
         pairs.extend(self.item_fields(false));
         obj(&pairs)
     }
@@ -231,7 +228,7 @@ impl Draft {
             ("goal", rally_api::next_goal(count, base).into()),
             ("recent", js_sys::Array::new().into()),
             ("as_of", js_sys::Date::now().into()),
-            ("look", self.look()),
+            ("look", obj(&self.look())),
         ];
         pairs.extend(self.item_fields(true));
         obj(&pairs)

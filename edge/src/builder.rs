@@ -1,91 +1,115 @@
 //! The widget builder's routes: staff create and edit petitions and pledges (owners and
 //! organisers), and list them with their counts (any role).
 //!
-//! An edit takes effect for readers at once in this isolate (its cached metadata and the KV
-//! snapshot are dropped); other isolates keep their cached metadata for up to 30 s.
+//! Both kinds are saved by one function, [`save`]; what differs (the table, the draft, the
+//! columns) is an [`Item`]. An edit takes effect for readers at once in this isolate (its cached
+//! metadata and the KV snapshot are dropped); other isolates keep their cached metadata for up
+//! to 30 s.
 
-use rally_api::{
-    ErrorCode, Look, PetitionDraft, PetitionStatus, PledgeDraft, ValidPetition, ValidPledge,
-};
+use rally_api::{ErrorCode, FieldError, Look, PetitionDraft, PetitionStatus, PledgeDraft};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 use worker::{Request, Response, RouteContext};
 
 use crate::error::{AppError, AppResult};
 use crate::guard;
 use crate::routes::{json, now, param, store, view_cache};
 use crate::staff::{self, Role};
-use crate::store::{num, opt, text, Store};
+use crate::store::{num, opt, status, text, Store};
 
 /// Who may build widgets.
 const BUILDERS: [Role; 2] = [Role::Owner, Role::Organiser];
 
-#[derive(Deserialize)]
-struct PetitionRow {
-    slug: String,
-    title: String,
-    body: String,
-    target: String,
-    base_goal: f64,
-    status: String,
-    published: f64,
-    langs: String,
-    accent: String,
-    share_text: String,
-    signature_count: f64,
-}
-
-#[derive(Deserialize)]
-struct PledgeRow {
-    slug: String,
-    statement: String,
-    body: String,
-    starts_at: Option<f64>,
-    ends_at: Option<f64>,
-    place: Option<String>,
-    base_goal: f64,
-    status: String,
-    published: f64,
-    langs: String,
-    accent: String,
-    share_text: String,
-    commitment_count: f64,
-}
-
 /// A petition or pledge as the builder edits it, with its count.
 #[derive(Serialize)]
-struct Built<D> {
+pub struct Built<D> {
     #[serde(flatten)]
     draft: D,
     count: u64,
 }
 
-#[derive(Serialize)]
-struct Widgets {
-    petitions: Vec<Built<PetitionDraft>>,
-    pledges: Vec<Built<PledgeDraft>>,
+/// The columns every item has, read back after a save and listed.
+const COMMON_COLUMNS: &str = "slug, body, base_goal, status, published, langs, accent, share_text";
+
+/// What differs between petitions and pledges when the builder saves or lists them.
+pub trait Item {
+    /// `petition` or `pledge`: the route's parameter, the KV snapshot's kind, the audit's word.
+    const KIND: &'static str;
+    const TABLE: &'static str;
+    /// The columns read back after a save and listed, beyond [`COMMON_COLUMNS`].
+    const OWN_COLUMNS: &'static str;
+    type Draft: DeserializeOwned + Serialize;
+    type Row: DeserializeOwned;
+    fn slug(draft: &mut Self::Draft) -> &mut String;
+    /// The validated draft's slug and the values of its columns (the common ones included).
+    fn columns(draft: &Self::Draft) -> Result<(String, Columns), Vec<FieldError>>;
+    fn built(row: Self::Row) -> Built<Self::Draft>;
 }
 
-fn status(s: &str) -> PetitionStatus {
-    if s == "open" {
-        PetitionStatus::Open
-    } else {
-        PetitionStatus::Closed
+/// `(column, value)` pairs of a save.
+type Columns = Vec<(&'static str, JsValue)>;
+
+/// The columns every item has, from its validated fields.
+fn common(goal: u32, status: PetitionStatus, published: bool, look: &Look) -> Columns {
+    vec![
+        ("base_goal", num(goal)),
+        (
+            "status",
+            text(match status {
+                PetitionStatus::Open => "open",
+                PetitionStatus::Closed => "closed",
+            }),
+        ),
+        ("published", num(u8::from(published))),
+        ("langs", text(&look.langs.join(","))),
+        ("accent", text(&look.accent)),
+        ("share_text", text(&look.share_text)),
+    ]
+}
+
+pub struct Petition;
+
+#[derive(Deserialize)]
+pub struct PetitionRow {
+    // The common columns first (`COMMON_COLUMNS`). Flat rather than a flattened shared struct:
+    // flattening buffers D1's numbers as floats first (see `StandingRow`).
+    slug: String,
+    body: String,
+    base_goal: f64,
+    status: String,
+    published: f64,
+    langs: String,
+    accent: String,
+    share_text: String,
+    title: String,
+    target: String,
+    signature_count: f64,
+}
+
+impl Item for Petition {
+    const KIND: &'static str = "petition";
+    const TABLE: &'static str = "petitions";
+    const OWN_COLUMNS: &'static str = "title, target, signature_count";
+    type Draft = PetitionDraft;
+    type Row = PetitionRow;
+
+    fn slug(draft: &mut PetitionDraft) -> &mut String {
+        &mut draft.slug
     }
-}
 
-fn status_str(s: PetitionStatus) -> &'static str {
-    match s {
-        PetitionStatus::Open => "open",
-        PetitionStatus::Closed => "closed",
+    fn columns(draft: &PetitionDraft) -> Result<(String, Columns), Vec<FieldError>> {
+        let v = draft.validate()?;
+        let mut c = vec![
+            ("title", text(&v.title)),
+            ("body", text(&v.body)),
+            ("target", text(&v.target)),
+        ];
+        c.extend(common(v.goal, v.status, v.published, &v.look));
+        Ok((v.slug, c))
     }
-}
 
-fn langs(l: &Look) -> String {
-    l.langs.join(",")
-}
-
-impl From<PetitionRow> for Built<PetitionDraft> {
-    fn from(r: PetitionRow) -> Self {
+    fn built(r: PetitionRow) -> Built<PetitionDraft> {
         let look = crate::store::look(&r.langs, &r.accent, &r.share_text);
         Built {
             draft: PetitionDraft {
@@ -105,8 +129,51 @@ impl From<PetitionRow> for Built<PetitionDraft> {
     }
 }
 
-impl From<PledgeRow> for Built<PledgeDraft> {
-    fn from(r: PledgeRow) -> Self {
+pub struct Pledge;
+
+#[derive(Deserialize)]
+pub struct PledgeRow {
+    slug: String,
+    body: String,
+    base_goal: f64,
+    status: String,
+    published: f64,
+    langs: String,
+    accent: String,
+    share_text: String,
+    statement: String,
+    starts_at: Option<f64>,
+    ends_at: Option<f64>,
+    place: Option<String>,
+    commitment_count: f64,
+}
+
+impl Item for Pledge {
+    const KIND: &'static str = "pledge";
+    const TABLE: &'static str = "pledges";
+    const OWN_COLUMNS: &'static str = "statement, starts_at, ends_at, place, commitment_count";
+    type Draft = PledgeDraft;
+    type Row = PledgeRow;
+
+    fn slug(draft: &mut PledgeDraft) -> &mut String {
+        &mut draft.slug
+    }
+
+    fn columns(draft: &PledgeDraft) -> Result<(String, Columns), Vec<FieldError>> {
+        let v = draft.validate()?;
+        let time = |t: Option<u64>| t.map_or(JsValue::NULL, |t| num(t as f64));
+        let mut c = vec![
+            ("statement", text(&v.statement)),
+            ("body", text(&v.body)),
+            ("starts_at", time(v.starts_at)),
+            ("ends_at", time(v.ends_at)),
+            ("place", opt(v.place.as_deref())),
+        ];
+        c.extend(common(v.goal, v.status, v.published, &v.look));
+        Ok((v.slug, c))
+    }
+
+    fn built(r: PledgeRow) -> Built<PledgeDraft> {
         let look = crate::store::look(&r.langs, &r.accent, &r.share_text);
         Built {
             draft: PledgeDraft {
@@ -128,227 +195,137 @@ impl From<PledgeRow> for Built<PledgeDraft> {
     }
 }
 
-const PETITION_COLUMNS: &str =
-    "slug, title, body, target, base_goal, status, published, langs, accent, share_text, signature_count";
-const PLEDGE_COLUMNS: &str =
-    "slug, statement, body, starts_at, ends_at, place, base_goal, status, published, \
-     langs, accent, share_text, commitment_count";
+/// The columns a save reads back and the list reads.
+fn read_columns<I: Item>() -> String {
+    format!("{COMMON_COLUMNS}, {}", I::OWN_COLUMNS)
+}
+
+/// Every item of kind `I` in the campaign, newest first.
+async fn all<I: Item>(store: &Store, campaign_id: u32) -> AppResult<Vec<Built<I::Draft>>> {
+    let rows: Vec<I::Row> = store
+        .all(
+            &format!(
+                "SELECT {} FROM {} WHERE campaign_id = ?1 ORDER BY id DESC",
+                read_columns::<I>(),
+                I::TABLE
+            ),
+            &[num(campaign_id)],
+        )
+        .await?;
+    Ok(rows.into_iter().map(I::built).collect())
+}
+
+#[derive(Serialize)]
+struct Widgets {
+    petitions: Vec<Built<PetitionDraft>>,
+    pledges: Vec<Built<PledgeDraft>>,
+}
 
 /// `GET /api/v1/campaigns/:campaign/staff/widgets`: every petition and pledge, newest first.
 pub async fn list(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = staff::signed_in(&req, &ctx, &store).await?;
-    let petitions: Vec<PetitionRow> = store
-        .all(
-            &format!(
-                "SELECT {PETITION_COLUMNS} FROM petitions WHERE campaign_id = ?1 ORDER BY id DESC"
-            ),
-            &[num(who.campaign_id)],
-        )
-        .await?;
-    let pledges: Vec<PledgeRow> = store
-        .all(
-            &format!(
-                "SELECT {PLEDGE_COLUMNS} FROM pledges WHERE campaign_id = ?1 ORDER BY id DESC"
-            ),
-            &[num(who.campaign_id)],
-        )
-        .await?;
-    json(
-        &Widgets {
-            petitions: petitions.into_iter().map(Built::from).collect(),
-            pledges: pledges.into_iter().map(Built::from).collect(),
-        },
-        200,
-    )
+    let widgets = Widgets {
+        petitions: all::<Petition>(&store, who.campaign_id).await?,
+        pledges: all::<Pledge>(&store, who.campaign_id).await?,
+    };
+    json(&widgets, 200)
 }
 
-/// Refuses an edit that would change the slug: embeds and shared links name it.
-fn same_slug(path: &str, body: &str) -> AppResult<()> {
-    if body.trim().is_empty() || body.trim() == path {
-        Ok(())
-    } else {
-        Err(AppError::field(
-            ErrorCode::InvalidValue,
-            "slug",
-            "slug cannot change once created: embeds and shared links use it",
-        ))
-    }
-}
-
-/// Drops what readers cache of `kind` `slug`, so they read the edit from D1.
-async fn forget_cached(ctx: &RouteContext<()>, kind: &str, campaign: &str, slug: &str) {
-    crate::store::forget_meta(campaign, slug);
-    if let Ok(cache) = view_cache(ctx) {
-        cache
-            .drop_key(&crate::cache::key(kind, campaign, slug))
-            .await;
-    }
-}
-
-/// `POST /api/v1/campaigns/:campaign/staff/petitions` (create) and
-/// `PUT .../staff/petitions/:petition` (edit): owners and organisers.
-pub async fn save_petition(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+/// `POST /api/v1/campaigns/:campaign/staff/{petitions,pledges}` creates;
+/// `PUT .../staff/petitions/:petition` and `.../staff/pledges/:pledge` edit. Owners and
+/// organisers. The write and its audit row are one batch.
+pub async fn save<I: Item>(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = staff::signed_in(&req, &ctx, &store).await?;
     who.require(&BUILDERS, "create or edit widgets")?;
-    let mut draft: PetitionDraft = guard::json_body(&mut req).await?;
-    let editing = ctx.param("petition").is_some();
+    let mut draft: I::Draft = guard::json_body(&mut req).await?;
+    let editing = ctx.param(I::KIND).is_some();
     if editing {
-        let slug = param(&ctx, "petition")?;
-        same_slug(slug, &draft.slug)?;
-        draft.slug = slug.to_owned();
+        // The slug is the path's: embeds and shared links name it, so it cannot change.
+        let path = param(&ctx, I::KIND)?;
+        let slug = I::slug(&mut draft);
+        if !slug.trim().is_empty() && slug.trim() != path {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "slug",
+                "slug cannot change once created: embeds and shared links use it",
+            ));
+        }
+        *slug = path.to_owned();
     }
-    let v: ValidPetition = draft.validate().map_err(AppError::Invalid)?;
+    let (slug, columns) = I::columns(&draft).map_err(AppError::Invalid)?;
     let at = now();
-    let args = [
-        num(who.campaign_id),
-        text(&v.slug),
-        text(&v.title),
-        text(&v.body),
-        text(&v.target),
-        num(v.goal),
-        text(status_str(v.status)),
-        text(&langs(&v.look)),
-        text(&v.look.accent),
-        text(&v.look.share_text),
-        num(at),
-        num(u8::from(v.published)),
-    ];
+    // ?1 campaign, ?2 slug, ?3 now, then the columns' values from ?4.
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let (table, read) = (I::TABLE, read_columns::<I>());
     let sql = if editing {
+        let set: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n} = ?{}", i + 4))
+            .collect();
         format!(
-            "UPDATE petitions SET title = ?3, body = ?4, target = ?5, base_goal = ?6, status = ?7, \
-             langs = ?8, accent = ?9, share_text = ?10, updated_at = ?11, published = ?12 \
-             WHERE campaign_id = ?1 AND slug = ?2 RETURNING {PETITION_COLUMNS}"
+            "UPDATE {table} SET {}, updated_at = ?3 WHERE campaign_id = ?1 AND slug = ?2 RETURNING {read}",
+            set.join(", ")
         )
     } else {
+        let values: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 4)).collect();
         format!(
-            "INSERT INTO petitions (campaign_id, slug, title, body, target, base_goal, status, langs, \
-             accent, share_text, created_at, updated_at, published) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12) \
-             ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {PETITION_COLUMNS}"
+            "INSERT INTO {table} (campaign_id, slug, created_at, updated_at, {}) \
+             VALUES (?1, ?2, ?3, ?3, {}) ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {read}",
+            names.join(", "),
+            values.join(", ")
         )
     };
-    let (action, what) = if editing {
-        ("petition_update", "petition")
-    } else {
-        ("petition_create", "petition")
-    };
-    let row: Option<PetitionRow> = save(&store, &who, &sql, &args, action, &v.slug, at).await?;
-    let row = row.ok_or_else(|| missing_or_taken(editing, what))?;
-    let campaign = param(&ctx, "campaign")?;
-    forget_cached(&ctx, "petition", campaign, &v.slug).await;
-    json(&Built::from(row), if editing { 200 } else { 201 })
-}
-
-/// `POST /api/v1/campaigns/:campaign/staff/pledges` and `PUT .../staff/pledges/:pledge`.
-pub async fn save_pledge(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let who = staff::signed_in(&req, &ctx, &store).await?;
-    who.require(&BUILDERS, "create or edit widgets")?;
-    let mut draft: PledgeDraft = guard::json_body(&mut req).await?;
-    let editing = ctx.param("pledge").is_some();
-    if editing {
-        let slug = param(&ctx, "pledge")?;
-        same_slug(slug, &draft.slug)?;
-        draft.slug = slug.to_owned();
-    }
-    let v: ValidPledge = draft.validate().map_err(AppError::Invalid)?;
-    let at = now();
-    let time = |t: Option<u64>| t.map_or(wasm_bindgen::JsValue::NULL, |t| num(t as f64));
-    let args = [
-        num(who.campaign_id),
-        text(&v.slug),
-        text(&v.statement),
-        text(&v.body),
-        time(v.starts_at),
-        time(v.ends_at),
-        opt(v.place.as_deref()),
-        num(v.goal),
-        text(status_str(v.status)),
-        text(&langs(&v.look)),
-        text(&v.look.accent),
-        text(&v.look.share_text),
-        num(at),
-        num(u8::from(v.published)),
-    ];
-    let sql = if editing {
-        format!(
-            "UPDATE pledges SET statement = ?3, body = ?4, starts_at = ?5, ends_at = ?6, place = ?7, \
-             base_goal = ?8, status = ?9, langs = ?10, accent = ?11, share_text = ?12, updated_at = ?13, \
-             published = ?14 WHERE campaign_id = ?1 AND slug = ?2 RETURNING {PLEDGE_COLUMNS}"
-        )
-    } else {
-        format!(
-            "INSERT INTO pledges (campaign_id, slug, statement, body, starts_at, ends_at, place, base_goal, \
-             status, langs, accent, share_text, created_at, updated_at, published) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14) \
-             ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {PLEDGE_COLUMNS}"
-        )
-    };
-    let action = if editing {
-        "pledge_update"
-    } else {
-        "pledge_create"
-    };
-    let row: Option<PledgeRow> = save(&store, &who, &sql, &args, action, &v.slug, at).await?;
-    let row = row.ok_or_else(|| missing_or_taken(editing, "pledge"))?;
-    let campaign = param(&ctx, "campaign")?;
-    forget_cached(&ctx, "pledge", campaign, &v.slug).await;
-    json(&Built::from(row), if editing { 200 } else { 201 })
-}
-
-/// Runs the write and its audit row in one batch; the written row, if the write happened.
-async fn save<T: serde::de::DeserializeOwned>(
-    store: &Store,
-    who: &staff::Staff,
-    sql: &str,
-    args: &[wasm_bindgen::JsValue],
-    action: &str,
-    slug: &str,
-    at: f64,
-) -> AppResult<Option<T>> {
+    let mut args = vec![num(who.campaign_id), text(&slug), num(at)];
+    args.extend(columns.into_iter().map(|(_, v)| v));
+    let action = format!("{}_{}", I::KIND, if editing { "update" } else { "create" });
     let results = store
         .batch(vec![
-            store.stmt(sql, args)?,
+            store.stmt(&sql, &args)?,
             // Audited only if the write happened (the row is there with this moment's stamp).
             store.stmt(
                 &format!(
                     "INSERT INTO staff_audit (campaign_id, staff_id, action, detail, at) \
-                     SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM {} \
-                     WHERE campaign_id = ?1 AND slug = ?4 AND updated_at = ?5)",
-                    if action.starts_with("petition") {
-                        "petitions"
-                    } else {
-                        "pledges"
-                    }
+                     SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM {table} \
+                     WHERE campaign_id = ?1 AND slug = ?4 AND updated_at = ?5)"
                 ),
                 &[
                     num(who.campaign_id),
                     num(who.id),
-                    text(action),
-                    text(slug),
+                    text(&action),
+                    text(&slug),
                     num(at),
                 ],
             )?,
         ])
         .await?;
-    Ok(results
+    let row: Option<I::Row> = results
         .into_iter()
         .next()
-        .map(|r| r.results::<T>())
+        .map(|r| r.results::<I::Row>())
         .transpose()?
-        .and_then(|rows| rows.into_iter().next()))
-}
-
-fn missing_or_taken(editing: bool, what: &str) -> AppError {
-    if editing {
-        AppError::not_found(what)
-    } else {
-        AppError::field(
-            ErrorCode::Taken,
-            "slug",
-            format!("another {what} of this campaign already uses this slug"),
-        )
-    }
+        .and_then(|rows| rows.into_iter().next());
+    let row = row.ok_or_else(|| {
+        if editing {
+            AppError::not_found(I::KIND)
+        } else {
+            AppError::field(
+                ErrorCode::Taken,
+                "slug",
+                format!(
+                    "another {} of this campaign already uses this slug",
+                    I::KIND
+                ),
+            )
+        }
+    })?;
+    // Readers read the edit from D1 from now on.
+    let campaign = param(&ctx, "campaign")?;
+    crate::store::forget_meta(campaign, &slug);
+    view_cache(&ctx)?
+        .drop_key(&crate::cache::key(I::KIND, campaign, &slug))
+        .await;
+    json(&I::built(row), if editing { 200 } else { 201 })
 }

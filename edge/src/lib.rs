@@ -213,19 +213,19 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         )
         .post_async(
             "/api/v1/campaigns/:campaign/staff/petitions",
-            |req, ctx| async move { respond(builder::save_petition(req, ctx).await) },
+            |req, ctx| async move { respond(builder::save::<builder::Petition>(req, ctx).await) },
         )
         .put_async(
             "/api/v1/campaigns/:campaign/staff/petitions/:petition",
-            |req, ctx| async move { respond(builder::save_petition(req, ctx).await) },
+            |req, ctx| async move { respond(builder::save::<builder::Petition>(req, ctx).await) },
         )
         .post_async(
             "/api/v1/campaigns/:campaign/staff/pledges",
-            |req, ctx| async move { respond(builder::save_pledge(req, ctx).await) },
+            |req, ctx| async move { respond(builder::save::<builder::Pledge>(req, ctx).await) },
         )
         .put_async(
             "/api/v1/campaigns/:campaign/staff/pledges/:pledge",
-            |req, ctx| async move { respond(builder::save_pledge(req, ctx).await) },
+            |req, ctx| async move { respond(builder::save::<builder::Pledge>(req, ctx).await) },
         )
         .get_async("/p/:campaign/:petition", |req, ctx| async move {
             respond(page::petition_page(req, ctx).await)

@@ -151,26 +151,10 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
     let store = store(&ctx)?;
     let who = staff::signed_in(&req, &ctx, &store).await?;
     let at = now();
-    #[derive(Deserialize)]
-    struct Campaign {
-        timezone: String,
-    }
-    let campaign: Campaign = store
-        .first(
-            "SELECT timezone FROM campaigns WHERE id = ?1",
-            &[num(who.campaign_id)],
-        )
-        .await?
-        .ok_or_else(|| AppError::not_found("campaign"))?;
-    let off = utc_offset_hours(at, &campaign.timezone);
-    // Hour indexes are UTC (ms / 3 600 000); local ones are shifted by the offset.
+    // Hour indexes are UTC (ms / 3 600 000). The campaign's zone is read in the same batch as
+    // the counts, so the hours asked for cover the widest day its offset (at most 14 h) allows.
     let hour = (at / HOUR_MS).floor() as i64;
-    let local = hour + off;
-    let day_start = local - local.rem_euclid(24) - off;
-    // 1970-01-01 was a Thursday: Monday is three days before the epoch's weekday zero.
-    let days = (day_start + off) / 24;
-    let week_start = (days - (days + 3).rem_euclid(7)) * 24 - off;
-    let since = (day_start - (DAYS - 1) * 24).min(week_start);
+    let since = hour - DAYS * 24 - 14;
     let today_utc_day = (at / 86_400_000.0).floor();
     let c = num(who.campaign_id);
     // The last 7 days sum at most 7 rows a value (a primary key range per dim); all time is one
@@ -185,6 +169,10 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
                 WHERE rk <= ?2 ORDER BY dim, n DESC, value";
     let results = store
         .batch(vec![
+            store.stmt(
+                "SELECT timezone FROM campaigns WHERE id = ?1",
+                std::slice::from_ref(&c),
+            )?,
             store.stmt(
                 "SELECT kind, hour, n FROM stats_hourly WHERE campaign_id = ?1 AND hour >= ?2",
                 &[c.clone(), num(since as f64)],
@@ -207,10 +195,26 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
             )?,
         ])
         .await?;
-    let [rows, totals_rows, week_tops, all_tops, recruiters, teams] = <[_; 6]>::try_from(results)
-        .map_err(|_| {
-        AppError::Internal("overview batch returned the wrong number of results".into())
-    })?;
+    let [campaign, rows, totals_rows, week_tops, all_tops, recruiters, teams] =
+        <[_; 7]>::try_from(results).map_err(|_| {
+            AppError::Internal("overview batch returned the wrong number of results".into())
+        })?;
+    #[derive(Deserialize)]
+    struct Campaign {
+        timezone: String,
+    }
+    let campaign = campaign
+        .results::<Campaign>()?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("campaign"))?;
+    let off = utc_offset_hours(at, &campaign.timezone);
+    // Local hours are UTC ones shifted by the offset.
+    let local = hour + off;
+    let day_start = local - local.rem_euclid(24) - off;
+    // 1970-01-01 was a Thursday: Monday is three days before the epoch's weekday zero.
+    let days = (day_start + off) / 24;
+    let week_start = (days - (days + 3).rem_euclid(7)) * 24 - off;
     let rows: Vec<Row> = rows.results()?;
     let totals_rows: Vec<TotalRow> = totals_rows.results()?;
 

@@ -3,8 +3,8 @@
 
 use rally_api::calendar::{self, Event};
 use rally_api::{
-    next_goal, routes as paths, CalendarLinks, ErrorCode, PetitionStatus, PledgeResponse,
-    PledgeStatus, PledgeView, Presented, RecentSigner, SignRequest,
+    next_goal, routes as paths, CalendarLinks, ErrorCode, PledgeResponse, PledgeStatus, PledgeView,
+    Presented, RecentSigner, SignRequest,
 };
 use serde::Deserialize;
 use worker::{Request, Response, RouteContext};
@@ -66,11 +66,7 @@ fn view(
         starts_at: m.starts_at.map(|t| t as u64),
         ends_at: m.ends_at.map(|t| t as u64),
         place: m.place.clone(),
-        status: if m.status == "open" {
-            PetitionStatus::Open
-        } else {
-            PetitionStatus::Closed
-        },
+        status: crate::store::status(&m.status),
         count,
         goal: next_goal(count, m.base_goal),
         recent,

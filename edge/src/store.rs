@@ -106,13 +106,18 @@ pub fn look(langs: &str, accent: &str, share_text: &str) -> Look {
     }
 }
 
+/// A petition's or pledge's stored status.
+pub fn status(stored: &str) -> PetitionStatus {
+    if stored == "open" {
+        PetitionStatus::Open
+    } else {
+        PetitionStatus::Closed
+    }
+}
+
 impl PetitionMeta {
     pub fn status(&self) -> PetitionStatus {
-        if self.status == "open" {
-            PetitionStatus::Open
-        } else {
-            PetitionStatus::Closed
-        }
+        status(&self.status)
     }
 
     /// The public view, with its look, for a count and recent signers read from D1.
