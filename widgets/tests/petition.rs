@@ -49,6 +49,21 @@ async fn tick(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
+/// Waits until `ready` holds for `root`, polling: a fixed delay fails on a busy machine. Gives
+/// up after 10 s and lets the test's own assertions say what is missing.
+async fn until(root: &Element, ready: impl Fn(&Element) -> bool) {
+    for _ in 0..400 {
+        if ready(root) {
+            return;
+        }
+        tick(25).await;
+    }
+}
+
+fn has(root: &Element, sel: &str) -> bool {
+    root.query_selector(sel).ok().flatten().is_some()
+}
+
 /// Mounts a petition widget for `view` in `lang` and waits for it to render.
 async fn mount(view: &PetitionView, lang: Lang) -> Element {
     let doc = web_sys::window().unwrap().document().unwrap();
@@ -57,7 +72,7 @@ async fn mount(view: &PetitionView, lang: Lang) -> Element {
     let mut config = Config::new("http://127.0.0.1:1/", "demo", "save-the-park", lang);
     config.prefetch = Some(js_sys::Promise::resolve(&js(view)));
     yew::Renderer::<Petition>::with_root_and_props(root.clone(), Props { config }).render();
-    tick(50).await;
+    until(&root, |r| has(r, ".title") || has(r, ".failed")).await;
     root
 }
 
@@ -130,7 +145,7 @@ async fn submitting_an_empty_form_explains_each_field_and_focuses_the_first() {
         .dyn_into::<HtmlElement>()
         .unwrap()
         .click();
-    tick(50).await;
+    until(&root, |r| has(r, "#err-first_name")).await;
     assert_eq!(text(&root, "#err-first_name"), "This field is required.");
     assert_eq!(
         text(&root, "#err-contact_consent"),
@@ -194,7 +209,7 @@ async fn a_failed_load_links_to_the_petitions_own_page() {
     let mut config = Config::new("http://127.0.0.1:1/", "demo", "save-the-park", Lang::En);
     config.prefetch = Some(js_sys::Promise::reject(&JsValue::from_f64(503.0)));
     yew::Renderer::<Petition>::with_root_and_props(root.clone(), Props { config }).render();
-    tick(50).await;
+    until(&root, |r| has(r, ".failed")).await;
     assert_eq!(
         q(&root, ".failed").get_attribute("role").as_deref(),
         Some("alert")
