@@ -403,3 +403,18 @@ mod tests {
         assert_eq!(back.look.accent, "#1a5fd0");
     }
 }
+
+/// A petition or pledge as the builder edits it, with its count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Built<D> {
+    #[serde(flatten)]
+    pub draft: D,
+    pub count: u64,
+}
+
+/// `GET .../staff/widgets`: every petition and pledge of the campaign, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Widgets {
+    pub petitions: Vec<Built<PetitionDraft>>,
+    pub pledges: Vec<Built<PledgeDraft>>,
+}

@@ -2,71 +2,278 @@
 
 pub const PREFIX: &str = "/api/v1";
 
-/// Every route the edge serves, as `(method, pattern)`; `docs/API.md` must document each one
-/// (checked by the tidy test in `xtask`).
-pub const ALL: &[(&str, &str)] = &[
-    ("GET", "/api/v1/health"),
-    ("GET", "/api/v1/campaigns/:campaign/petitions/:petition"),
-    (
-        "POST",
+/// An HTTP method a route answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// `"GET"` to [`Method::Get`]; `None` for a method no route takes (`OPTIONS`, `HEAD`, ...).
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// Who may call a route, and so which answers carry CORS headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// The public API that widgets call from any site: CORS for every origin, preflights
+    /// answered.
+    Public,
+    /// Staff routes: the dashboard's own origin only. No CORS headers; preflights refused, so
+    /// another site's page cannot make a browser call them with a credential.
+    Staff,
+    /// HTML pages of the edge's own (a petition's page, a rebuttal's page): no CORS.
+    Page,
+}
+
+/// One row of the route table: what the edge serves, and to whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Route {
+    pub method: Method,
+    /// Segments separated by `/`; a segment `:name` matches any one non-empty segment.
+    pub pattern: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: Method, pattern: &'static str, access: Access) -> Route {
+    Route {
+        method,
+        pattern,
+        access,
+    }
+}
+
+use Access::{Page, Public, Staff};
+use Method::{Delete, Get, Patch, Post, Put};
+
+/// Every route the edge serves. `docs/API.md` documents each one and the edge's route table
+/// serves exactly these (both checked as data by the edge's native tests).
+pub const ALL: &[Route] = &[
+    route(Get, "/api/v1/health", Public),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/petitions/:petition",
+        Public,
+    ),
+    route(
+        Post,
         "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
+        Public,
     ),
-    ("GET", "/api/v1/campaigns/:campaign/referrals/:code"),
-    ("GET", "/api/v1/campaigns/:campaign/pledges/:pledge"),
-    (
-        "POST",
+    route(Get, "/api/v1/campaigns/:campaign/referrals/:code", Public),
+    route(Get, "/api/v1/campaigns/:campaign/pledges/:pledge", Public),
+    route(
+        Post,
         "/api/v1/campaigns/:campaign/pledges/:pledge/commitments",
+        Public,
     ),
-    (
-        "GET",
+    route(
+        Get,
         "/api/v1/campaigns/:campaign/pledges/:pledge/calendar.ics",
+        Public,
     ),
-    ("GET", "/api/v1/campaigns/:campaign/leaderboards/:board"),
-    ("POST", "/api/v1/campaigns/:campaign/teams"),
-    ("POST", "/api/v1/campaigns/:campaign/teams/join"),
-    ("POST", "/api/v1/campaigns/:campaign/teams/leave"),
-    ("GET", "/api/v1/campaigns/:campaign/teams/:invite"),
-    ("GET", "/api/v1/campaigns/:campaign/me"),
-    ("PATCH", "/api/v1/campaigns/:campaign/me"),
-    ("DELETE", "/api/v1/campaigns/:campaign/me/token"),
-    ("POST", "/api/v1/campaigns/:campaign/reports"),
-    ("GET", "/api/v1/campaigns/:campaign/rebuttals"),
-    ("POST", "/api/v1/staff/session"),
-    ("GET", "/api/v1/staff/session"),
-    ("DELETE", "/api/v1/staff/session"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/audit"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/overview"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/supporters"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/supporters/:id"),
-    ("PATCH", "/api/v1/campaigns/:campaign/staff/supporters/:id"),
-    ("DELETE", "/api/v1/campaigns/:campaign/staff/supporters/:id"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/exports/:what"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/claims"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/claims/export"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/claims/:id"),
-    ("PATCH", "/api/v1/campaigns/:campaign/staff/claims/:id"),
-    (
-        "GET",
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/leaderboards/:board",
+        Public,
+    ),
+    route(Post, "/api/v1/campaigns/:campaign/teams", Public),
+    route(Post, "/api/v1/campaigns/:campaign/teams/join", Public),
+    route(Post, "/api/v1/campaigns/:campaign/teams/leave", Public),
+    route(Get, "/api/v1/campaigns/:campaign/teams/:invite", Public),
+    route(Get, "/api/v1/campaigns/:campaign/me", Public),
+    route(Patch, "/api/v1/campaigns/:campaign/me", Public),
+    route(Delete, "/api/v1/campaigns/:campaign/me/token", Public),
+    route(Post, "/api/v1/campaigns/:campaign/reports", Public),
+    route(Get, "/api/v1/campaigns/:campaign/rebuttals", Public),
+    route(Post, "/api/v1/staff/session", Staff),
+    route(Get, "/api/v1/staff/session", Staff),
+    route(Delete, "/api/v1/staff/session", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/audit", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/overview", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/supporters", Staff),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/supporters/:id",
+        Staff,
+    ),
+    route(
+        Patch,
+        "/api/v1/campaigns/:campaign/staff/supporters/:id",
+        Staff,
+    ),
+    route(
+        Delete,
+        "/api/v1/campaigns/:campaign/staff/supporters/:id",
+        Staff,
+    ),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/exports/:what",
+        Staff,
+    ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/claims", Staff),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/claims/export",
+        Staff,
+    ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/claims/:id", Staff),
+    route(Patch, "/api/v1/campaigns/:campaign/staff/claims/:id", Staff),
+    route(
+        Get,
         "/api/v1/campaigns/:campaign/staff/claims/:id/history",
+        Staff,
     ),
-    ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/merge"),
-    ("POST", "/api/v1/campaigns/:campaign/staff/claims/:id/split"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/campaign"),
-    ("PUT", "/api/v1/campaigns/:campaign/staff/campaign"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/members"),
-    ("POST", "/api/v1/campaigns/:campaign/staff/members"),
-    ("DELETE", "/api/v1/campaigns/:campaign/staff/members/:id"),
-    ("GET", "/api/v1/campaigns/:campaign/staff/widgets"),
-    ("POST", "/api/v1/campaigns/:campaign/staff/petitions"),
-    (
-        "PUT",
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/claims/:id/merge",
+        Staff,
+    ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/claims/:id/split",
+        Staff,
+    ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/members", Staff),
+    route(Post, "/api/v1/campaigns/:campaign/staff/members", Staff),
+    route(
+        Delete,
+        "/api/v1/campaigns/:campaign/staff/members/:id",
+        Staff,
+    ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/widgets", Staff),
+    route(Post, "/api/v1/campaigns/:campaign/staff/petitions", Staff),
+    route(
+        Put,
         "/api/v1/campaigns/:campaign/staff/petitions/:petition",
+        Staff,
     ),
-    ("POST", "/api/v1/campaigns/:campaign/staff/pledges"),
-    ("PUT", "/api/v1/campaigns/:campaign/staff/pledges/:pledge"),
-    ("GET", "/p/:campaign/:petition"),
-    ("GET", "/r/:campaign/:id"),
+    route(Post, "/api/v1/campaigns/:campaign/staff/pledges", Staff),
+    route(
+        Put,
+        "/api/v1/campaigns/:campaign/staff/pledges/:pledge",
+        Staff,
+    ),
+    route(Get, "/p/:campaign/:petition", Page),
+    route(Get, "/r/:campaign/:id", Page),
 ];
+
+/// The parameters of `path` if it matches `pattern`: `(name, value)` pairs in order.
+pub fn matches<'p, 'a>(pattern: &'p str, path: &'a str) -> Option<Vec<(&'p str, &'a str)>> {
+    let mut params = Vec::new();
+    let mut pat = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (pat.next(), got.next()) {
+            (None, None) => return Some(params),
+            (Some(p), Some(g)) => match p.strip_prefix(':') {
+                Some(name) if !g.is_empty() => params.push((name, g)),
+                None if p == g => {}
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// How specific a pattern is, for choosing among patterns that match the same path: a literal
+/// segment beats a parameter at the first place they differ (`/claims/export` before
+/// `/claims/:id`), as in every common router.
+fn specificity(pattern: &str) -> impl Iterator<Item = bool> + '_ {
+    pattern.split('/').map(|s| !s.starts_with(':'))
+}
+
+/// What a request's path and method find in `table`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Found<'t, 'a, R> {
+    /// The row for this method and path, with the path's parameters.
+    Route(&'t R, Vec<(&'static str, &'a str)>),
+    /// The path is served, but not for this method: these rows are (for `Allow`, and for the
+    /// path's access class).
+    OtherMethods(Vec<&'t R>),
+    /// No row serves this path.
+    Nothing,
+}
+
+/// Something that holds a [`Route`] (the edge's rows add a handler).
+pub trait Row {
+    fn route(&self) -> &Route;
+}
+
+impl Row for Route {
+    fn route(&self) -> &Route {
+        self
+    }
+}
+
+/// Looks `method` and `path` up in `table`. Among several rows that match, the most specific
+/// pattern wins; `method` is `None` for a method no route takes (a preflight).
+pub fn find<'t, 'a, R: Row>(
+    table: &'t [R],
+    method: Option<Method>,
+    path: &'a str,
+) -> Found<'t, 'a, R> {
+    let mut best: Option<(&'t R, Vec<(&'static str, &'a str)>)> = None;
+    let mut others = Vec::new();
+    for row in table {
+        let r = row.route();
+        let Some(params) = matches(r.pattern, path) else {
+            continue;
+        };
+        if Some(r.method) != method {
+            others.push(row);
+            continue;
+        }
+        let better = match &best {
+            None => true,
+            Some((b, _)) => specificity(r.pattern).gt(specificity(b.route().pattern)),
+        };
+        if better {
+            best = Some((row, params));
+        }
+    }
+    match best {
+        Some((row, params)) => Found::Route(row, params),
+        None if others.is_empty() => Found::Nothing,
+        None => {
+            // The rows of the most specific pattern only.
+            let top = others
+                .iter()
+                .map(|r| r.route().pattern)
+                .max_by(|a, b| specificity(a).cmp(specificity(b)))
+                .unwrap_or_default();
+            others.retain(|r| r.route().pattern == top);
+            Found::OtherMethods(others)
+        }
+    }
+}
 
 pub fn reports(campaign: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/reports")
@@ -158,9 +365,201 @@ mod tests {
         ];
         for b in built {
             assert!(
-                super::ALL.iter().any(|(_, p)| fill(p) == b),
+                super::ALL.iter().any(|r| fill(r.pattern) == b),
                 "{b} is not in ALL"
             );
         }
+    }
+
+    use super::{find, matches, Access, Found, Method, ALL};
+
+    /// `(method, path)` and what the table finds: the row's pattern and access, or the other
+    /// methods, or nothing.
+    fn check(method: Option<Method>, path: &str, expected: Expect) {
+        let got = match find(ALL, method, path) {
+            Found::Route(r, params) => Expect::Row(r.pattern, r.access, params),
+            Found::OtherMethods(rows) => {
+                Expect::Others(rows.iter().map(|r| r.method).collect(), rows[0].access)
+            }
+            Found::Nothing => Expect::Nothing,
+        };
+        assert_eq!(got, expected, "{method:?} {path}");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Expect<'a> {
+        Row(&'static str, Access, Vec<(&'static str, &'a str)>),
+        Others(Vec<Method>, Access),
+        Nothing,
+    }
+    use Expect::{Nothing, Others, Row};
+    use Method::{Delete, Get, Patch, Post};
+
+    #[test]
+    fn slugs_that_are_words_of_the_api_are_just_slugs() {
+        // A petition or campaign called `staff` or `session` is public: the access class comes
+        // from the row, not from the path's text (issue 10's bug).
+        let sig = "/api/v1/campaigns/:campaign/petitions/:petition/signatures";
+        let pet = "/api/v1/campaigns/:campaign/petitions/:petition";
+        for (campaign, petition) in [
+            ("demo", "staff"),
+            ("staff", "staff"),
+            ("staff", "save-the-park"),
+            ("session", "session"),
+            ("demo", "session"),
+            ("staff", "export"),
+        ] {
+            let path = format!("/api/v1/campaigns/{campaign}/petitions/{petition}");
+            check(
+                Some(Get),
+                &path,
+                Row(
+                    pet,
+                    Access::Public,
+                    vec![("campaign", campaign), ("petition", petition)],
+                ),
+            );
+            let path = format!("{path}/signatures");
+            check(
+                Some(Post),
+                &path,
+                Row(
+                    sig,
+                    Access::Public,
+                    vec![("campaign", campaign), ("petition", petition)],
+                ),
+            );
+            check(None, &path, Others(vec![Post], Access::Public));
+        }
+        check(
+            Some(Get),
+            "/api/v1/campaigns/staff/me",
+            Row(
+                "/api/v1/campaigns/:campaign/me",
+                Access::Public,
+                vec![("campaign", "staff")],
+            ),
+        );
+        check(
+            Some(Get),
+            "/api/v1/campaigns/staff/staff/overview",
+            Row(
+                "/api/v1/campaigns/:campaign/staff/overview",
+                Access::Staff,
+                vec![("campaign", "staff")],
+            ),
+        );
+    }
+
+    #[test]
+    fn table_lookups() {
+        check(
+            Some(Get),
+            "/api/v1/campaigns/c/staff/claims/export",
+            Row(
+                "/api/v1/campaigns/:campaign/staff/claims/export",
+                Access::Staff,
+                vec![("campaign", "c")],
+            ),
+        );
+        check(
+            Some(Get),
+            "/api/v1/campaigns/c/staff/claims/ABC",
+            Row(
+                "/api/v1/campaigns/:campaign/staff/claims/:id",
+                Access::Staff,
+                vec![("campaign", "c"), ("id", "ABC")],
+            ),
+        );
+        // Per method, as in every common router: a GET of `teams/join` is an invite code.
+        check(
+            Some(Get),
+            "/api/v1/campaigns/c/teams/join",
+            Row(
+                "/api/v1/campaigns/:campaign/teams/:invite",
+                Access::Public,
+                vec![("campaign", "c"), ("invite", "join")],
+            ),
+        );
+        check(
+            Some(Delete),
+            "/api/v1/campaigns/c/teams/join",
+            Others(vec![Post], Access::Public),
+        );
+        check(
+            Some(Get),
+            "/api/v1/campaigns/c/teams/X7",
+            Row(
+                "/api/v1/campaigns/:campaign/teams/:invite",
+                Access::Public,
+                vec![("campaign", "c"), ("invite", "X7")],
+            ),
+        );
+        check(
+            None,
+            "/api/v1/staff/session",
+            Others(vec![Post, Get, Delete], Access::Staff),
+        );
+        check(
+            Some(Patch),
+            "/api/v1/staff/session",
+            Others(vec![Post, Get, Delete], Access::Staff),
+        );
+        check(
+            Some(Delete),
+            "/api/v1/health",
+            Others(vec![Get], Access::Public),
+        );
+        check(
+            Some(Get),
+            "/p/demo/staff",
+            Row(
+                "/p/:campaign/:petition",
+                Access::Page,
+                vec![("campaign", "demo"), ("petition", "staff")],
+            ),
+        );
+        for nothing in [
+            "/api/v1/nope",
+            "/api/v1/campaigns//petitions/x",
+            "/api/v1/campaigns/c/petitions/x/",
+            "/api/v1/campaigns/c/petitions",
+            "",
+            "/",
+            "/p/demo",
+            "/p/demo/x/y",
+        ] {
+            check(Some(Get), nothing, Nothing);
+        }
+    }
+
+    #[test]
+    fn matcher() {
+        for (pattern, path, expected) in [
+            ("/a/:x", "/a/1", Some(vec![("x", "1")])),
+            ("/a/:x/b/:y", "/a/1/b/2", Some(vec![("x", "1"), ("y", "2")])),
+            ("/a/:x", "/a/", None),
+            ("/a/:x", "/a", None),
+            ("/a/:x", "/a/1/", None),
+            ("/a/b", "/a/b", Some(vec![])),
+            ("/a/b", "/a/c", None),
+            ("/a/b", "/A/b", None),
+        ] {
+            assert_eq!(matches(pattern, path), expected, "{pattern} {path}");
+        }
+    }
+
+    #[test]
+    fn every_row_is_unique_and_methods_round_trip() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert!(
+                    (a.method, a.pattern) != (b.method, b.pattern),
+                    "{a:?} twice"
+                );
+            }
+            assert_eq!(Method::parse(a.method.as_str()), Some(a.method));
+        }
+        assert_eq!(Method::parse("OPTIONS"), None);
     }
 }

@@ -202,3 +202,168 @@ mod settings_tests {
         );
     }
 }
+
+/// `GET|POST /api/v1/staff/session`: who is signed in, for which campaign, until when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub campaign: String,
+    pub name: String,
+    pub role: String,
+    /// Milliseconds since the epoch.
+    pub expires_at: u64,
+}
+
+/// `POST /api/v1/staff/session`: the credential to exchange for a session cookie.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignIn {
+    #[serde(default)]
+    pub key: String,
+}
+
+/// One row of the audit log: who did what, when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: f64,
+    pub staff: String,
+    pub role: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// What an owner sees of a staff member (never the credential: D1 has only its hash).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: u32,
+    pub name: String,
+    pub role: String,
+    pub created_at: f64,
+    pub revoked_at: Option<f64>,
+    /// Who issued the credential, if it was issued from the dashboard.
+    pub created_by: Option<String>,
+}
+
+/// A credential just issued: the only time its key is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Issued {
+    pub id: u32,
+    pub name: String,
+    pub role: String,
+    /// The credential itself: shown this once, stored only as its hash.
+    pub key: String,
+}
+
+/// A credential just revoked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Revoked {
+    pub name: String,
+    pub role: String,
+}
+
+/// A supporter as staff with the right role see them (search results, one person).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub id: u32,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub country: String,
+    pub points: u32,
+    /// 1 when they appear on public boards.
+    pub listed: u32,
+    /// 1 when a moderator hid their name.
+    pub hidden: u32,
+    pub created_at: f64,
+}
+
+/// `PATCH .../staff/supporters/:id`: hide or show a name on public boards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hide {
+    pub hidden: Option<bool>,
+}
+
+/// What an erasure kept, without the person: their signatures and commitments still count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Erased {
+    pub id: u32,
+    pub signatures_kept: u32,
+    pub commitments_kept: u32,
+}
+
+// The staff overview.
+
+/// `GET .../staff/overview`: totals, series, conversion, top sites, sources, recruiters, teams.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub today: u64,
+    pub week: u64,
+    pub all: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// The start of the hour or day (ms since the epoch).
+    pub at: u64,
+    /// The date (`2026-11-21`) or hour (`14:00`) in the campaign's time zone.
+    pub label: String,
+    /// Counts in the order of `kinds`.
+    pub counts: Vec<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub widget: String,
+    pub action: String,
+    pub views: Totals,
+    pub actions: Totals,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Top {
+    pub value: String,
+    pub n: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tops {
+    pub week: Vec<Top>,
+    pub all: Vec<Top>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recruiter {
+    pub id: u32,
+    pub first_name: String,
+    pub last_name: String,
+    pub recruits: u32,
+    pub points: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamTop {
+    pub name: String,
+    pub size: u32,
+    pub points: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// `sign`, `pledge`, `report`, `recruit`.
+    pub kinds: Vec<String>,
+    pub totals: Vec<Totals>,
+    pub hourly: Vec<Point>,
+    pub daily: Vec<Point>,
+    /// Views of each widget beside the actions they lead to (views slightly under: an
+    /// evicted isolate loses up to 2 s of them).
+    pub funnels: Vec<Funnel>,
+    /// Top host sites (`site`) and sources (`source`), this week (by UTC day) and all time.
+    pub sites: Tops,
+    pub sources: Tops,
+    pub recruiters: Vec<Recruiter>,
+    pub teams: Vec<TeamTop>,
+    /// The campaign's IANA time zone: today starts at its midnight, the week on its Monday.
+    pub timezone: String,
+    /// Its offset from UTC now, in whole hours (the buckets are hours).
+    pub utc_offset_hours: i64,
+    pub as_of: u64,
+}

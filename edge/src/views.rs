@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use worker::{Env, Request};
 
-use crate::store::{num, text, Store};
+use crate::db::Store;
 
 /// How often an isolate writes the views it counted.
 pub const FLUSH_MS: f64 = 2_000.0;
@@ -70,21 +70,7 @@ pub async fn write(env: &Env, due: Vec<((String, &'static str), u32)>, now: f64)
     let Ok(db) = env.d1("DB") else { return };
     let store = Store::new(db);
     let hour = (now / 3_600_000.0).floor();
-    let statements: Result<Vec<_>, _> = due
-        .iter()
-        .map(|((campaign, kind), n)| {
-            store.stmt(
-                "INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
-                 SELECT id, ?2, ?3, ?4 FROM campaigns WHERE slug = ?1 \
-                 ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + excluded.n",
-                &[text(campaign), text(kind), num(hour), num(*n)],
-            )
-        })
-        .collect();
-    let written = match statements {
-        Ok(s) => store.batch(s).await.is_ok(),
-        Err(_) => false,
-    };
+    let written = store.add_views(&due, hour).await.is_ok();
     if !written {
         worker::console_error!("views: {} counts not written", due.len());
     }

@@ -122,13 +122,18 @@ export async function publicCountBecomes(petition, expected, ms = 6000) {
 }
 
 /**
- * Calls `read` until `check(value)` holds or `ms` pass; returns the last value. For views the
- * edge serves from KV snapshots, which others see within ~3 s of a change.
+ * Calls `read` until `check(value)` holds, and returns that value; when `ms` pass first it
+ * throws, showing the last value it saw (a wait that runs out is a failure, never a silent
+ * pass). For views the edge serves from KV snapshots, which others see within ~3 s of a change.
  */
 export async function eventually(read, check, ms = 6000) {
   const deadline = Date.now() + ms;
   let value = await read();
-  while (!check(value) && Date.now() < deadline) {
+  while (!check(value)) {
+    if (Date.now() >= deadline) {
+      const shown = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value, null, 1);
+      throw new Error(`eventually: still not true after ${ms} ms (${check}); last value: ${shown?.slice(0, 2000)}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
     value = await read();
   }

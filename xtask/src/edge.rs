@@ -1,6 +1,10 @@
 //! A local edge: `wrangler dev` (workerd + real local D1 and KV) on 127.0.0.1, with its own
 //! port and state directory, migrated and seeded, in its own process group so that stopping
 //! it stops workerd too. Dropping an [`Edge`] stops it, also when a test failed.
+//!
+//! Because the group is a new one, a terminal's Ctrl-C (sent to the terminal's foreground group
+//! only) does not reach it: xtask catches SIGINT, SIGTERM and SIGHUP itself ([`signals`]) and
+//! stops the group before it exits, so nothing outlives the command and holds the port.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -69,14 +73,30 @@ pub fn execute_file(state: &Path, file: &Path) -> Result<()> {
     ]))
 }
 
-impl Edge {
-    pub fn start(port: u16, state: &Path, seeds: &[PathBuf]) -> Result<Edge> {
-        if get(port, "/api/v1/health").is_some() {
+/// Refuses a port that something already holds, naming the port and what to do.
+fn ensure_free(port: u16) -> Result<()> {
+    for p in [port, port + 1000] {
+        if std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
+            let what = if p == port {
+                "the edge"
+            } else {
+                "the edge's inspector"
+            };
             return Err(format!(
-                "something is already listening on 127.0.0.1:{port}; stop it first"
+                "127.0.0.1:{p} ({what}) is already in use, perhaps by an earlier edge that is still \
+                 running; stop it (`fuser -k {p}/tcp`) or choose another port with --port"
             ));
         }
+    }
+    Ok(())
+}
+
+impl Edge {
+    pub fn start(port: u16, state: &Path, seeds: &[PathBuf]) -> Result<Edge> {
+        ensure_free(port)?;
         prepare(state, seeds)?;
+        signals::check()?;
+        ensure_free(port)?;
         let persist = state.to_string_lossy().into_owned();
         let port_s = port.to_string();
         let inspector = (port + 1000).to_string();
@@ -108,6 +128,7 @@ impl Edge {
         };
         let deadline = Instant::now() + Duration::from_secs(90);
         while Instant::now() < deadline {
+            signals::check()?;
             if get(port, "/api/v1/health").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
                 return Ok(edge);
             }
@@ -127,12 +148,25 @@ impl Edge {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// Serves until wrangler exits (Ctrl-C reaches the whole process group).
+    /// Serves until wrangler exits, or until xtask is asked to stop (Ctrl-C, `kill`, a closed
+    /// terminal): then the edge's whole group is stopped before this returns.
     pub fn wait(mut self) -> Result<()> {
-        if let Some(mut child) = self.child.take() {
-            child.wait().map_err(|e| e.to_string())?;
+        loop {
+            if let Some(sig) = signals::caught() {
+                drop(self);
+                eprintln!("xtask: stopped the edge ({})", signals::name(sig));
+                return Ok(());
+            }
+            match self.child.as_mut().map(Child::try_wait) {
+                Some(Ok(None)) => std::thread::sleep(Duration::from_millis(100)),
+                Some(Ok(Some(status))) => {
+                    self.child = None;
+                    return Err(format!("wrangler dev exited on its own ({status})"));
+                }
+                Some(Err(e)) => return Err(e.to_string()),
+                None => return Ok(()),
+            }
         }
-        Ok(())
     }
 }
 
@@ -166,4 +200,56 @@ fn get(port: u16, path: &str) -> Option<String> {
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
     Some(out)
+}
+
+/// SIGINT, SIGTERM and SIGHUP, caught so that the edge's process group is stopped before xtask
+/// exits (std has no signal API; these are the two libc calls it takes).
+pub mod signals {
+    use std::sync::atomic::{AtomicI32, Ordering};
+
+    const SIGHUP: i32 = 1;
+    const SIGINT: i32 = 2;
+    const SIGTERM: i32 = 15;
+
+    static CAUGHT: AtomicI32 = AtomicI32::new(0);
+
+    extern "C" fn on_signal(sig: i32) {
+        CAUGHT.store(sig, Ordering::SeqCst);
+    }
+
+    extern "C" {
+        fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
+    }
+
+    /// From now on these signals are recorded instead of ending xtask at once.
+    pub fn catch() {
+        for sig in [SIGHUP, SIGINT, SIGTERM] {
+            // SAFETY: the handler only stores into an atomic, which is async-signal-safe.
+            unsafe {
+                signal(sig, on_signal);
+            }
+        }
+    }
+
+    /// The signal caught, if any.
+    pub fn caught() -> Option<i32> {
+        Some(CAUGHT.load(Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+
+    /// An error if a signal was caught: stop what is being started.
+    pub fn check() -> crate::Result<()> {
+        match caught() {
+            Some(sig) => Err(format!("stopped ({})", name(sig))),
+            None => Ok(()),
+        }
+    }
+
+    pub fn name(sig: i32) -> &'static str {
+        match sig {
+            SIGINT => "Ctrl-C",
+            SIGTERM => "SIGTERM",
+            SIGHUP => "the terminal closed",
+            _ => "a signal",
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask`: Rally's build and dev automation, in Rust, with no dependencies beyond std.
 //!
-//! - `cargo xtask dev`   install what is missing, build, migrate, seed, serve on 127.0.0.1:8787
+//! - `cargo xtask dev [--port P] [--state DIR]` install what is missing, build, migrate, seed,
+//!   serve on 127.0.0.1:8787 until Ctrl-C
 //! - `cargo xtask test`  fmt, clippy, unit tests, Wasm tests in Chromium, end-to-end tests
 //! - `cargo xtask bench` sizes, render times and throughput, printed as a table
 //! - `cargo xtask build` just build `edge/build/` and `dist/site/`
@@ -22,7 +23,7 @@ pub type Result<T> = std::result::Result<T, String>;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("dev") => dev(),
+        Some("dev") => dev(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
         Some("build") => tools::ensure_build_tools().and_then(|_| build::all()),
@@ -110,11 +111,33 @@ fn new_staff_key(state: &Path) -> Result<String> {
     Ok(key)
 }
 
-fn dev() -> Result<()> {
+fn dev(args: &[String]) -> Result<()> {
+    let mut port = 8787;
+    let mut state = root().join(".wrangler/state");
+    let mut build = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--state" => state = PathBuf::from(value()?),
+            // Serve what `cargo xtask build` last built (the Ctrl-C test, while another edge
+            // serves the same build).
+            "--prebuilt" => build = false,
+            other => {
+                return Err(format!(
+                    "unknown argument {other} (dev takes --port P, --state DIR, --prebuilt)"
+                ))
+            }
+        }
+    }
+    edge::signals::catch();
     tools::ensure_build_tools()?;
-    build::all()?;
-    let state = root().join(".wrangler/state");
-    let edge = edge::Edge::start(8787, &state, &[root().join("edge/seed/demo.sql")])?;
+    if build {
+        build::all()?;
+    }
+    edge::signals::check()?;
+    let edge = edge::Edge::start(port, &state, &[root().join("edge/seed/demo.sql")])?;
     let base = edge.url();
     let staff_key = new_staff_key(&state)?;
     println!();
@@ -190,7 +213,8 @@ fn test() -> Result<()> {
             "warnings",
         ]))?;
     }
-    run(cargo().args(["test", "-p", "rally-api", "-p", "xtask"]))?;
+    // Native unit tests, the edge's pure parts (route table, formats) included.
+    run(cargo().args(["test", "-p", "rally-api", "-p", "rally-edge", "-p", "xtask"]))?;
     run(cargo()
         .args([
             "test",
@@ -265,6 +289,7 @@ fn edge_cmd(args: &[String]) -> Result<()> {
     let (Some(port), Some(state)) = (port, state) else {
         return Err("usage: cargo xtask edge --port P --state DIR [--seed FILE]...".into());
     };
+    edge::signals::catch();
     let edge = edge::Edge::start(port, &state, &seeds)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()

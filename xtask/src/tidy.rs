@@ -8,21 +8,11 @@ mod tests {
         std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
     }
 
-    /// docs/API.md documents every route the edge serves, and every error code.
+    /// docs/API.md documents every error code and the fields of the wire types. (Routes are
+    /// compared as data, method included, by the edge's own tests: `edge/src/router.rs`.)
     #[test]
     fn api_doc_matches_types() {
         let doc = read("docs/API.md");
-        let router = read("edge/src/lib.rs");
-        for (method, path) in rally_api::routes::ALL {
-            assert!(
-                doc.contains(&format!("`{method} {path}`")),
-                "docs/API.md lacks `{method} {path}`"
-            );
-            assert!(
-                router.contains(&format!("\"{path}\"")),
-                "edge/src/lib.rs does not route {path}"
-            );
-        }
         for code in rally_api::ErrorCode::ALL {
             assert!(
                 doc.contains(&format!("`{}`", code.as_str())),

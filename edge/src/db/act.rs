@@ -1,8 +1,6 @@
-//! The repository layer: every SQL statement the edge runs against D1 lives here.
-//!
-//! D1 is the source of truth. A signature, its counter update, the referrer's credit and the
-//! idempotency record are written in one `batch` (D1's only transaction), and the answer is read
-//! inside the same batch, so one request costs one database round trip.
+//! Acting: the statements of a signature or a pledge commitment (one batch that upserts the
+//! supporter, writes the row, bumps counters and every aggregate, records the idempotency key
+//! and reads back the answer), the public view of a petition or pledge, and referrals.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,9 +9,9 @@ use rally_api::{
     next_goal, Look, PetitionStatus, PetitionView, Presented, RecentSigner, ValidSignature,
 };
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
+use crate::db::{num, opt, text, Any, Batch, Store};
 use crate::error::{AppError, AppResult};
 
 /// How long an isolate trusts its copy of a petition's fixed fields (title, status, ids).
@@ -177,22 +175,6 @@ pub struct ActOutcome {
     pub new_supporter: Option<(u32, u32)>,
 }
 
-pub struct Store {
-    db: D1Database,
-}
-
-pub(crate) fn text(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-pub(crate) fn opt(v: Option<&str>) -> JsValue {
-    v.map_or(JsValue::NULL, JsValue::from_str)
-}
-
-pub(crate) fn num(v: impl Into<f64>) -> JsValue {
-    JsValue::from_f64(v.into())
-}
-
 #[derive(Deserialize)]
 struct CountRow {
     signature_count: u32,
@@ -215,40 +197,6 @@ struct RecruitsRow {
 }
 
 impl Store {
-    pub fn new(db: D1Database) -> Self {
-        Store { db }
-    }
-
-    pub(crate) fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
-        Ok(self.db.prepare(sql).bind(args)?)
-    }
-
-    /// The first row of a query, if any.
-    pub(crate) async fn first<T: serde::de::DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> AppResult<Option<T>> {
-        Ok(self.stmt(sql, args)?.first(None).await?)
-    }
-
-    /// Every row of a query.
-    pub(crate) async fn all<T: serde::de::DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> AppResult<Vec<T>> {
-        Ok(self.stmt(sql, args)?.all().await?.results()?)
-    }
-
-    /// Statements run as one transaction (D1's only kind).
-    pub(crate) async fn batch(
-        &self,
-        statements: Vec<D1PreparedStatement>,
-    ) -> AppResult<Vec<worker::D1Result>> {
-        Ok(self.db.batch(statements).await?)
-    }
-
     /// The fixed fields of a petition, from this isolate's memory when fresh.
     pub async fn petition_meta(
         &self,
@@ -332,29 +280,20 @@ impl Store {
         id: u32,
         now: f64,
     ) -> AppResult<(u32, Vec<RecentSigner>, bool)> {
-        let results = self
-            .db
-            .batch(vec![
-                self.stmt(
-                    &format!(
-                        "SELECT {} AS signature_count FROM {} WHERE id = ?1",
-                        t.count, t.parent
-                    ),
-                    &[num(id)],
-                )?,
-                self.recent_stmt(t, id)?,
-                self.claim_snapshot_stmt(t, id, now)?,
-            ])
-            .await?;
-        let [count, recent, claim] = <[_; 3]>::try_from(results).map_err(|_| {
-            AppError::Internal("petition view batch returned the wrong number of results".into())
-        })?;
-        let count = count
-            .results::<CountRow>()?
-            .first()
-            .map_or(0, |r| r.signature_count);
-        let recent = recent.results::<RecentSigner>()?;
-        let claimed = !claim.results::<serde_json_any::Any>()?.is_empty();
+        let mut b = Batch::new();
+        let count = b.read::<CountRow>(self.stmt(
+            &format!(
+                "SELECT {} AS signature_count FROM {} WHERE id = ?1",
+                t.count, t.parent
+            ),
+            &[num(id)],
+        )?);
+        let recent = b.read::<RecentSigner>(self.recent_stmt(t, id)?);
+        let claim = b.read::<Any>(self.claim_snapshot_stmt(t, id, now)?);
+        let results = b.run(self).await?;
+        let count = results.first(count)?.map_or(0, |r| r.signature_count);
+        let recent = results.rows(recent)?;
+        let claimed = results.any(claim)?;
         Ok((count, recent, claimed))
     }
 
@@ -386,7 +325,8 @@ impl Store {
         let display = v
             .show_name
             .then(|| rally_api::validate::display_name(&v.first_name, &v.last_name));
-        let mut statements = vec![
+        let mut b = Batch::new();
+        b.extend([
             // The supporter: one per email per campaign. An existing supporter is left untouched:
             // knowing someone's email must not let anyone change their name or consent.
             self.stmt(
@@ -500,19 +440,18 @@ impl Store {
                  SELECT ?1, ?2, ?3 WHERE ?1 IS NOT NULL ON CONFLICT (key) DO NOTHING",
                 &[opt(idem.as_deref()), text(s.request_id), num(s.now)],
             )?,
-        ];
+        ]);
         if let Some(reminder) = s.reminder {
-            statements.push(self.stmt(
+            b.add(self.stmt(
                 "UPDATE commitments SET reminder = ?2 WHERE request_id = ?1",
                 &[text(s.request_id), num(u8::from(reminder))],
             )?);
         }
         for k in [kind, "recruit"] {
-            statements.extend(self.award_stmts(s.request_id, k)?);
+            b.extend(self.award_stmts(s.request_id, k)?);
         }
-        statements.extend([
-            self.claim_snapshot_stmt(tg, m.id, s.now)?,
-            self.stmt(
+        let claim = b.read::<Any>(self.claim_snapshot_stmt(tg, m.id, s.now)?);
+        let row = b.read::<SignRow>(self.stmt(
                 &format!(
                     "SELECT sig.request_id, sup.ref_code, p.{count} AS signature_count, sup.id AS supporter_id, \
                          sup.token_version, sup.created_request, \
@@ -528,28 +467,20 @@ impl Store {
                     opt(idem.as_deref()),
                     text(&v.email),
                 ],
-            )?,
-            self.recent_stmt(tg, m.id)?,
-        ]);
-        let results = self.db.batch(statements).await?;
-        let [.., claim, row, recent] = results.as_slice() else {
-            return Err(AppError::Internal(
-                "sign batch returned too few results".into(),
-            ));
-        };
-        let row = row
-            .results::<SignRow>()?
-            .into_iter()
-            .next()
+            )?);
+        let recent = b.read::<RecentSigner>(self.recent_stmt(tg, m.id)?);
+        let results = b.run(self).await?;
+        let row = results
+            .first(row)?
             .ok_or_else(|| AppError::Internal("signature missing after its own batch".into()))?;
         let signed = match &row.key_request {
             Some(first) => *first == row.request_id,
             None => row.request_id == s.request_id,
         };
-        let claimed = if claim.results::<serde_json_any::Any>()?.is_empty() {
-            None
+        let claimed = if results.any(claim)? {
+            Some(results.rows(recent)?)
         } else {
-            Some(recent.results::<RecentSigner>()?)
+            None
         };
         let created = row.created_request.as_deref() == Some(s.request_id);
         Ok(ActOutcome {
@@ -694,544 +625,6 @@ impl Store {
     }
 }
 
-/// A campaign's settings that boards and goals need.
-#[derive(Deserialize)]
-pub struct CampaignRow {
-    pub id: u32,
-    pub timezone: String,
-    pub weekly_goal: u32,
-    pub team_size: u32,
-}
-
-/// A supporter as boards show them, with their rank on that board.
-#[derive(Deserialize)]
-pub struct BoardRow {
-    pub id: u32,
-    pub first_name: String,
-    pub last_name: String,
-    pub nickname: Option<String>,
-    pub points: u32,
-    pub rank: u32,
-}
-
-/// What boards call a supporter: their nickname, else first name and initial.
-fn public_name(nickname: &Option<String>, first: &str, last: &str) -> String {
-    match nickname {
-        Some(n) => n.clone(),
-        None => rally_api::validate::display_name(first, last),
-    }
-}
-
-impl BoardRow {
-    pub fn name(&self) -> String {
-        public_name(&self.nickname, &self.first_name, &self.last_name)
-    }
-}
-
-/// A supporter's own standing, all time and this week. (Flat rather than `#[serde(flatten)]`:
-/// flattening buffers D1's numbers as floats, which then refuse to become integers.)
-#[derive(Deserialize)]
-pub struct StandingRow {
-    pub id: u32,
-    pub first_name: String,
-    pub last_name: String,
-    pub nickname: Option<String>,
-    pub points: u32,
-    pub rank: u32,
-    pub token_version: u32,
-    pub listed: u32,
-    pub region: Option<String>,
-    pub week_points: u32,
-    pub week_actions: u32,
-    pub week_rank: u32,
-    pub ref_code: String,
-    pub team_id: Option<u32>,
-}
-
-/// What a remembered supporter acts with: their stored person, for a request that names them
-/// by token instead of typing it again.
-#[derive(Deserialize)]
-pub struct PersonRow {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub postal_code: String,
-    pub country: String,
-    pub contact_consent: u32,
-}
-
-impl StandingRow {
-    pub fn name(&self) -> String {
-        public_name(&self.nickname, &self.first_name, &self.last_name)
-    }
-}
-
-/// `1 + entries above`, from the board's score histogram (an index range, never a row count).
-const RANK_ALL: &str =
-    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = s.campaign_id \
-     AND b.board = 'mobilisers' AND b.period = 'all' AND b.points > s.points), 0)";
-const RANK_WEEK: &str =
-    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = s.campaign_id \
-     AND b.board = 'mobilisers' AND b.period = ?2 AND b.points > COALESCE(w.points, 0)), 0)";
-
-impl Store {
-    pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
-        Ok(self
-            .stmt(
-                "SELECT id, timezone, weekly_goal, team_size FROM campaigns WHERE slug = ?1",
-                &[text(slug)],
-            )?
-            .first(None)
-            .await?)
-    }
-
-    /// The top `limit` listed supporters, all time (`week` is `None`) or in one week; ties by
-    /// who joined first.
-    pub async fn board(
-        &self,
-        campaign_id: u32,
-        week: Option<&str>,
-        limit: u32,
-    ) -> AppResult<Vec<BoardRow>> {
-        let stmt = match week {
-            None => self.stmt(
-                &format!(
-                    "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank \
-                     FROM supporters s WHERE s.campaign_id = ?1 AND s.listed = 1 AND s.hidden = 0 AND s.points > 0 \
-                     ORDER BY s.points DESC, s.id ASC LIMIT ?2"
-                ),
-                &[num(campaign_id), num(limit)],
-            )?,
-            Some(week) => self.stmt(
-                &format!(
-                    "SELECT s.id, s.first_name, s.last_name, s.nickname, w.points, {RANK_WEEK} AS rank \
-                     FROM supporter_weeks w JOIN supporters s ON s.id = w.supporter_id \
-                     WHERE w.campaign_id = ?1 AND w.week = ?2 AND s.listed = 1 AND s.hidden = 0 AND w.points > 0 \
-                     ORDER BY w.points DESC, w.supporter_id ASC LIMIT ?3"
-                ),
-                &[num(campaign_id), text(week), num(limit)],
-            )?,
-        };
-        Ok(stmt.all().await?.results()?)
-    }
-
-    /// One supporter's standing, all time and in `week`.
-    pub async fn standing(
-        &self,
-        campaign_id: u32,
-        supporter_id: u32,
-        week: &str,
-    ) -> AppResult<Option<StandingRow>> {
-        Ok(self
-            .stmt(
-                &format!(
-                    "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, {RANK_ALL} AS rank, \
-                         s.token_version, s.listed, s.region, COALESCE(w.points, 0) AS week_points, \
-                         COALESCE(w.actions, 0) AS week_actions, {RANK_WEEK} AS week_rank, s.ref_code, s.team_id \
-                     FROM supporters s LEFT JOIN supporter_weeks w ON w.supporter_id = s.id AND w.week = ?2 \
-                     WHERE s.campaign_id = ?1 AND s.id = ?3"
-                ),
-                &[num(campaign_id), text(week), num(supporter_id)],
-            )?
-            .first(None)
-            .await?)
-    }
-
-    /// The stored person of supporter `id`, if `version` is still their token version.
-    pub async fn person(
-        &self,
-        campaign_id: u32,
-        id: u32,
-        version: u32,
-    ) -> AppResult<Option<PersonRow>> {
-        Ok(self
-            .stmt(
-                "SELECT first_name, last_name, email, postal_code, country, contact_consent \
-                 FROM supporters WHERE campaign_id = ?1 AND id = ?2 AND token_version = ?3",
-                &[num(campaign_id), num(id), num(version)],
-            )?
-            .first(None)
-            .await?)
-    }
-
-    /// Applies a supporter's own changes to how boards show them.
-    pub async fn update_me(
-        &self,
-        campaign_id: u32,
-        supporter_id: u32,
-        u: &rally_api::MeUpdate,
-    ) -> AppResult<()> {
-        // ?3 / ?4: NULL means "leave as is"; ?5 says whether ?4 (possibly NULL) is to be written.
-        self.stmt(
-            "UPDATE supporters SET listed = COALESCE(?3, listed), \
-                 nickname = CASE WHEN ?5 = 1 THEN ?4 ELSE nickname END, region = COALESCE(?6, region) \
-             WHERE campaign_id = ?1 AND id = ?2",
-            &[
-                num(campaign_id),
-                num(supporter_id),
-                u.listed.map_or(JsValue::NULL, |l| num(u8::from(l))),
-                opt(u.nickname.clone().flatten().as_deref()),
-                num(u8::from(u.nickname.is_some())),
-                opt(u.region.as_deref()),
-            ],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-
-    /// Claims the right to rewrite KV `key` now: true for at most one caller a second per key,
-    /// because D1's single writer decides.
-    pub async fn claim_kv(&self, key: &str, now: f64) -> AppResult<bool> {
-        let claimed: Option<serde_json_any::Any> = self
-            .stmt(
-                "INSERT INTO kv_claims (key, written_ms) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET written_ms = excluded.written_ms \
-                 WHERE kv_claims.written_ms <= excluded.written_ms - 1000 RETURNING key",
-                &[text(key), num(now)],
-            )?
-            .first(None)
-            .await?;
-        Ok(claimed.is_some())
-    }
-
-    /// Revokes every token of a supporter (if `version` is still current).
-    pub async fn revoke_tokens(
-        &self,
-        campaign_id: u32,
-        supporter_id: u32,
-        version: u32,
-    ) -> AppResult<()> {
-        self.stmt(
-            "UPDATE supporters SET token_version = token_version + 1 \
-             WHERE campaign_id = ?1 AND id = ?2 AND token_version = ?3",
-            &[num(campaign_id), num(supporter_id), num(version)],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-}
-
-/// A team with its leader's names (for the public name) and the campaign's size limit.
-#[derive(Deserialize)]
-pub struct TeamRow {
-    pub id: u32,
-    pub name: String,
-    pub invite_code: String,
-    pub size: u32,
-    pub points: u32,
-    pub leader_first: Option<String>,
-    pub leader_last: Option<String>,
-    pub leader_nickname: Option<String>,
-}
-
-impl TeamRow {
-    pub fn leader(&self) -> Option<String> {
-        Some(public_name(
-            &self.leader_nickname,
-            self.leader_first.as_deref()?,
-            self.leader_last.as_deref()?,
-        ))
-    }
-}
-
-/// A ranked row of a board of teams or regions: id, name, points and rank.
-#[derive(Deserialize)]
-pub struct RankedRow {
-    pub id: u32,
-    pub name: String,
-    pub points: u32,
-    pub rank: u32,
-}
-
-/// Why a team change did not happen.
-pub enum TeamRefusal {
-    AlreadyInTeam,
-    Full,
-    NoSuchTeam,
-    NotInTeam,
-}
-
-#[derive(Deserialize)]
-struct TeamChangeRow {
-    team_id: Option<u32>,
-    team_request: Option<String>,
-    target: Option<u32>,
-}
-
-const TEAM_SELECT: &str =
-    "SELECT t.id, t.name, t.invite_code, t.size, t.points, l.first_name AS leader_first, \
-     l.last_name AS leader_last, l.nickname AS leader_nickname \
-     FROM teams t LEFT JOIN supporters l ON l.id = t.leader_id";
-
-const TEAM_RANK_ALL: &str =
-    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = t.campaign_id \
-     AND b.board = 'teams' AND b.period = 'all' AND b.points > t.points), 0)";
-const TEAM_RANK_WEEK: &str =
-    "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = t.campaign_id \
-     AND b.board = 'teams' AND b.period = ?2 AND b.points > w.points), 0)";
-
-impl Store {
-    /// Starts a team led by `supporter`, unless they already belong to one.
-    pub async fn create_team(
-        &self,
-        c: &CampaignRow,
-        supporter: u32,
-        name: &str,
-        invite: &str,
-        request_id: &str,
-        now: f64,
-    ) -> AppResult<Result<TeamRow, TeamRefusal>> {
-        self.db
-            .batch(vec![
-                self.stmt(
-                    "INSERT INTO teams (campaign_id, name, leader_id, invite_code, size, created_request, created_at) \
-                     SELECT ?1, ?2, id, ?3, 1, ?4, ?5 FROM supporters WHERE id = ?6 AND campaign_id = ?1 AND team_id IS NULL",
-                    &[num(c.id), text(name), text(invite), text(request_id), num(now), num(supporter)],
-                )?,
-                self.stmt(
-                    "UPDATE supporters SET team_id = (SELECT id FROM teams WHERE created_request = ?1), team_request = ?1 \
-                     WHERE id = ?2 AND EXISTS (SELECT 1 FROM teams WHERE created_request = ?1)",
-                    &[text(request_id), num(supporter)],
-                )?,
-            ])
-            .await?;
-        match self.team_of(c.id, supporter).await? {
-            Some(t) if t.invite_code == invite => Ok(Ok(t)),
-            _ => Ok(Err(TeamRefusal::AlreadyInTeam)),
-        }
-    }
-
-    /// Joins the team with `invite`, if it has room and the supporter is in no team. Joining
-    /// the team one is already in succeeds (a retried request).
-    pub async fn join_team(
-        &self,
-        c: &CampaignRow,
-        supporter: u32,
-        invite: &str,
-        request_id: &str,
-    ) -> AppResult<Result<TeamRow, TeamRefusal>> {
-        // The room check and the size increment are in one batch: D1 runs batches one at a
-        // time, so two joiners can never both take the last place.
-        const OPEN: &str =
-            "SELECT id FROM teams WHERE campaign_id = ?1 AND invite_code = ?2 AND size < ?3";
-        let results = self
-            .db
-            .batch(vec![
-                self.stmt(
-                    &format!(
-                        "UPDATE supporters SET team_id = ({OPEN}), team_request = ?4 \
-                         WHERE id = ?5 AND campaign_id = ?1 AND team_id IS NULL AND EXISTS ({OPEN})"
-                    ),
-                    &[num(c.id), text(invite), num(c.team_size), text(request_id), num(supporter)],
-                )?,
-                self.stmt(
-                    "UPDATE teams SET size = size + 1 \
-                     WHERE id = (SELECT team_id FROM supporters WHERE id = ?1 AND team_request = ?2)",
-                    &[num(supporter), text(request_id)],
-                )?,
-                self.stmt(
-                    "SELECT s.team_id, s.team_request, \
-                         (SELECT id FROM teams WHERE campaign_id = ?1 AND invite_code = ?2) AS target \
-                     FROM supporters s WHERE s.id = ?3",
-                    &[num(c.id), text(invite), num(supporter)],
-                )?,
-            ])
-            .await?;
-        let row = results
-            .last()
-            .map(|r| r.results::<TeamChangeRow>())
-            .transpose()?
-            .and_then(|rows| rows.into_iter().next())
-            .ok_or_else(|| AppError::Internal("join batch returned no row".into()))?;
-        let refusal = match (row.target, row.team_id) {
-            (None, _) => Some(TeamRefusal::NoSuchTeam),
-            (Some(t), Some(mine)) if t == mine => None,
-            (Some(_), Some(_)) => Some(TeamRefusal::AlreadyInTeam),
-            (Some(_), None) => Some(TeamRefusal::Full),
-        };
-        let _ = row.team_request;
-        match refusal {
-            Some(r) => Ok(Err(r)),
-            None => self
-                .team_of(c.id, supporter)
-                .await?
-                .map(Ok)
-                .ok_or_else(|| AppError::Internal("joined team vanished".into())),
-        }
-    }
-
-    /// Leaves the supporter's team; a leaving leader hands over to the longest-standing member.
-    pub async fn leave_team(
-        &self,
-        c: &CampaignRow,
-        supporter: u32,
-        request_id: &str,
-    ) -> AppResult<Result<(), TeamRefusal>> {
-        let results = self
-            .db
-            .batch(vec![
-                self.stmt(
-                    "UPDATE teams SET size = size - 1, leader_id = CASE WHEN leader_id = ?1 THEN \
-                         (SELECT id FROM supporters WHERE team_id = teams.id AND id != ?1 ORDER BY id LIMIT 1) \
-                         ELSE leader_id END \
-                     WHERE id = (SELECT team_id FROM supporters WHERE id = ?1 AND campaign_id = ?2)",
-                    &[num(supporter), num(c.id)],
-                )?,
-                self.stmt(
-                    "UPDATE supporters SET team_id = NULL, team_request = ?1 \
-                     WHERE id = ?2 AND campaign_id = ?3 AND team_id IS NOT NULL",
-                    &[text(request_id), num(supporter), num(c.id)],
-                )?,
-                self.stmt(
-                    "SELECT team_id, team_request, NULL AS target FROM supporters WHERE id = ?1",
-                    &[num(supporter)],
-                )?,
-            ])
-            .await?;
-        let left = results
-            .last()
-            .map(|r| r.results::<TeamChangeRow>())
-            .transpose()?
-            .and_then(|rows| rows.into_iter().next())
-            .is_some_and(|r| r.team_request.as_deref() == Some(request_id));
-        Ok(if left {
-            Ok(())
-        } else {
-            Err(TeamRefusal::NotInTeam)
-        })
-    }
-
-    pub async fn team_of(&self, campaign_id: u32, supporter: u32) -> AppResult<Option<TeamRow>> {
-        Ok(self
-            .stmt(
-                &format!("{TEAM_SELECT} WHERE t.id = (SELECT team_id FROM supporters WHERE id = ?1 AND campaign_id = ?2)"),
-                &[num(supporter), num(campaign_id)],
-            )?
-            .first(None)
-            .await?)
-    }
-
-    pub async fn team_by_invite(
-        &self,
-        campaign_id: u32,
-        invite: &str,
-    ) -> AppResult<Option<TeamRow>> {
-        Ok(self
-            .stmt(
-                &format!("{TEAM_SELECT} WHERE t.campaign_id = ?1 AND t.invite_code = ?2"),
-                &[num(campaign_id), text(invite)],
-            )?
-            .first(None)
-            .await?)
-    }
-
-    /// Members' public rows, the leader first, then by who joined first.
-    pub async fn team_members(&self, team_id: u32) -> AppResult<Vec<BoardRow>> {
-        Ok(self
-            .stmt(
-                "SELECT s.id, s.first_name, s.last_name, s.nickname, s.points, 0 AS rank \
-                 FROM supporters s JOIN teams t ON t.id = s.team_id WHERE s.team_id = ?1 \
-                 ORDER BY s.id = t.leader_id DESC, s.id",
-                &[num(team_id)],
-            )?
-            .all()
-            .await?
-            .results()?)
-    }
-
-    /// The top `limit` teams with members, all time or in one week.
-    pub async fn team_board(
-        &self,
-        campaign_id: u32,
-        week: Option<&str>,
-        limit: u32,
-    ) -> AppResult<Vec<RankedRow>> {
-        let stmt = match week {
-            None => self.stmt(
-                &format!(
-                    "SELECT t.id, t.name, t.points, {TEAM_RANK_ALL} AS rank FROM teams t \
-                     WHERE t.campaign_id = ?1 AND t.size > 0 AND t.points > 0 \
-                     ORDER BY t.points DESC, t.id ASC LIMIT ?2"
-                ),
-                &[num(campaign_id), num(limit)],
-            )?,
-            Some(week) => self.stmt(
-                &format!(
-                    "SELECT t.id, t.name, w.points, {TEAM_RANK_WEEK} AS rank FROM team_weeks w \
-                     JOIN teams t ON t.id = w.team_id \
-                     WHERE w.campaign_id = ?1 AND w.week = ?2 AND t.size > 0 AND w.points > 0 \
-                     ORDER BY w.points DESC, w.team_id ASC LIMIT ?3"
-                ),
-                &[num(campaign_id), text(week), num(limit)],
-            )?,
-        };
-        Ok(stmt.all().await?.results()?)
-    }
-
-    /// The top `limit` regions in `period` (`all` or a week key), and the supporter's own
-    /// region's row when `mine` names it.
-    pub async fn region_board(
-        &self,
-        campaign_id: u32,
-        period: &str,
-        limit: u32,
-        mine: Option<&str>,
-    ) -> AppResult<(Vec<RankedRow>, Option<RankedRow>)> {
-        const RANK: &str = "1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = rp.campaign_id \
-             AND b.board = 'regions' AND b.period = rp.period AND b.points > rp.points), 0)";
-        let results = self
-            .db
-            .batch(vec![
-                self.stmt(
-                    &format!(
-                        "SELECT rp.rowid AS id, rp.region AS name, rp.points, {RANK} AS rank FROM region_points rp \
-                         WHERE rp.campaign_id = ?1 AND rp.period = ?2 AND rp.points > 0 \
-                         ORDER BY rp.points DESC, rp.region ASC LIMIT ?3"
-                    ),
-                    &[num(campaign_id), text(period), num(limit)],
-                )?,
-                self.stmt(
-                    &format!(
-                        "SELECT rp.rowid AS id, rp.region AS name, rp.points, {RANK} AS rank FROM region_points rp \
-                         WHERE rp.campaign_id = ?1 AND rp.period = ?2 AND rp.region = ?3"
-                    ),
-                    &[num(campaign_id), text(period), opt(mine)],
-                )?,
-            ])
-            .await?;
-        let [top, own] = <[_; 2]>::try_from(results).map_err(|_| {
-            AppError::Internal("region board batch returned the wrong number of results".into())
-        })?;
-        Ok((top.results()?, own.results()?.into_iter().next()))
-    }
-
-    /// One team's row on the team board (for "your team" outside the top).
-    pub async fn team_standing(
-        &self,
-        campaign_id: u32,
-        team_id: u32,
-        week: Option<&str>,
-    ) -> AppResult<Option<RankedRow>> {
-        let stmt = match week {
-            None => self.stmt(
-                &format!("SELECT t.id, t.name, t.points, {TEAM_RANK_ALL} AS rank FROM teams t WHERE t.campaign_id = ?1 AND t.id = ?2"),
-                &[num(campaign_id), num(team_id)],
-            )?,
-            Some(week) => self.stmt(
-                "SELECT t.id, t.name, COALESCE(w.points, 0) AS points, \
-                     1 + COALESCE((SELECT SUM(b.n) FROM board_scores b WHERE b.campaign_id = t.campaign_id \
-                     AND b.board = 'teams' AND b.period = ?2 AND b.points > COALESCE(w.points, 0)), 0) AS rank \
-                 FROM teams t LEFT JOIN team_weeks w ON w.team_id = t.id AND w.week = ?2 \
-                 WHERE t.campaign_id = ?1 AND t.id = ?3",
-                &[num(campaign_id), text(week), num(team_id)],
-            )?,
-        };
-        Ok(stmt.first(None).await?)
-    }
-}
-
 /// The petition or pledge an action is about, with the campaign's points for it.
 pub struct Subject {
     pub target: Target,
@@ -1254,10 +647,4 @@ pub struct ActInput<'a> {
     /// For a pledge: whether the supporter asked to be reminded.
     pub reminder: Option<bool>,
     pub now: f64,
-}
-
-/// A row we only count, whatever its columns.
-mod serde_json_any {
-    #[derive(serde::Deserialize)]
-    pub struct Any {}
 }

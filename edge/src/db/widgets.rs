@@ -1,33 +1,16 @@
-//! The widget builder's routes: staff create and edit petitions and pledges (owners and
-//! organisers), and list them with their counts (any role).
-//!
-//! Both kinds are saved by one function, [`save`]; what differs (the table, the draft, the
-//! columns) is an [`Item`]. An edit takes effect for readers at once in this isolate (its cached
-//! metadata and the KV snapshot are dropped); other isolates keep their cached metadata for up
-//! to 30 s.
+//! Petitions and pledges as the widget builder saves and lists them. What differs between the
+//! two (the table, the draft, the columns) is an [`Item`]; the INSERT and UPDATE are written
+//! from an item's `(column, value)` pairs, with the audit row in the same batch.
 
-use rally_api::{ErrorCode, FieldError, Look, PetitionDraft, PetitionStatus, PledgeDraft};
+use rally_api::builder::Built;
+use rally_api::{FieldError, Look, PetitionDraft, PetitionStatus, PledgeDraft};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use worker::{Request, Response, RouteContext};
 
-use crate::error::{AppError, AppResult};
-use crate::guard;
-use crate::routes::{json, now, param, store, view_cache};
-use crate::staff::{self, Role};
-use crate::store::{num, opt, status, text, Store};
-
-/// Who may build widgets.
-const BUILDERS: [Role; 2] = [Role::Owner, Role::Organiser];
-
-/// A petition or pledge as the builder edits it, with its count.
-#[derive(Serialize)]
-pub struct Built<D> {
-    #[serde(flatten)]
-    draft: D,
-    count: u64,
-}
+use crate::db::act::status;
+use crate::db::{num, opt, text, Batch, Store};
+use crate::error::AppResult;
 
 /// The columns every item has, read back after a save and listed.
 const COMMON_COLUMNS: &str = "slug, body, base_goal, status, published, langs, accent, share_text";
@@ -48,7 +31,7 @@ pub trait Item {
 }
 
 /// `(column, value)` pairs of a save.
-type Columns = Vec<(&'static str, JsValue)>;
+pub type Columns = Vec<(&'static str, JsValue)>;
 
 /// The columns every item has, from its validated fields.
 fn common(goal: u32, status: PetitionStatus, published: bool, look: &Look) -> Columns {
@@ -110,7 +93,7 @@ impl Item for Petition {
     }
 
     fn built(r: PetitionRow) -> Built<PetitionDraft> {
-        let look = crate::store::look(&r.langs, &r.accent, &r.share_text);
+        let look = crate::db::act::look(&r.langs, &r.accent, &r.share_text);
         Built {
             draft: PetitionDraft {
                 slug: r.slug,
@@ -174,7 +157,7 @@ impl Item for Pledge {
     }
 
     fn built(r: PledgeRow) -> Built<PledgeDraft> {
-        let look = crate::store::look(&r.langs, &r.accent, &r.share_text);
+        let look = crate::db::act::look(&r.langs, &r.accent, &r.share_text);
         Built {
             draft: PledgeDraft {
                 slug: r.slug,
@@ -196,12 +179,12 @@ impl Item for Pledge {
 }
 
 /// The columns a save reads back and the list reads.
-fn read_columns<I: Item>() -> String {
+pub fn read_columns<I: Item>() -> String {
     format!("{COMMON_COLUMNS}, {}", I::OWN_COLUMNS)
 }
 
 /// Every item of kind `I` in the campaign, newest first.
-async fn all<I: Item>(store: &Store, campaign_id: u32) -> AppResult<Vec<Built<I::Draft>>> {
+pub async fn all<I: Item>(store: &Store, campaign_id: u32) -> AppResult<Vec<Built<I::Draft>>> {
     let rows: Vec<I::Row> = store
         .all(
             &format!(
@@ -215,117 +198,67 @@ async fn all<I: Item>(store: &Store, campaign_id: u32) -> AppResult<Vec<Built<I:
     Ok(rows.into_iter().map(I::built).collect())
 }
 
-#[derive(Serialize)]
-struct Widgets {
-    petitions: Vec<Built<PetitionDraft>>,
-    pledges: Vec<Built<PledgeDraft>>,
+/// A save: which item, by whom, and its validated columns.
+pub struct Save<'a> {
+    pub campaign_id: u32,
+    pub staff_id: u32,
+    pub slug: &'a str,
+    pub columns: Columns,
+    /// An edit of an existing item (else a creation, refused if the slug is taken).
+    pub editing: bool,
+    pub at: f64,
 }
 
-/// `GET /api/v1/campaigns/:campaign/staff/widgets`: every petition and pledge, newest first.
-pub async fn list(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let who = staff::signed_in(&req, &ctx, &store).await?;
-    let widgets = Widgets {
-        petitions: all::<Petition>(&store, who.campaign_id).await?,
-        pledges: all::<Pledge>(&store, who.campaign_id).await?,
-    };
-    json(&widgets, 200)
-}
-
-/// `POST /api/v1/campaigns/:campaign/staff/{petitions,pledges}` creates;
-/// `PUT .../staff/petitions/:petition` and `.../staff/pledges/:pledge` edit. Owners and
-/// organisers. The write and its audit row are one batch.
-pub async fn save<I: Item>(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let who = staff::signed_in(&req, &ctx, &store).await?;
-    who.require(&BUILDERS, "create or edit widgets")?;
-    let mut draft: I::Draft = guard::json_body(&mut req).await?;
-    let editing = ctx.param(I::KIND).is_some();
-    if editing {
-        // The slug is the path's: embeds and shared links name it, so it cannot change.
-        let path = param(&ctx, I::KIND)?;
-        let slug = I::slug(&mut draft);
-        if !slug.trim().is_empty() && slug.trim() != path {
-            return Err(AppError::field(
-                ErrorCode::InvalidValue,
-                "slug",
-                "slug cannot change once created: embeds and shared links use it",
-            ));
-        }
-        *slug = path.to_owned();
-    }
-    let (slug, columns) = I::columns(&draft).map_err(AppError::Invalid)?;
-    let at = now();
-    // ?1 campaign, ?2 slug, ?3 now, then the columns' values from ?4.
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-    let (table, read) = (I::TABLE, read_columns::<I>());
-    let sql = if editing {
-        let set: Vec<String> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{n} = ?{}", i + 4))
-            .collect();
-        format!(
-            "UPDATE {table} SET {}, updated_at = ?3 WHERE campaign_id = ?1 AND slug = ?2 RETURNING {read}",
-            set.join(", ")
-        )
-    } else {
-        let values: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 4)).collect();
-        format!(
-            "INSERT INTO {table} (campaign_id, slug, created_at, updated_at, {}) \
-             VALUES (?1, ?2, ?3, ?3, {}) ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {read}",
-            names.join(", "),
-            values.join(", ")
-        )
-    };
-    let mut args = vec![num(who.campaign_id), text(&slug), num(at)];
-    args.extend(columns.into_iter().map(|(_, v)| v));
-    let action = format!("{}_{}", I::KIND, if editing { "update" } else { "create" });
-    let results = store
-        .batch(vec![
-            store.stmt(&sql, &args)?,
-            // Audited only if the write happened (the row is there with this moment's stamp).
-            store.stmt(
-                &format!(
-                    "INSERT INTO staff_audit (campaign_id, staff_id, action, detail, at) \
-                     SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM {table} \
-                     WHERE campaign_id = ?1 AND slug = ?4 AND updated_at = ?5)"
-                ),
-                &[
-                    num(who.campaign_id),
-                    num(who.id),
-                    text(&action),
-                    text(&slug),
-                    num(at),
-                ],
-            )?,
-        ])
-        .await?;
-    let row: Option<I::Row> = results
-        .into_iter()
-        .next()
-        .map(|r| r.results::<I::Row>())
-        .transpose()?
-        .and_then(|rows| rows.into_iter().next());
-    let row = row.ok_or_else(|| {
-        if editing {
-            AppError::not_found(I::KIND)
-        } else {
-            AppError::field(
-                ErrorCode::Taken,
-                "slug",
-                format!(
-                    "another {} of this campaign already uses this slug",
-                    I::KIND
-                ),
+impl Store {
+    /// Writes an item and, only if the write happened, its audit row, in one batch; the row as
+    /// stored, or `None` when there was nothing to edit or the slug was taken.
+    pub async fn save_item<I: Item>(&self, s: Save<'_>) -> AppResult<Option<I::Row>> {
+        // ?1 campaign, ?2 slug, ?3 now, then the columns' values from ?4.
+        let names: Vec<&str> = s.columns.iter().map(|(n, _)| *n).collect();
+        let (table, read) = (I::TABLE, read_columns::<I>());
+        let sql = if s.editing {
+            let set: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{n} = ?{}", i + 4))
+                .collect();
+            format!(
+                "UPDATE {table} SET {}, updated_at = ?3 WHERE campaign_id = ?1 AND slug = ?2 RETURNING {read}",
+                set.join(", ")
             )
-        }
-    })?;
-    // Readers read the edit from D1 from now on.
-    let campaign = param(&ctx, "campaign")?;
-    crate::store::forget_meta(campaign, &slug);
-    view_cache(&ctx)?
-        .drop_key(&crate::cache::key(I::KIND, campaign, &slug))
-        .await;
-    json(&I::built(row), if editing { 200 } else { 201 })
+        } else {
+            let values: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 4)).collect();
+            format!(
+                "INSERT INTO {table} (campaign_id, slug, created_at, updated_at, {}) \
+                 VALUES (?1, ?2, ?3, ?3, {}) ON CONFLICT (campaign_id, slug) DO NOTHING RETURNING {read}",
+                names.join(", "),
+                values.join(", ")
+            )
+        };
+        let mut args = vec![num(s.campaign_id), text(s.slug), num(s.at)];
+        args.extend(s.columns.into_iter().map(|(_, v)| v));
+        let action = format!(
+            "{}_{}",
+            I::KIND,
+            if s.editing { "update" } else { "create" }
+        );
+        let mut b = Batch::new();
+        let row = b.read::<I::Row>(self.stmt(&sql, &args)?);
+        // Audited only if the write happened (the row is there with this moment's stamp).
+        b.add(self.stmt(
+            &format!(
+                "INSERT INTO staff_audit (campaign_id, staff_id, action, detail, at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM {table} \
+                 WHERE campaign_id = ?1 AND slug = ?4 AND updated_at = ?5)"
+            ),
+            &[
+                num(s.campaign_id),
+                num(s.staff_id),
+                text(&action),
+                text(s.slug),
+                num(s.at),
+            ],
+        )?);
+        b.run(self).await?.first(row)
+    }
 }

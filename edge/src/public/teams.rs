@@ -1,13 +1,14 @@
 //! Teams: start one and lead it, join through an invite code, leave, and the public invite view.
 
 use rally_api::{ErrorCode, JoinTeam, NewTeam, TeamView};
-use worker::{Request, Response, RouteContext};
+use worker::{Request, Response};
 
-use crate::board::{campaign, signed_in};
+use crate::auth::supporter::signed_in;
+use crate::db::settings::CampaignRow;
+use crate::db::teams::{TeamRefusal, TeamRow};
+use crate::db::Store;
 use crate::error::{AppError, AppResult};
-use crate::guard;
-use crate::routes::{json, now, store};
-use crate::store::{CampaignRow, Store, TeamRefusal, TeamRow};
+use crate::http::{self, campaign, json, no_content, now, store, Ctx};
 
 fn refused(r: TeamRefusal, limit: u32) -> AppError {
     match r {
@@ -48,18 +49,18 @@ fn view(c: &CampaignRow, t: &TeamRow, members: Vec<String>) -> TeamView {
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams` `{ "name" }`: start a team and lead it.
-pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn create(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    let body: NewTeam = guard::json_body(&mut req).await?;
+    let body: NewTeam = http::json_body(&mut req).await?;
     let name = body.validate().map_err(AppError::Invalid)?;
     let team = store
         .create_team(
             &c,
             m.id,
             &name,
-            &guard::ref_code()?,
-            &guard::request_id()?,
+            &http::ref_code()?,
+            &http::request_id()?,
             now(),
         )
         .await?
@@ -68,33 +69,33 @@ pub async fn create(mut req: Request, ctx: RouteContext<()>) -> AppResult<Respon
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
-pub async fn join(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn join(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    let body: JoinTeam = guard::json_body(&mut req).await?;
+    let body: JoinTeam = http::json_body(&mut req).await?;
     let invite =
         rally_api::validate::ref_code(&body.invite).ok_or_else(|| AppError::not_found("team"))?;
     let team = store
-        .join_team(&c, m.id, &invite, &guard::request_id()?)
+        .join_team(&c, m.id, &invite, &http::request_id()?)
         .await?
         .map_err(|r| refused(r, c.team_size))?;
     json(&member_view(&store, &c, team).await?, 200)
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/leave`
-pub async fn leave(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn leave(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     store
-        .leave_team(&c, m.id, &guard::request_id()?)
+        .leave_team(&c, m.id, &http::request_id()?)
         .await?
         .map_err(|r| refused(r, c.team_size))?;
-    Ok(Response::empty()?.with_status(204))
+    no_content()
 }
 
 /// `GET /api/v1/campaigns/:campaign/teams/:invite`: what an invite link shows before joining
 /// (no member list).
-pub async fn invite(_req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn invite(_req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
     let code = ctx

@@ -6,13 +6,13 @@
 //! - top host sites and sources, from `stats_sources` (per UTC day);
 //! - top recruiters (a partial index over supporters who recruited) and top teams.
 
-use serde::{Deserialize, Serialize};
-use worker::{Request, Response, RouteContext};
+use rally_api::staff::{Funnel, Overview, Point, Top, Tops, Totals};
+use worker::{Request, Response};
 
-use crate::error::{AppError, AppResult};
-use crate::routes::{json, now, store};
-use crate::staff;
-use crate::store::num;
+use crate::auth::staff;
+use crate::db::overview::SourceRow;
+use crate::error::AppResult;
+use crate::http::{json, now, store, Ctx};
 
 const HOUR_MS: f64 = 3_600_000.0;
 /// The hourly series covers two days; the daily one five weeks.
@@ -29,101 +29,6 @@ const FUNNELS: [(&str, &str, &str); 3] = [
     ("pledge", "view_pledge", "pledge"),
     ("factcheck", "view_factcheck", "report"),
 ];
-
-#[derive(Serialize, Default, Clone, Copy)]
-struct Totals {
-    today: u64,
-    week: u64,
-    all: u64,
-}
-
-#[derive(Serialize)]
-struct Point {
-    /// The start of the hour or day (ms since the epoch).
-    at: u64,
-    /// The date (`2026-11-21`) or hour (`14:00`) in the campaign's time zone.
-    label: String,
-    /// Counts in the order of `kinds`.
-    counts: Vec<u64>,
-}
-
-#[derive(Serialize)]
-struct Funnel {
-    widget: &'static str,
-    action: &'static str,
-    views: Totals,
-    actions: Totals,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Top {
-    value: String,
-    n: u64,
-}
-
-#[derive(Serialize, Default)]
-struct Tops {
-    week: Vec<Top>,
-    all: Vec<Top>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Recruiter {
-    id: u32,
-    first_name: String,
-    last_name: String,
-    recruits: u32,
-    points: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-struct TeamRow {
-    name: String,
-    size: u32,
-    points: u32,
-}
-
-#[derive(Serialize)]
-struct Overview {
-    /// `sign`, `pledge`, `report`, `recruit`.
-    kinds: Vec<&'static str>,
-    totals: Vec<Totals>,
-    hourly: Vec<Point>,
-    daily: Vec<Point>,
-    /// Views of each widget beside the actions they lead to. Views are counted from this
-    /// version on, and slightly under (see `views.rs`).
-    funnels: Vec<Funnel>,
-    /// Top host sites (`site`) and sources (`source`), this week (by UTC day) and all time.
-    sites: Tops,
-    sources: Tops,
-    recruiters: Vec<Recruiter>,
-    teams: Vec<TeamRow>,
-    /// The campaign's IANA time zone: today starts at its midnight, the week on its Monday.
-    timezone: String,
-    /// Its offset from UTC now, in whole hours (the buckets are hours).
-    utc_offset_hours: i64,
-    as_of: u64,
-}
-
-#[derive(Deserialize)]
-struct Row {
-    kind: String,
-    hour: f64,
-    n: f64,
-}
-
-#[derive(Deserialize)]
-struct TotalRow {
-    kind: String,
-    n: f64,
-}
-
-#[derive(Deserialize)]
-struct SourceRow {
-    dim: String,
-    value: String,
-    n: f64,
-}
 
 /// The offset of `timezone` from UTC at `at`, in whole hours, from the runtime's `Intl` data
 /// (UTC for a zone it does not know).
@@ -147,7 +52,7 @@ fn label_day(local_hour: i64) -> String {
 }
 
 /// `GET /api/v1/campaigns/:campaign/staff/overview`: any role.
-pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn overview(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = staff::signed_in(&req, &ctx, &store).await?;
     let at = now();
@@ -156,67 +61,17 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
     let hour = (at / HOUR_MS).floor() as i64;
     let since = hour - DAYS * 24 - 14;
     let today_utc_day = (at / 86_400_000.0).floor();
-    let c = num(who.campaign_id);
-    // The last 7 days sum at most 7 rows a value (a primary key range per dim); all time is one
-    // row a value (day -1, bumped beside the day's).
-    let week_tops = "SELECT dim, value, n FROM (SELECT dim, value, SUM(n) AS n, \
-                ROW_NUMBER() OVER (PARTITION BY dim ORDER BY SUM(n) DESC, value) AS rk \
-                FROM stats_sources WHERE campaign_id = ?1 AND dim IN ('site', 'source') AND day >= ?2 \
-                GROUP BY dim, value) WHERE rk <= ?3 ORDER BY dim, n DESC, value";
-    let all_tops = "SELECT dim, value, n FROM (SELECT dim, value, n, \
-                ROW_NUMBER() OVER (PARTITION BY dim ORDER BY n DESC, value) AS rk \
-                FROM stats_sources WHERE campaign_id = ?1 AND dim IN ('site', 'source') AND day = -1) \
-                WHERE rk <= ?2 ORDER BY dim, n DESC, value";
-    let results = store
-        .batch(vec![
-            store.stmt(
-                "SELECT timezone FROM campaigns WHERE id = ?1",
-                std::slice::from_ref(&c),
-            )?,
-            store.stmt(
-                "SELECT kind, hour, n FROM stats_hourly WHERE campaign_id = ?1 AND hour >= ?2",
-                &[c.clone(), num(since as f64)],
-            )?,
-            store.stmt(
-                "SELECT kind, SUM(n) AS n FROM stats_hourly WHERE campaign_id = ?1 GROUP BY kind",
-                std::slice::from_ref(&c),
-            )?,
-            store.stmt(week_tops, &[c.clone(), num(today_utc_day - 6.0), num(TOP)])?,
-            store.stmt(all_tops, &[c.clone(), num(TOP)])?,
-            store.stmt(
-                "SELECT id, first_name, last_name, recruits, points FROM supporters \
-                 WHERE campaign_id = ?1 AND recruits > 0 ORDER BY recruits DESC, id LIMIT ?2",
-                &[c.clone(), num(TOP)],
-            )?,
-            store.stmt(
-                "SELECT name, size, points FROM teams WHERE campaign_id = ?1 \
-                 ORDER BY points DESC, id LIMIT ?2",
-                &[c, num(TOP)],
-            )?,
-        ])
+    let o = store
+        .overview(who.campaign_id, since, today_utc_day - 6.0, TOP)
         .await?;
-    let [campaign, rows, totals_rows, week_tops, all_tops, recruiters, teams] =
-        <[_; 7]>::try_from(results).map_err(|_| {
-            AppError::Internal("overview batch returned the wrong number of results".into())
-        })?;
-    #[derive(Deserialize)]
-    struct Campaign {
-        timezone: String,
-    }
-    let campaign = campaign
-        .results::<Campaign>()?
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::not_found("campaign"))?;
-    let off = utc_offset_hours(at, &campaign.timezone);
+    let off = utc_offset_hours(at, &o.timezone);
     // Local hours are UTC ones shifted by the offset.
     let local = hour + off;
     let day_start = local - local.rem_euclid(24) - off;
     // 1970-01-01 was a Thursday: Monday is three days before the epoch's weekday zero.
     let days = (day_start + off) / 24;
     let week_start = (days - (days + 3).rem_euclid(7)) * 24 - off;
-    let rows: Vec<Row> = rows.results()?;
-    let totals_rows: Vec<TotalRow> = totals_rows.results()?;
+    let (rows, totals_rows) = (o.hours, o.totals);
 
     // Every kind the table holds, actions and views: index by name.
     let mut names: Vec<String> = KINDS.iter().map(|k| (*k).to_owned()).collect();
@@ -277,8 +132,8 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
     let funnels = FUNNELS
         .iter()
         .map(|(widget, view, action)| Funnel {
-            widget,
-            action,
+            widget: (*widget).to_owned(),
+            action: (*action).to_owned(),
             views: k(view).map(|i| totals[i]).unwrap_or_default(),
             actions: k(action).map(|i| totals[i]).unwrap_or_default(),
         })
@@ -303,20 +158,20 @@ pub async fn overview(req: Request, ctx: RouteContext<()>) -> AppResult<Response
         }
     };
     let (mut sites, mut sources) = (Tops::default(), Tops::default());
-    split(week_tops.results()?, &mut sites, &mut sources, true);
-    split(all_tops.results()?, &mut sites, &mut sources, false);
+    split(o.week_tops, &mut sites, &mut sources, true);
+    split(o.all_tops, &mut sites, &mut sources, false);
     json(
         &Overview {
-            kinds: KINDS.to_vec(),
+            kinds: KINDS.iter().map(|k| (*k).to_owned()).collect(),
             totals,
             hourly,
             daily,
             funnels,
             sites,
             sources,
-            recruiters: recruiters.results()?,
-            teams: teams.results()?,
-            timezone: campaign.timezone,
+            recruiters: o.recruiters,
+            teams: o.teams,
+            timezone: o.timezone,
             utc_offset_hours: off,
             as_of: at as u64,
         },

@@ -1,52 +1,23 @@
-//! Leaderboards and a supporter's own standing: `/leaderboards/mobilisers` and `/me`.
+//! Leaderboards: mobilisers, teams and regions, all time or this week, the top from a KV
+//! snapshot and the asker's own row fresh from D1.
 
-use rally_api::{Board, BoardEntry, ErrorCode, SupporterView, WeekProgress};
+use rally_api::{Board, BoardEntry, ErrorCode};
 use serde::{Deserialize, Serialize};
-use worker::{Request, Response, RouteContext};
+use worker::{Request, Response};
 
+use crate::auth::supporter::standing;
+use crate::db::boards::RankedRow;
+use crate::db::settings::CampaignRow;
+use crate::db::Store;
 use crate::error::{AppError, AppResult};
-use crate::routes::{json, now, param, store, view_cache, week_of};
-use crate::store::{CampaignRow, StandingRow, Store};
-use crate::token;
+use crate::http::{campaign, json, now, store, view_cache, week_of, Ctx};
 
 /// How many rows a board shows.
 const TOP: u32 = 10;
 
-pub async fn campaign(store: &Store, ctx: &RouteContext<()>) -> AppResult<CampaignRow> {
-    store
-        .campaign(param(ctx, "campaign")?)
-        .await?
-        .ok_or_else(|| AppError::not_found("campaign"))
-}
-
-/// The supporter a request's bearer token names, if the token is valid and not revoked.
-pub async fn standing(
-    req: &Request,
-    ctx: &RouteContext<()>,
-    store: &Store,
-    c: &CampaignRow,
-    week: &str,
-) -> AppResult<Option<StandingRow>> {
-    let Some(bearer) = token::bearer(req) else {
-        return Ok(None);
-    };
-    let refused = || {
-        AppError::refused(
-            ErrorCode::Unauthorized,
-            "the supporter token is invalid or was revoked",
-        )
-    };
-    let (id, version) = token::verify(&ctx.env, c.id, &bearer)?.ok_or_else(refused)?;
-    let row = store.standing(c.id, id, week).await?.ok_or_else(refused)?;
-    if row.token_version != version {
-        return Err(refused());
-    }
-    Ok(Some(row))
-}
-
 /// `GET /api/v1/campaigns/:campaign/leaderboards/:board?period=all|week`, where board is
 /// `mobilisers` or `teams`. With a token, `me` is the supporter's row (or their team's).
-pub async fn leaderboard(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
+pub async fn leaderboard(req: Request, ctx: Ctx) -> AppResult<Response> {
     let url = req.url()?;
     let period = url
         .query_pairs()
@@ -165,8 +136,8 @@ struct Row {
     points: u32,
 }
 
-impl From<crate::store::RankedRow> for Row {
-    fn from(r: crate::store::RankedRow) -> Row {
+impl From<RankedRow> for Row {
+    fn from(r: RankedRow) -> Row {
         Row {
             id: r.id,
             rank: r.rank,
@@ -179,7 +150,7 @@ impl From<crate::store::RankedRow> for Row {
 /// The top of a board, from its KV snapshot while fresh, else from D1 (and then written back
 /// to KV by the one request a second that wins the claim).
 async fn top(
-    ctx: &RouteContext<()>,
+    ctx: &Ctx,
     store: &Store,
     c: &CampaignRow,
     board: &str,
@@ -219,77 +190,4 @@ async fn top(
         cache.store(&key, &rows, at).await?;
     }
     Ok(rows)
-}
-
-/// The campaign, its current week and the supporter the request's token names; `unauthorized`
-/// without a valid token. The prologue of every route that acts as a supporter.
-pub async fn signed_in(
-    req: &Request,
-    ctx: &RouteContext<()>,
-    store: &Store,
-) -> AppResult<(CampaignRow, String, StandingRow)> {
-    let c = campaign(store, ctx).await?;
-    let week = week_of(now(), &c.timezone);
-    let m = standing(req, ctx, store, &c, &week).await?.ok_or_else(|| {
-        AppError::refused(
-            ErrorCode::Unauthorized,
-            "send the supporter token as Authorization: Bearer",
-        )
-    })?;
-    Ok((c, week, m))
-}
-
-/// `GET /api/v1/campaigns/:campaign/me`
-pub async fn me(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
-    let team = match m.team_id {
-        Some(_) => match store.team_of(c.id, m.id).await? {
-            Some(t) => Some(crate::teams::member_view(&store, &c, t).await?),
-            None => None,
-        },
-        None => None,
-    };
-    json(
-        &SupporterView {
-            name: m.name(),
-            points: m.points,
-            rank: m.rank,
-            listed: m.listed == 1,
-            region: m.region.clone(),
-            week: WeekProgress {
-                week,
-                actions: m.week_actions,
-                goal: c.weekly_goal,
-                points: m.week_points,
-                rank: m.week_rank,
-            },
-            ref_code: m.ref_code.clone(),
-            team,
-        },
-        200,
-    )
-}
-
-/// `PATCH /api/v1/campaigns/:campaign/me`: opt out of (or back into) public boards, set or
-/// clear a nickname.
-pub async fn update_me(mut req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    let update: rally_api::MeUpdate = crate::guard::json_body(&mut req).await?;
-    let update = update.validate().map_err(AppError::Invalid)?;
-    store.update_me(c.id, m.id, &update).await?;
-    me(req, ctx).await
-}
-
-/// `DELETE /api/v1/campaigns/:campaign/me/token`: "forget me on this device", made to stick:
-/// every token of this supporter stops working.
-pub async fn forget(req: Request, ctx: RouteContext<()>) -> AppResult<Response> {
-    let store = store(&ctx)?;
-    let c = campaign(&store, &ctx).await?;
-    let week = week_of(now(), &c.timezone);
-    if let Some(m) = standing(&req, &ctx, &store, &c, &week).await? {
-        store.revoke_tokens(c.id, m.id, m.token_version).await?;
-    }
-    Ok(Response::empty()?.with_status(204))
 }

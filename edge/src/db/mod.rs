@@ -1,0 +1,161 @@
+//! The repository layer: every SQL statement the edge runs lives under `db/`, one file per
+//! domain, each an `impl Store` block. Handlers never write SQL; they call these methods.
+//!
+//! D1 is the source of truth, and `batch` is its only transaction. A batch's results are read
+//! by name through [`Batch`]: each statement whose rows matter is given a typed [`Slot`] when it
+//! is added, and its rows are read back through that slot, never by position.
+
+pub mod act;
+pub mod boards;
+pub mod claims;
+pub mod exports;
+pub mod overview;
+pub mod people;
+pub mod settings;
+pub mod staff;
+pub mod teams;
+pub mod views;
+pub mod widgets;
+
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result};
+
+use crate::error::{AppError, AppResult};
+
+pub struct Store {
+    db: D1Database,
+}
+
+pub fn text(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+pub fn opt(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+pub fn num(v: impl Into<f64>) -> JsValue {
+    JsValue::from_f64(v.into())
+}
+
+impl Store {
+    pub fn new(db: D1Database) -> Self {
+        Store { db }
+    }
+
+    pub fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
+        Ok(self.db.prepare(sql).bind(args)?)
+    }
+
+    /// The first row of a query, if any.
+    pub async fn first<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> AppResult<Option<T>> {
+        Ok(self.stmt(sql, args)?.first(None).await?)
+    }
+
+    /// Every row of a query.
+    pub async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> AppResult<Vec<T>> {
+        Ok(self.stmt(sql, args)?.all().await?.results()?)
+    }
+
+    /// Statements run as one transaction (D1's only kind).
+    pub async fn batch(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> AppResult<Vec<worker::D1Result>> {
+        Ok(self.db.batch(statements).await?)
+    }
+}
+
+/// Statements to run as one D1 transaction, with typed handles on the results that matter.
+#[derive(Default)]
+pub struct Batch {
+    statements: Vec<D1PreparedStatement>,
+}
+
+/// Where the rows of one statement of a [`Batch`] will be, and what they are.
+pub struct Slot<T> {
+    index: usize,
+    rows: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Slot<T> {}
+
+impl Batch {
+    pub fn new() -> Self {
+        Batch::default()
+    }
+
+    /// Adds a statement whose results nobody reads.
+    pub fn add(&mut self, statement: D1PreparedStatement) -> &mut Self {
+        self.statements.push(statement);
+        self
+    }
+
+    /// Adds statements whose results nobody reads.
+    pub fn extend(&mut self, statements: impl IntoIterator<Item = D1PreparedStatement>) {
+        self.statements.extend(statements);
+    }
+
+    /// Adds a statement and returns the slot its rows (as `T`) will be read from.
+    pub fn read<T>(&mut self, statement: D1PreparedStatement) -> Slot<T> {
+        self.statements.push(statement);
+        Slot {
+            index: self.statements.len() - 1,
+            rows: PhantomData,
+        }
+    }
+
+    /// Runs every statement in one transaction.
+    pub async fn run(self, store: &Store) -> AppResult<Results> {
+        let expected = self.statements.len();
+        let results = store.batch(self.statements).await?;
+        if results.len() != expected {
+            return Err(AppError::Internal(format!(
+                "a batch of {expected} statements returned {} results",
+                results.len()
+            )));
+        }
+        Ok(Results(results))
+    }
+}
+
+/// The results of a [`Batch`], read through its slots.
+pub struct Results(Vec<D1Result>);
+
+impl Results {
+    /// Every row of the slot's statement.
+    pub fn rows<T: DeserializeOwned>(&self, slot: Slot<T>) -> AppResult<Vec<T>> {
+        Ok(self.0[slot.index].results()?)
+    }
+
+    /// The first row of the slot's statement, if any.
+    pub fn first<T: DeserializeOwned>(&self, slot: Slot<T>) -> AppResult<Option<T>> {
+        Ok(self.rows(slot)?.into_iter().next())
+    }
+
+    /// Whether the slot's statement returned any row (`RETURNING` of a claim that held).
+    pub fn any<T>(&self, slot: Slot<T>) -> AppResult<bool> {
+        Ok(!self.0[slot.index].results::<Any>()?.is_empty())
+    }
+}
+
+/// A row we only count, whatever its columns.
+#[derive(serde::Deserialize)]
+pub struct Any {}

@@ -1,0 +1,179 @@
+//! Supporters as staff see them: search, one person's stored data, hiding a name, erasure.
+
+use rally_api::staff::{Erased, PersonView};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::db::{num, text, Batch, Store};
+use crate::error::{AppError, AppResult};
+
+const PERSON_COLUMNS: &str =
+    "s.id, s.first_name, s.last_name, s.email, s.country, s.points, s.listed, s.hidden, s.created_at";
+
+/// Everything stored about one person, table by table (a subject access request).
+pub struct PersonData {
+    pub supporter: Option<Map<String, Value>>,
+    pub signatures: Vec<Map<String, Value>>,
+    pub commitments: Vec<Map<String, Value>>,
+    pub actions: Vec<Map<String, Value>>,
+    pub reports: Vec<Map<String, Value>>,
+}
+
+impl Store {
+    /// The supporter with this (normalised) email.
+    pub async fn people_by_email(
+        &self,
+        campaign_id: u32,
+        email: &str,
+    ) -> AppResult<Vec<PersonView>> {
+        self.all(
+            &format!("SELECT {PERSON_COLUMNS} FROM supporters s WHERE s.campaign_id = ?1 AND s.email = ?2"),
+            &[num(campaign_id), text(email)],
+        )
+        .await
+    }
+
+    /// At most 50 supporters whose first or last name starts with `prefix`.
+    pub async fn people_by_name(
+        &self,
+        campaign_id: u32,
+        prefix: &str,
+    ) -> AppResult<Vec<PersonView>> {
+        let like = format!("{}%", prefix.replace(['%', '_', '\\'], ""));
+        self.all(
+            &format!(
+                "SELECT {PERSON_COLUMNS} FROM supporters s WHERE s.campaign_id = ?1 \
+                 AND (s.first_name LIKE ?2 OR s.last_name LIKE ?2) ORDER BY s.id LIMIT 50"
+            ),
+            &[num(campaign_id), text(&like)],
+        )
+        .await
+    }
+
+    /// One supporter of the campaign.
+    pub async fn person_view(&self, campaign_id: u32, id: u32) -> AppResult<Option<PersonView>> {
+        self.first(
+            &format!(
+                "SELECT {PERSON_COLUMNS} FROM supporters s WHERE s.campaign_id = ?1 AND s.id = ?2"
+            ),
+            &[num(campaign_id), num(id)],
+        )
+        .await
+    }
+
+    /// Every row about supporter `id` (whose email is `email`), as stored.
+    pub async fn person_data(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        email: &str,
+    ) -> AppResult<PersonData> {
+        let mut b = Batch::new();
+        let supporter = b.read(self.stmt("SELECT * FROM supporters WHERE id = ?1", &[num(id)])?);
+        let signatures = b.read(self.stmt(
+            "SELECT p.slug AS petition, g.* FROM signatures g JOIN petitions p ON p.id = g.petition_id \
+             WHERE g.supporter_id = ?1 ORDER BY g.id",
+            &[num(id)],
+        )?);
+        let commitments = b.read(self.stmt(
+            "SELECT p.slug AS pledge, c.* FROM commitments c JOIN pledges p ON p.id = c.pledge_id \
+             WHERE c.supporter_id = ?1 ORDER BY c.id",
+            &[num(id)],
+        )?);
+        let actions = b.read(self.stmt(
+            "SELECT kind, points, week, created_at FROM actions WHERE supporter_id = ?1 ORDER BY id",
+            &[num(id)],
+        )?);
+        let reports = b.read(self.stmt(
+            "SELECT claim, link, seen_on, screenshot_text, created_at FROM reports \
+             WHERE campaign_id = ?1 AND email = ?2 ORDER BY id",
+            &[num(campaign_id), text(email)],
+        )?);
+        let r = b.run(self).await?;
+        Ok(PersonData {
+            supporter: r.first(supporter)?,
+            signatures: r.rows(signatures)?,
+            commitments: r.rows(commitments)?,
+            actions: r.rows(actions)?,
+            reports: r.rows(reports)?,
+        })
+    }
+
+    /// Hides (or shows) a name on public boards, with its audit row.
+    pub async fn hide_person(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        hidden: bool,
+        audit: worker::D1PreparedStatement,
+    ) -> AppResult<()> {
+        let mut b = Batch::new();
+        b.add(self.stmt(
+            "UPDATE supporters SET hidden = ?3 WHERE campaign_id = ?1 AND id = ?2",
+            &[num(campaign_id), num(id), num(u8::from(hidden))],
+        )?)
+        .add(audit);
+        b.run(self).await?;
+        Ok(())
+    }
+
+    /// Erases supporter `id` (whose email is `email`) in one batch: details removed, tokens
+    /// revoked, rows kept anonymous so every count stays right; what was kept.
+    pub async fn erase_person(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        email: &str,
+        audit: worker::D1PreparedStatement,
+    ) -> AppResult<Erased> {
+        #[derive(Deserialize)]
+        struct Kept {
+            signatures: u32,
+            commitments: u32,
+        }
+        let (c, i) = (num(campaign_id), num(id));
+        let erased_email = format!("erased-{id}@erased.invalid");
+        let mut b = Batch::new();
+        b.extend([
+            self.stmt(
+                "UPDATE reports SET email = NULL WHERE campaign_id = ?1 AND email = ?2",
+                &[c.clone(), text(email)],
+            )?,
+            self.stmt(
+                "DELETE FROM notify_outbox WHERE email = ?2 AND claim_id IN \
+                 (SELECT id FROM claims WHERE campaign_id = ?1)",
+                &[c.clone(), text(email)],
+            )?,
+            self.stmt(
+                "UPDATE signatures SET display_name = NULL, city = NULL, page_url = NULL WHERE supporter_id = ?1",
+                std::slice::from_ref(&i),
+            )?,
+            self.stmt(
+                "UPDATE commitments SET display_name = NULL, city = NULL, page_url = NULL WHERE supporter_id = ?1",
+                std::slice::from_ref(&i),
+            )?,
+            self.stmt(
+                "UPDATE supporters SET email = ?3, first_name = 'Erased', last_name = '', postal_code = '', \
+                   nickname = NULL, listed = 0, hidden = 1, contact_consent = 0, \
+                   token_version = token_version + 1 WHERE campaign_id = ?1 AND id = ?2",
+                &[c, i.clone(), text(&erased_email)],
+            )?,
+            audit,
+        ]);
+        let kept = b.read::<Kept>(self.stmt(
+            "SELECT (SELECT COUNT(*) FROM signatures WHERE supporter_id = ?1) AS signatures, \
+                    (SELECT COUNT(*) FROM commitments WHERE supporter_id = ?1) AS commitments",
+            &[i],
+        )?);
+        let kept = b
+            .run(self)
+            .await?
+            .first(kept)?
+            .ok_or_else(|| AppError::Internal("erasure read-back".into()))?;
+        Ok(Erased {
+            id,
+            signatures_kept: kept.signatures,
+            commitments_kept: kept.commitments,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! A campaign's settings: the row every route of a campaign starts from, and the settings
+//! owners change (name, time zone, weekly goal, team size, points per action).
+
+use rally_api::staff::CampaignSettings;
+use serde::Deserialize;
+
+use crate::db::{num, text, Batch, Store};
+use crate::error::AppResult;
+
+/// A campaign's settings that routes need: its name, calendar, goals and team size.
+#[derive(Deserialize)]
+pub struct CampaignRow {
+    pub id: u32,
+    pub name: String,
+    pub timezone: String,
+    pub weekly_goal: u32,
+    pub team_size: u32,
+}
+
+#[derive(Deserialize)]
+struct SettingsRow {
+    name: String,
+    timezone: String,
+    weekly_goal: f64,
+    team_size: f64,
+    points_sign: f64,
+    points_pledge: f64,
+    points_report: f64,
+    points_recruit: f64,
+}
+
+impl From<SettingsRow> for CampaignSettings {
+    fn from(r: SettingsRow) -> Self {
+        CampaignSettings {
+            name: r.name,
+            timezone: r.timezone,
+            weekly_goal: Some(r.weekly_goal as u64),
+            team_size: Some(r.team_size as u64),
+            points_sign: Some(r.points_sign as u64),
+            points_pledge: Some(r.points_pledge as u64),
+            points_report: Some(r.points_report as u64),
+            points_recruit: Some(r.points_recruit as u64),
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "name, timezone, weekly_goal, team_size, points_sign, points_pledge, points_report, points_recruit";
+
+impl Store {
+    /// The campaign called `slug`.
+    pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
+        self.first(
+            "SELECT id, name, timezone, weekly_goal, team_size FROM campaigns WHERE slug = ?1",
+            &[text(slug)],
+        )
+        .await
+    }
+
+    /// Every setting of campaign `id`.
+    pub async fn settings(&self, id: u32) -> AppResult<Option<CampaignSettings>> {
+        let row: Option<SettingsRow> = self
+            .first(
+                &format!("SELECT {COLUMNS} FROM campaigns WHERE id = ?1"),
+                &[num(id)],
+            )
+            .await?;
+        Ok(row.map(CampaignSettings::from))
+    }
+
+    /// Writes validated settings with their audit row (`audit`, built by the caller) in one
+    /// batch; the settings as stored.
+    pub async fn save_settings(
+        &self,
+        id: u32,
+        s: &CampaignSettings,
+        audit: worker::D1PreparedStatement,
+    ) -> AppResult<Option<CampaignSettings>> {
+        let n = |v: Option<u64>| num(v.unwrap_or(0) as f64);
+        let mut b = Batch::new();
+        let saved = b.read::<SettingsRow>(self.stmt(
+            &format!(
+                "UPDATE campaigns SET name = ?2, timezone = ?3, weekly_goal = ?4, team_size = ?5, \
+                 points_sign = ?6, points_pledge = ?7, points_report = ?8, points_recruit = ?9 \
+                 WHERE id = ?1 RETURNING {COLUMNS}"
+            ),
+            &[
+                num(id),
+                text(&s.name),
+                text(&s.timezone),
+                n(s.weekly_goal),
+                n(s.team_size),
+                n(s.points_sign),
+                n(s.points_pledge),
+                n(s.points_report),
+                n(s.points_recruit),
+            ],
+        )?);
+        b.add(audit);
+        Ok(b.run(self).await?.first(saved)?.map(CampaignSettings::from))
+    }
+}

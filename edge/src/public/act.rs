@@ -1,0 +1,240 @@
+//! Acting once and being counted: signing a petition and committing to a pledge are one
+//! handler, generic over [`Kind`], so a rule (rate limit, body rules, the remembered supporter,
+//! validation, closed items, idempotency, the one D1 batch, the KV refresh, the token for a new
+//! supporter) cannot differ between them.
+
+use rally_api::{
+    next_goal, ErrorCode, PetitionStatus, PledgeResponse, PledgeStatus, SignRequest, SignResponse,
+    SignStatus,
+};
+use serde::{Deserialize, Serialize};
+use worker::{Request, Response};
+
+use crate::auth::{supporter, token};
+use crate::db::act::{
+    status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
+};
+use crate::db::Store;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, city, json, now, origin, param, store, view_cache, week_of, Ctx};
+use crate::public::pledge;
+
+/// What differs between the things a supporter acts on.
+pub trait Kind {
+    /// The word for it, in errors and cache keys (`petition`, `pledge`).
+    const NAME: &'static str;
+    /// Its fixed fields, read before acting.
+    type Meta;
+    /// The kind's own fields of the body, beside the [`SignRequest`] (a pledge's reminder).
+    type Extra: for<'de> Deserialize<'de>;
+    /// The snapshot of its public view.
+    type View: Serialize;
+    /// The answer to the action.
+    type Answer: Serialize;
+
+    async fn meta(
+        store: &Store,
+        campaign: &str,
+        slug: &str,
+        at: f64,
+    ) -> AppResult<Option<Self::Meta>>;
+    /// The subject of the action, its stored status, its campaign's time zone and slug.
+    fn subject(m: &Self::Meta) -> (Subject, &str, &str, &str);
+    fn reminder(extra: &Self::Extra) -> Option<bool>;
+    fn view(
+        m: &Self::Meta,
+        o: &ActOutcome,
+        recent: Vec<rally_api::RecentSigner>,
+        at: f64,
+        origin: &str,
+    ) -> Self::View;
+    fn answer(m: &Self::Meta, o: ActOutcome, token: Option<String>, origin: &str) -> Self::Answer;
+}
+
+/// Petitions: signatures.
+pub enum Petition {}
+
+/// Pledges: commitments (with an optional reminder, and calendar links in the answer).
+pub enum Pledge {}
+
+/// A petition's body has no fields of its own.
+#[derive(Deserialize)]
+pub struct NoExtra {}
+
+/// The pledge-only field of a commitment; the rest of the body is a [`SignRequest`].
+#[derive(Deserialize, Default)]
+pub struct Reminder {
+    #[serde(default)]
+    reminder: bool,
+}
+
+impl Kind for Petition {
+    const NAME: &'static str = "petition";
+    type Meta = PetitionMeta;
+    type Extra = NoExtra;
+    type View = rally_api::Presented<rally_api::PetitionView>;
+    type Answer = SignResponse;
+
+    async fn meta(
+        store: &Store,
+        campaign: &str,
+        slug: &str,
+        at: f64,
+    ) -> AppResult<Option<PetitionMeta>> {
+        store.petition_meta(campaign, slug, at).await
+    }
+
+    fn subject(m: &PetitionMeta) -> (Subject, &str, &str, &str) {
+        let s = Subject {
+            target: PETITION,
+            id: m.id,
+            campaign_id: m.campaign_id,
+            points: m.points_sign,
+            points_recruit: m.points_recruit,
+        };
+        (s, &m.status, &m.timezone, &m.campaign)
+    }
+
+    fn reminder(_: &NoExtra) -> Option<bool> {
+        None
+    }
+
+    fn view(
+        m: &PetitionMeta,
+        o: &ActOutcome,
+        recent: Vec<rally_api::RecentSigner>,
+        at: f64,
+        _: &str,
+    ) -> Self::View {
+        m.view(o.count, recent, at as u64)
+    }
+
+    fn answer(m: &PetitionMeta, o: ActOutcome, token: Option<String>, _: &str) -> SignResponse {
+        SignResponse {
+            status: if o.signed {
+                SignStatus::Signed
+            } else {
+                SignStatus::AlreadySigned
+            },
+            count: o.count,
+            goal: next_goal(o.count, m.base_goal),
+            ref_code: o.ref_code,
+            supporter_token: token,
+        }
+    }
+}
+
+impl Kind for Pledge {
+    const NAME: &'static str = "pledge";
+    type Meta = PledgeMeta;
+    type Extra = Reminder;
+    type View = rally_api::Presented<rally_api::PledgeView>;
+    type Answer = PledgeResponse;
+
+    async fn meta(
+        store: &Store,
+        campaign: &str,
+        slug: &str,
+        _: f64,
+    ) -> AppResult<Option<PledgeMeta>> {
+        store.pledge_meta(campaign, slug).await
+    }
+
+    fn subject(m: &PledgeMeta) -> (Subject, &str, &str, &str) {
+        let s = Subject {
+            target: PLEDGE,
+            id: m.id,
+            campaign_id: m.campaign_id,
+            points: m.points_pledge,
+            points_recruit: m.points_recruit,
+        };
+        (s, &m.status, &m.timezone, &m.campaign)
+    }
+
+    fn reminder(extra: &Reminder) -> Option<bool> {
+        Some(extra.reminder)
+    }
+
+    fn view(
+        m: &PledgeMeta,
+        o: &ActOutcome,
+        recent: Vec<rally_api::RecentSigner>,
+        at: f64,
+        origin: &str,
+    ) -> Self::View {
+        pledge::view(m, o.count, recent, at, origin)
+    }
+
+    fn answer(
+        m: &PledgeMeta,
+        o: ActOutcome,
+        token: Option<String>,
+        origin: &str,
+    ) -> PledgeResponse {
+        PledgeResponse {
+            status: if o.signed {
+                PledgeStatus::Pledged
+            } else {
+                PledgeStatus::AlreadyPledged
+            },
+            count: o.count,
+            goal: next_goal(o.count, m.base_goal),
+            ref_code: o.ref_code,
+            supporter_token: token,
+            calendar: pledge::links(m, origin),
+        }
+    }
+}
+
+/// `POST /api/v1/campaigns/:campaign/petitions/:petition/signatures` and
+/// `POST /api/v1/campaigns/:campaign/pledges/:pledge/commitments`: `201` when this request (or
+/// an earlier one with its idempotency key) added the row, `200` when the person had already
+/// acted.
+pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
+    let idempotency_key = http::idempotency_key(&req)?;
+    http::rate_limit(&req, &ctx.env, http::SIGN_LIMITER).await?;
+    let bytes = http::json_bytes(&mut req).await?;
+    let body: SignRequest = http::parse_json(&bytes)?;
+    let extra: K::Extra = http::parse_json(&bytes)?;
+    let store = store(&ctx)?;
+    let at = now();
+    let m = K::meta(&store, param(&ctx, "campaign")?, param(&ctx, K::NAME)?, at)
+        .await?
+        .ok_or_else(|| AppError::not_found(K::NAME))?;
+    let (subject, stored_status, timezone, campaign) = K::subject(&m);
+    let campaign_id = subject.campaign_id;
+    let body = supporter::as_remembered(&req, &ctx.env, &store, campaign_id, body).await?;
+    let person = body.validate().map_err(AppError::Invalid)?;
+    if status(stored_status) == PetitionStatus::Closed {
+        return Err(AppError::refused(
+            ErrorCode::PetitionClosed,
+            format!("this {} is closed", K::NAME),
+        ));
+    }
+    let week = week_of(at, timezone);
+    let key = crate::cache::key(K::NAME, campaign, param(&ctx, K::NAME)?);
+    let outcome = store
+        .act(&ActInput {
+            subject,
+            sig: &person,
+            request_id: &http::request_id()?,
+            new_ref_code: &http::ref_code()?,
+            idempotency_key: idempotency_key.as_deref(),
+            city: city(&req, &person.country).as_deref(),
+            week: &week,
+            reminder: K::reminder(&extra),
+            now: at,
+        })
+        .await?;
+    let origin = origin(&req)?;
+    if let Some(recent) = outcome.claimed.clone() {
+        let view = K::view(&m, &outcome, recent, at, &origin);
+        view_cache(&ctx)?.store(&key, &view, at).await?;
+    }
+    let code = if outcome.signed { 201 } else { 200 };
+    let token = outcome
+        .new_supporter
+        .map(|claims| token::issue(&ctx.env, campaign_id, claims))
+        .transpose()?;
+    json(&K::answer(&m, outcome, token, &origin), code)
+}

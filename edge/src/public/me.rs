@@ -1,0 +1,65 @@
+//! The supporter's own standing (`/me`): points, ranks, weekly goal, personal link and team;
+//! leaving public boards or taking a nickname; "forget me", which revokes every token.
+
+use rally_api::{SupporterView, WeekProgress};
+use worker::{Request, Response};
+
+use crate::auth::supporter::{signed_in, standing};
+use crate::error::{AppError, AppResult};
+use crate::http::{self, campaign, json, no_content, now, store, week_of, Ctx};
+use crate::public::teams;
+
+/// `GET /api/v1/campaigns/:campaign/me`
+pub async fn me(req: Request, ctx: Ctx) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
+    let team = match m.team_id {
+        Some(_) => match store.team_of(c.id, m.id).await? {
+            Some(t) => Some(teams::member_view(&store, &c, t).await?),
+            None => None,
+        },
+        None => None,
+    };
+    json(
+        &SupporterView {
+            name: m.name(),
+            points: m.points,
+            rank: m.rank,
+            listed: m.listed == 1,
+            region: m.region.clone(),
+            week: WeekProgress {
+                week,
+                actions: m.week_actions,
+                goal: c.weekly_goal,
+                points: m.week_points,
+                rank: m.week_rank,
+            },
+            ref_code: m.ref_code.clone(),
+            team,
+        },
+        200,
+    )
+}
+
+/// `PATCH /api/v1/campaigns/:campaign/me`: opt out of (or back into) public boards, set or
+/// clear a nickname.
+pub async fn update(mut req: Request, ctx: Ctx) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
+    let update: rally_api::MeUpdate = http::json_body(&mut req).await?;
+    let update = update.validate().map_err(AppError::Invalid)?;
+    store.update_me(c.id, m.id, &update).await?;
+    me(req, ctx).await
+}
+
+/// `DELETE /api/v1/campaigns/:campaign/me/token`: "forget me on this device", made to stick:
+/// every token of this supporter stops working.
+pub async fn forget(req: Request, ctx: Ctx) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let week = week_of(now(), &c.timezone);
+    if let Some(m) = standing(&req, &ctx, &store, &c, &week).await? {
+        store.revoke_tokens(c.id, m.id, m.token_version).await?;
+    }
+    no_content()
+}

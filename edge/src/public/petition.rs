@@ -1,0 +1,60 @@
+//! Petitions as visitors read them: the public view (a KV snapshot while fresh), referral
+//! counts, and the health route every benchmark compares with. Signing is [`super::act`].
+
+use rally_api::{validate, ReferralView};
+use worker::{Request, Response};
+
+use crate::db::act::PetitionMeta;
+use crate::db::Store;
+use crate::error::{AppError, AppResult};
+use crate::http::{json, now, param, store, view_cache, Ctx};
+
+/// The route's published petition (a draft is not found).
+pub async fn meta(store: &Store, ctx: &Ctx, at: f64) -> AppResult<PetitionMeta> {
+    store
+        .petition_meta(param(ctx, "campaign")?, param(ctx, "petition")?, at)
+        .await?
+        .ok_or_else(|| AppError::not_found("petition"))
+}
+
+/// `GET /api/v1/health`: touches no storage; the baseline of every benchmark.
+pub async fn health(_req: Request, _ctx: Ctx) -> AppResult<Response> {
+    json(&serde_json::json!({ "ok": true }), 200)
+}
+
+/// `GET /api/v1/campaigns/:campaign/petitions/:petition`
+pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
+    let at = now();
+    let cache = view_cache(&ctx)?;
+    let campaign = param(&ctx, "campaign")?;
+    // A view counts only for a petition that is there (published).
+    let viewed = || crate::views::count_if_view(&req, campaign, "petition");
+    let key = crate::cache::key("petition", campaign, param(&ctx, "petition")?);
+    if let Some(view) = cache
+        .fresh::<rally_api::Presented<rally_api::PetitionView>>(&key, at)
+        .await?
+    {
+        viewed();
+        return json(&view, 200);
+    }
+    let store = store(&ctx)?;
+    let meta = meta(&store, &ctx, at).await?;
+    viewed();
+    let (view, claimed) = store.petition_view(&meta, at).await?;
+    if claimed {
+        cache.store(&key, &view, at).await?;
+    }
+    json(&view, 200)
+}
+
+/// `GET /api/v1/campaigns/:campaign/referrals/:code`
+pub async fn referral(_req: Request, ctx: Ctx) -> AppResult<Response> {
+    let campaign = param(&ctx, "campaign")?;
+    let raw = ctx.param("code").map(String::as_str).unwrap_or_default();
+    let code = validate::ref_code(raw).ok_or_else(|| AppError::not_found("referral code"))?;
+    let recruits = store(&ctx)?
+        .recruits(campaign, &code)
+        .await?
+        .ok_or_else(|| AppError::not_found("referral code"))?;
+    json(&ReferralView { code, recruits }, 200)
+}

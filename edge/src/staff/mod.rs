@@ -1,0 +1,12 @@
+//! Handlers of the staff API, for the dashboard's own origin only (no CORS): sessions, the
+//! overview, supporters, exports, the fact-check queue, settings, staff and the widget builder.
+//! Every handler starts with [`crate::auth::staff::signed_in`] and a role check.
+
+pub mod claims;
+pub mod exports;
+pub mod members;
+pub mod overview;
+pub mod people;
+pub mod session;
+pub mod settings;
+pub mod widgets;
