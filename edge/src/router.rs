@@ -162,17 +162,12 @@ pub async fn serve(req: Request, env: worker::Env) -> worker::Result<Response> {
             )
             .into_response());
         }
-        Plan::Preflight(Access::Page, _) | Plan::WrongMethod(_) => {
-            let access = match plan("GET", &path) {
-                Plan::Serve(row, _) => Some(row.route.access),
-                Plan::WrongMethod(a) => Some(a),
-                _ => None,
-            };
+        Plan::Preflight(access @ Access::Page, _) | Plan::WrongMethod(access) => {
             let err = AppError::refused(
                 ErrorCode::MethodNotAllowed,
                 format!("{path} does not take {method}"),
             );
-            (access, err.into_response())
+            (Some(access), err.into_response())
         }
         Plan::NotFound => (
             None,

@@ -96,7 +96,6 @@ impl Edge {
         ensure_free(port)?;
         prepare(state, seeds)?;
         signals::check()?;
-        ensure_free(port)?;
         let persist = state.to_string_lossy().into_owned();
         let port_s = port.to_string();
         let inspector = (port + 1000).to_string();

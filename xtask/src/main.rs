@@ -112,25 +112,15 @@ fn new_staff_key(state: &Path) -> Result<String> {
 }
 
 fn dev(args: &[String]) -> Result<()> {
-    let mut port = 8787;
-    let mut state = root().join(".wrangler/state");
-    let mut build = true;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
-            "--state" => state = PathBuf::from(value()?),
-            // Serve what `cargo xtask build` last built (the Ctrl-C test, while another edge
-            // serves the same build).
-            "--prebuilt" => build = false,
-            other => {
-                return Err(format!(
-                    "unknown argument {other} (dev takes --port P, --state DIR, --prebuilt)"
-                ))
-            }
-        }
-    }
+    let usage = "usage: cargo xtask dev [--port P] [--state DIR] [--prebuilt]";
+    // `--prebuilt` serves what `cargo xtask build` last built (the Ctrl-C test, while another
+    // edge serves the same build).
+    let f = Flags::parse(args, &["--port", "--state"], &["--prebuilt"], usage)?;
+    let port = f.parsed("--port")?.unwrap_or(8787);
+    let state = f
+        .get("--state")
+        .map_or_else(|| root().join(".wrangler/state"), PathBuf::from);
+    let build = !f.has("--prebuilt");
     edge::signals::catch();
     tools::ensure_build_tools()?;
     if build {
@@ -267,28 +257,13 @@ fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<(
 }
 
 fn edge_cmd(args: &[String]) -> Result<()> {
-    let mut port = None;
-    let mut state = None;
-    let mut seeds = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--port" => {
-                port = Some(
-                    value()?
-                        .parse::<u16>()
-                        .map_err(|e| format!("--port: {e}"))?,
-                )
-            }
-            "--state" => state = Some(PathBuf::from(value()?)),
-            "--seed" => seeds.push(root().join(value()?)),
-            other => return Err(format!("unknown argument {other}")),
-        }
-    }
-    let (Some(port), Some(state)) = (port, state) else {
-        return Err("usage: cargo xtask edge --port P --state DIR [--seed FILE]...".into());
+    let usage = "usage: cargo xtask edge --port P --state DIR [--seed FILE]...";
+    let f = Flags::parse(args, &["--port", "--state", "--seed"], &[], usage)?;
+    let (Some(port), Some(state)) = (f.parsed::<u16>("--port")?, f.get("--state")) else {
+        return Err(usage.into());
     };
+    let state = PathBuf::from(state);
+    let seeds: Vec<PathBuf> = f.all("--seed").map(|s| root().join(s)).collect();
     edge::signals::catch();
     let edge = edge::Edge::start(port, &state, &seeds)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
@@ -296,19 +271,77 @@ fn edge_cmd(args: &[String]) -> Result<()> {
 }
 
 fn seed_scale(args: &[String]) -> Result<()> {
-    let mut state = None;
-    let mut n = 1_000_000;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--state" => state = Some(PathBuf::from(value()?)),
-            "--supporters" => n = value()?.parse().map_err(|e| format!("--supporters: {e}"))?,
-            other => return Err(format!("unknown argument {other}")),
+    let usage = "usage: cargo xtask seed-scale --state DIR [--supporters N]";
+    let f = Flags::parse(args, &["--state", "--supporters"], &[], usage)?;
+    let state = f.get("--state").ok_or(usage)?;
+    scale::seed(
+        Path::new(state),
+        f.parsed("--supporters")?.unwrap_or(1_000_000),
+    )
+}
+
+/// A subcommand's `--name value` flags and `--switch`es; anything else is refused with the
+/// usage line.
+struct Flags {
+    values: Vec<(String, String)>,
+    switches: Vec<String>,
+}
+
+impl Flags {
+    fn parse(
+        args: &[String],
+        with_value: &[&str],
+        switches: &[&str],
+        usage: &str,
+    ) -> Result<Flags> {
+        let mut f = Flags {
+            values: Vec::new(),
+            switches: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if with_value.contains(&a.as_str()) {
+                let v = it.next().ok_or(format!("{a} needs a value ({usage})"))?;
+                f.values.push((a.clone(), v.clone()));
+            } else if switches.contains(&a.as_str()) {
+                f.switches.push(a.clone());
+            } else {
+                return Err(format!("unknown argument {a} ({usage})"));
+            }
         }
+        Ok(f)
     }
-    let state = state.ok_or("usage: cargo xtask seed-scale --state DIR [--supporters N]")?;
-    scale::seed(&state, n)
+
+    /// Every value given for `name`, in order.
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.values
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The last value given for `name`.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The last value given for `name`, parsed.
+    fn parsed<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
+        self.get(name)
+            .map(|v| v.parse().map_err(|e| format!("{name}: {e}")))
+            .transpose()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.switches.iter().any(|s| s == name)
+    }
 }
 
 fn tempdir(tag: &str) -> Result<PathBuf> {

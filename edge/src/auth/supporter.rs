@@ -108,8 +108,11 @@ pub async fn reporter(
     store: &Store,
     campaign_id: u32,
 ) -> AppResult<Option<u32>> {
-    let Ok(Some((id, version))) = claims(req, env, campaign_id) else {
-        return Ok(None);
+    let (id, version) = match claims(req, env, campaign_id) {
+        Ok(Some(c)) => c,
+        // No token, or one that does not hold: an anonymous report.
+        Ok(None) | Err(AppError::Refused { .. }) => return Ok(None),
+        Err(e) => return Err(e),
     };
     Ok(store.person(campaign_id, id, version).await?.map(|_| id))
 }

@@ -38,8 +38,8 @@ pub trait Kind {
         slug: &str,
         at: f64,
     ) -> AppResult<Option<Self::Meta>>;
-    /// The subject of the action, its stored status, its campaign's time zone and slug.
-    fn subject(m: &Self::Meta) -> (Subject, &str, &str, &str);
+    /// What the action is about, read from its fixed fields.
+    fn about(m: &Self::Meta) -> About<'_>;
     fn reminder(extra: &Self::Extra) -> Option<bool>;
     fn view(
         m: &Self::Meta,
@@ -49,6 +49,17 @@ pub trait Kind {
         origin: &str,
     ) -> Self::View;
     fn answer(m: &Self::Meta, o: ActOutcome, token: Option<String>, origin: &str) -> Self::Answer;
+}
+
+/// The fields of a petition or pledge that acting needs.
+pub struct About<'a> {
+    pub subject: Subject,
+    /// As stored: `open` or `closed`.
+    pub status: &'a str,
+    /// The campaign's time zone: the action's week is counted there.
+    pub timezone: &'a str,
+    pub campaign: &'a str,
+    pub slug: &'a str,
 }
 
 /// Petitions: signatures.
@@ -84,15 +95,20 @@ impl Kind for Petition {
         store.petition_meta(campaign, slug, at).await
     }
 
-    fn subject(m: &PetitionMeta) -> (Subject, &str, &str, &str) {
-        let s = Subject {
-            target: PETITION,
-            id: m.id,
-            campaign_id: m.campaign_id,
-            points: m.points_sign,
-            points_recruit: m.points_recruit,
-        };
-        (s, &m.status, &m.timezone, &m.campaign)
+    fn about(m: &PetitionMeta) -> About<'_> {
+        About {
+            subject: Subject {
+                target: PETITION,
+                id: m.id,
+                campaign_id: m.campaign_id,
+                points: m.points_sign,
+                points_recruit: m.points_recruit,
+            },
+            status: &m.status,
+            timezone: &m.timezone,
+            campaign: &m.campaign,
+            slug: &m.slug,
+        }
     }
 
     fn reminder(_: &NoExtra) -> Option<bool> {
@@ -140,15 +156,20 @@ impl Kind for Pledge {
         store.pledge_meta(campaign, slug).await
     }
 
-    fn subject(m: &PledgeMeta) -> (Subject, &str, &str, &str) {
-        let s = Subject {
-            target: PLEDGE,
-            id: m.id,
-            campaign_id: m.campaign_id,
-            points: m.points_pledge,
-            points_recruit: m.points_recruit,
-        };
-        (s, &m.status, &m.timezone, &m.campaign)
+    fn about(m: &PledgeMeta) -> About<'_> {
+        About {
+            subject: Subject {
+                target: PLEDGE,
+                id: m.id,
+                campaign_id: m.campaign_id,
+                points: m.points_pledge,
+                points_recruit: m.points_recruit,
+            },
+            status: &m.status,
+            timezone: &m.timezone,
+            campaign: &m.campaign,
+            slug: &m.slug,
+        }
     }
 
     fn reminder(extra: &Reminder) -> Option<bool> {
@@ -201,21 +222,21 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let m = K::meta(&store, param(&ctx, "campaign")?, param(&ctx, K::NAME)?, at)
         .await?
         .ok_or_else(|| AppError::not_found(K::NAME))?;
-    let (subject, stored_status, timezone, campaign) = K::subject(&m);
-    let campaign_id = subject.campaign_id;
+    let about = K::about(&m);
+    let campaign_id = about.subject.campaign_id;
     let body = supporter::as_remembered(&req, &ctx.env, &store, campaign_id, body).await?;
     let person = body.validate().map_err(AppError::Invalid)?;
-    if status(stored_status) == PetitionStatus::Closed {
+    if status(about.status) == PetitionStatus::Closed {
         return Err(AppError::refused(
             ErrorCode::PetitionClosed,
             format!("this {} is closed", K::NAME),
         ));
     }
-    let week = week_of(at, timezone);
-    let key = crate::cache::key(K::NAME, campaign, param(&ctx, K::NAME)?);
+    let week = week_of(at, about.timezone);
+    let key = crate::cache::key(K::NAME, about.campaign, about.slug);
     let outcome = store
         .act(&ActInput {
-            subject,
+            subject: about.subject,
             sig: &person,
             request_id: &http::request_id()?,
             new_ref_code: &http::ref_code()?,

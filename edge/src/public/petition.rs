@@ -1,13 +1,13 @@
 //! Petitions as visitors read them: the public view (a KV snapshot while fresh), referral
 //! counts, and the health route every benchmark compares with. Signing is [`super::act`].
 
-use rally_api::{validate, ReferralView};
+use rally_api::ReferralView;
 use worker::{Request, Response};
 
 use crate::db::act::PetitionMeta;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
-use crate::http::{json, now, param, store, view_cache, Ctx};
+use crate::http::{code_param, json, now, param, store, view_cache, Ctx};
 
 /// The route's published petition (a draft is not found).
 pub async fn meta(store: &Store, ctx: &Ctx, at: f64) -> AppResult<PetitionMeta> {
@@ -50,8 +50,7 @@ pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
 /// `GET /api/v1/campaigns/:campaign/referrals/:code`
 pub async fn referral(_req: Request, ctx: Ctx) -> AppResult<Response> {
     let campaign = param(&ctx, "campaign")?;
-    let raw = ctx.param("code").map(String::as_str).unwrap_or_default();
-    let code = validate::ref_code(raw).ok_or_else(|| AppError::not_found("referral code"))?;
+    let code = code_param(&ctx, "code", "referral code")?;
     let recruits = store(&ctx)?
         .recruits(campaign, &code)
         .await?

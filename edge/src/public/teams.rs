@@ -98,10 +98,7 @@ pub async fn leave(req: Request, ctx: Ctx) -> AppResult<Response> {
 pub async fn invite(_req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
-    let code = ctx
-        .param("invite")
-        .and_then(|i| rally_api::validate::ref_code(i))
-        .ok_or_else(|| AppError::not_found("team"))?;
+    let code = http::code_param(&ctx, "invite", "team")?;
     let team = store
         .team_by_invite(c.id, &code)
         .await?
