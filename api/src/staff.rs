@@ -367,3 +367,38 @@ pub struct Overview {
     pub utc_offset_hours: i64,
     pub as_of: u64,
 }
+
+/// `GET .../staff/supporters/:id`, as the dashboard reads it: what the person did. The answer
+/// (a subject access request) carries every stored column besides, table by table; readers
+/// ignore what they do not name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonRecord {
+    pub actions: Vec<ActionEntry>,
+    pub signatures: Vec<SignedEntry>,
+    pub commitments: Vec<PledgedEntry>,
+}
+
+/// One action in a person's record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActionEntry {
+    pub kind: String,
+    pub points: u32,
+    pub week: String,
+    pub created_at: f64,
+}
+
+/// A petition the person signed (by slug).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignedEntry {
+    pub petition: String,
+}
+
+/// A pledge the person made (by slug).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PledgedEntry {
+    pub pledge: String,
+}

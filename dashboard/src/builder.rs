@@ -5,10 +5,17 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::{JsCast, JsValue};
+use gloo_net::http::Method;
+use rally_api::builder::{Built, Widgets};
+use rally_api::{
+    Look, PetitionDraft, PetitionStatus, PetitionView, PledgeDraft, PledgeView, Presented,
+};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::{call, copy, field_errors, get, items, n, obj, s, sleep, use_json};
+use crate::hooks::{use_fetch, use_submit, Submit};
+use crate::{copy, net, sleep};
 
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Kind {
@@ -98,42 +105,75 @@ impl Draft {
         }
     }
 
-    /// A saved item, as `GET .../staff/widgets` lists it.
-    fn from_saved(kind: Kind, v: &JsValue) -> Draft {
-        let langs: Vec<String> = items(&get(v, "langs"))
-            .iter()
-            .filter_map(JsValue::as_string)
-            .collect();
-        let time = |key: &str| get(v, key).as_f64().map(local_input).unwrap_or_default();
+    /// A saved petition, as `GET .../staff/widgets` lists it and a save answers.
+    fn petition(b: &Built<PetitionDraft>) -> Draft {
+        let p = &b.draft;
+        Draft {
+            title: p.title.clone(),
+            target: p.target.clone(),
+            ..Draft::saved(
+                Kind::Petition,
+                Saved {
+                    slug: &p.slug,
+                    body: &p.body,
+                    goal: p.goal,
+                    status: p.status,
+                    published: p.published,
+                    langs: &p.langs,
+                    accent: &p.accent,
+                    share_text: &p.share_text,
+                    count: b.count,
+                },
+            )
+        }
+    }
+
+    /// A saved pledge, likewise.
+    fn pledge(b: &Built<PledgeDraft>) -> Draft {
+        let p = &b.draft;
+        let time = |t: Option<u64>| t.map(|t| local_input(t as f64)).unwrap_or_default();
+        Draft {
+            title: p.statement.clone(),
+            starts_at: time(p.starts_at),
+            ends_at: time(p.ends_at),
+            place: p.place.clone(),
+            ..Draft::saved(
+                Kind::Pledge,
+                Saved {
+                    slug: &p.slug,
+                    body: &p.body,
+                    goal: p.goal,
+                    status: p.status,
+                    published: p.published,
+                    langs: &p.langs,
+                    accent: &p.accent,
+                    share_text: &p.share_text,
+                    count: b.count,
+                },
+            )
+        }
+    }
+
+    /// The fields every saved item has.
+    fn saved(kind: Kind, s: Saved) -> Draft {
         Draft {
             kind,
             is_new: false,
-            slug: s(v, "slug"),
-            title: s(
-                v,
-                if kind == Kind::Petition {
-                    "title"
-                } else {
-                    "statement"
-                },
-            ),
-            body: s(v, "body"),
-            target: s(v, "target"),
-            goal: n(v, "goal").to_string(),
-            status: s(v, "status"),
-            published: get(v, "published").as_bool().unwrap_or(true),
-            starts_at: time("starts_at"),
-            ends_at: time("ends_at"),
-            place: s(v, "place"),
-            default_lang: langs.first().cloned().unwrap_or_else(|| "en".into()),
-            langs: if langs.is_empty() {
+            slug: s.slug.to_owned(),
+            body: s.body.to_owned(),
+            goal: s.goal.unwrap_or(0).to_string(),
+            status: status_name(s.status.unwrap_or(PetitionStatus::Open)).to_owned(),
+            published: s.published.unwrap_or(true),
+            default_lang: s.langs.first().cloned().unwrap_or_else(|| "en".into()),
+            langs: if s.langs.is_empty() {
                 LANGS.iter().map(|(t, _)| (*t).to_owned()).collect()
             } else {
-                langs
+                s.langs.to_vec()
             },
-            accent: s(v, "accent"),
-            share_text: s(v, "share_text"),
-            count: n(v, "count"),
+            accent: s.accent.to_owned(),
+            share_text: s.share_text.to_owned(),
+            count: s.count,
+            ..Draft::default()
         }
     }
 
@@ -152,106 +192,161 @@ impl Draft {
         out
     }
 
-    /// The look's fields, as a draft (flat) and a view (`look`) both carry them.
-    fn look(&self) -> [(&'static str, JsValue); 3] {
-        let langs: js_sys::Array = self.langs().iter().map(JsValue::from).collect();
-        [
-            ("langs", langs.into()),
-            ("accent", self.accent.trim().into()),
-            ("share_text", self.share_text.trim().into()),
-        ]
+    /// The look the widget takes from the draft.
+    fn look(&self) -> Look {
+        Look {
+            langs: self.langs(),
+            accent: self.accent.trim().to_owned(),
+            share_text: self.share_text.trim().to_owned(),
+        }
     }
 
-    fn goal(&self) -> JsValue {
-        self.goal
-            .trim()
-            .parse::<f64>()
-            .map_or(JsValue::NULL, JsValue::from_f64)
+    /// The goal as typed; `None` (the edge names it) when it is not a whole number.
+    fn goal(&self) -> Option<u64> {
+        self.goal.trim().parse().ok()
     }
 
-    /// The body of the save request.
-    fn request(&self) -> JsValue {
-        let mut pairs: Vec<(&str, JsValue)> = vec![
-            ("slug", JsValue::from(self.slug.trim())),
-            ("body", self.body.clone().into()),
-            ("goal", self.goal()),
-            ("status", self.status.clone().into()),
-            ("published", self.published.into()),
-        ];
-        pairs.extend(self.look());
-        pairs.extend(self.item_fields(false));
-        obj(&pairs)
+    /// The stored status as typed (the select offers only these two).
+    fn status(&self) -> PetitionStatus {
+        if self.status == "closed" {
+            PetitionStatus::Closed
+        } else {
+            PetitionStatus::Open
+        }
     }
 
-    /// The fields of a petition or a pledge of their own; a pledge's empty place is `null` in a
-    /// view (no place) and `""` in a request.
-    fn item_fields(&self, view: bool) -> Vec<(&'static str, JsValue)> {
-        match self.kind {
-            Kind::Petition => vec![
-                ("title", self.title.clone().into()),
-                ("target", self.target.clone().into()),
-            ],
-            Kind::Pledge => {
-                let place = self.place.trim();
-                vec![
-                    ("statement", self.title.clone().into()),
-                    ("starts_at", epoch_ms(&self.starts_at)),
-                    ("ends_at", epoch_ms(&self.ends_at)),
-                    (
-                        "place",
-                        if view && place.is_empty() {
-                            JsValue::NULL
-                        } else {
-                            place.into()
-                        },
-                    ),
-                ]
-            }
+    /// The body of a petition's save request.
+    fn petition_request(&self) -> PetitionDraft {
+        let look = self.look();
+        PetitionDraft {
+            slug: self.slug.trim().to_owned(),
+            title: self.title.clone(),
+            body: self.body.clone(),
+            target: self.target.clone(),
+            goal: self.goal(),
+            status: Some(self.status()),
+            published: Some(self.published),
+            langs: look.langs,
+            accent: look.accent,
+            share_text: look.share_text,
+        }
+    }
+
+    /// The body of a pledge's save request.
+    fn pledge_request(&self) -> PledgeDraft {
+        let look = self.look();
+        PledgeDraft {
+            slug: self.slug.trim().to_owned(),
+            statement: self.title.clone(),
+            body: self.body.clone(),
+            starts_at: epoch_ms(&self.starts_at),
+            ends_at: epoch_ms(&self.ends_at),
+            place: self.place.trim().to_owned(),
+            goal: self.goal(),
+            status: Some(self.status()),
+            published: Some(self.published),
+            langs: look.langs,
+            accent: look.accent,
+            share_text: look.share_text,
         }
     }
 
     /// The public view the widget would get for this draft, with its look.
-    fn view(&self, campaign: &str) -> JsValue {
+    fn view(&self, campaign: &str) -> wasm_bindgen::JsValue {
         let slug = if rally_api::validate::is_slug(self.slug.trim()) {
             self.slug.trim().to_owned()
         } else {
             "preview".to_owned()
         };
         let count = self.count as u32;
-        let base = self.goal.trim().parse::<u32>().unwrap_or(100).max(1);
-        let mut pairs: Vec<(&str, JsValue)> = vec![
-            ("campaign", campaign.into()),
-            ("slug", slug.into()),
-            ("body", self.body.clone().into()),
-            ("status", self.status.clone().into()),
-            ("count", count.into()),
-            ("goal", rally_api::next_goal(count, base).into()),
-            ("recent", js_sys::Array::new().into()),
-            ("as_of", js_sys::Date::now().into()),
-            ("look", obj(&self.look())),
-        ];
-        pairs.extend(self.item_fields(true));
-        obj(&pairs)
+        let goal = rally_api::next_goal(
+            count,
+            self.goal().unwrap_or(100).clamp(1, u32::MAX.into()) as u32,
+        );
+        let as_of = js_sys::Date::now() as u64;
+        let look = self.look();
+        let (campaign, body, status) = (campaign.to_owned(), self.body.clone(), self.status());
+        match self.kind {
+            Kind::Petition => to_json(&Presented {
+                view: PetitionView {
+                    campaign,
+                    slug,
+                    title: self.title.clone(),
+                    body,
+                    target: self.target.clone(),
+                    status,
+                    count,
+                    goal,
+                    recent: Vec::new(),
+                    as_of,
+                },
+                look,
+            }),
+            Kind::Pledge => {
+                let place = self.place.trim();
+                to_json(&Presented {
+                    view: PledgeView {
+                        campaign,
+                        slug,
+                        statement: self.title.clone(),
+                        body,
+                        starts_at: epoch_ms(&self.starts_at),
+                        ends_at: epoch_ms(&self.ends_at),
+                        place: (!place.is_empty()).then(|| place.to_owned()),
+                        status,
+                        count,
+                        goal,
+                        recent: Vec::new(),
+                        as_of,
+                        calendar: None,
+                    },
+                    look,
+                })
+            }
+        }
     }
 }
 
-/// A `datetime-local` value (the staff member's own time zone) as ms since the epoch; null when
-/// empty or not a time.
-fn epoch_ms(local: &str) -> JsValue {
+/// The fields every saved item has, borrowed from its draft.
+struct Saved<'a> {
+    slug: &'a str,
+    body: &'a str,
+    goal: Option<u64>,
+    status: Option<PetitionStatus>,
+    published: Option<bool>,
+    langs: &'a [String],
+    accent: &'a str,
+    share_text: &'a str,
+    count: u64,
+}
+
+fn status_name(s: PetitionStatus) -> &'static str {
+    match s {
+        PetitionStatus::Open => "open",
+        PetitionStatus::Closed => "closed",
+    }
+}
+
+/// `value` as the plain JavaScript object `JSON.parse` would give.
+fn to_json(value: &impl Serialize) -> wasm_bindgen::JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+/// A `datetime-local` value (the staff member's own time zone) as ms since the epoch; `None`
+/// when empty or not a time.
+fn epoch_ms(local: &str) -> Option<u64> {
     if local.trim().is_empty() {
-        return JsValue::NULL;
+        return None;
     }
-    let t = js_sys::Date::new(&JsValue::from_str(local.trim())).get_time();
-    if t.is_nan() {
-        JsValue::NULL
-    } else {
-        JsValue::from_f64(t)
-    }
+    let t = js_sys::Date::new(&local.trim().into()).get_time();
+    (t.is_finite() && t >= 0.0).then_some(t as u64)
 }
 
 /// ms since the epoch as a `datetime-local` value in the staff member's time zone.
 fn local_input(ms: f64) -> String {
-    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    let d = js_sys::Date::new(&ms.into());
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         d.get_full_year(),
@@ -291,6 +386,14 @@ impl Reducible for Draft {
     }
 }
 
+/// The value of the input, select or textarea an event came from.
+fn value_of(e: &Event) -> String {
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
 /// The snippets a webmaster pastes: a script tag that renders where it stands, and the custom
 /// element form.
 pub fn snippets(origin: &str, campaign: &str, kind: &str, slug: &str) -> (String, String) {
@@ -312,11 +415,10 @@ pub struct BuilderProps {
 
 #[component]
 pub fn Builder(props: &BuilderProps) -> Html {
-    let reload = use_state(|| 0u32);
-    let list = use_json(format!("{}/widgets", props.base), *reload);
+    let list = use_fetch::<Widgets>(format!("{}/widgets", props.base));
     let draft = use_reducer(|| Draft::new(Kind::Petition));
     let editing = use_state(|| false);
-    let errors = use_state(Vec::<(String, String)>::new);
+    let submit = use_submit();
     let message = use_state(|| None::<String>);
     let preview_lang = use_state(String::new);
     let preview_src = use_state(|| None::<String>);
@@ -335,11 +437,14 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 if *editing {
                     let g = generation.borrow().get() + 1;
                     generation.borrow().set(g);
-                    let data = obj(&[
+                    let data = js_sys::Object::new();
+                    for (k, v) in [
                         ("kind", d.kind.name().into()),
                         ("lang", lang.as_str().into()),
                         ("view", d.view(&campaign)),
-                    ]);
+                    ] {
+                        let _ = js_sys::Reflect::set(&data, &k.into(), &v);
+                    }
                     let hash: String = js_sys::encode_uri_component(
                         &js_sys::JSON::stringify(&data)
                             .map(String::from)
@@ -357,136 +462,129 @@ pub fn Builder(props: &BuilderProps) -> Html {
         );
     }
 
-    let start = |kind: Kind, v: Option<JsValue>| {
-        let (draft, editing, errors, message) = (
+    let start = |kind: Kind, saved: Option<Draft>| {
+        let (draft, editing, submit, message) = (
             draft.clone(),
             editing.clone(),
-            errors.clone(),
+            submit.clone(),
             message.clone(),
         );
         Callback::from(move |_| {
-            draft.dispatch(Edit::Replace(Box::new(match &v {
-                Some(v) => Draft::from_saved(kind, v),
-                None => Draft::new(kind),
-            })));
-            errors.set(Vec::new());
+            draft.dispatch(Edit::Replace(Box::new(
+                saved.clone().unwrap_or_else(|| Draft::new(kind)),
+            )));
+            submit.clear();
             message.set(None);
             editing.set(true);
         })
     };
 
-    let listing = match &*list {
-        None => html! { <p role="status">{ "Loading…" }</p> },
-        Some(v) => {
-            let rows = |kind: Kind| -> Html {
-                let entries = items(&get(v, kind.plural()));
-                if entries.is_empty() {
-                    return html! { <p class="note">{ format!("No {} yet.", kind.plural()) }</p> };
-                }
-                let title_key = if kind == Kind::Petition {
-                    "title"
-                } else {
-                    "statement"
-                };
-                html! {
-                    <table class={classes!("built", kind.plural())}>
-                        <thead><tr><th scope="col">{ if kind == Kind::Petition { "Title" } else { "Statement" } }</th><th scope="col">{ "Slug" }</th><th scope="col">{ "Count" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "" }</th></tr></thead>
-                        <tbody>
-                            { for entries.iter().map(|e| html! {
-                                <tr data-slug={s(e, "slug")}>
-                                    <td>{ s(e, title_key) }</td>
-                                    <td><code>{ s(e, "slug") }</code></td>
-                                    <td>{ n(e, "count") }</td>
-                                    <td class="status">{ if get(e, "published").as_bool() == Some(false) { "draft".to_owned() } else { s(e, "status") } }</td>
-                                    <td><button type="button" class="edit" onclick={start(kind, Some(e.clone()))}
-                                        aria-label={format!("Edit {}", s(e, title_key))}>{ "Edit" }</button></td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-            };
-            html! {
-                <>
-                <h3>{ "Petitions" }</h3>
-                { rows(Kind::Petition) }
-                <h3>{ "Pledges" }</h3>
-                { rows(Kind::Pledge) }
-                </>
+    let listing = list.view(|w| {
+        let rows = |kind: Kind, entries: Vec<Draft>| -> Html {
+            if entries.is_empty() {
+                return html! { <p class="note">{ format!("No {} yet.", kind.plural()) }</p> };
             }
+            html! {
+                <table class={classes!("built", kind.plural())}>
+                    <thead><tr><th scope="col">{ if kind == Kind::Petition { "Title" } else { "Statement" } }</th><th scope="col">{ "Slug" }</th><th scope="col">{ "Count" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "" }</th></tr></thead>
+                    <tbody>
+                        { for entries.into_iter().map(|e| html! {
+                            <tr data-slug={e.slug.clone()}>
+                                <td>{ e.title.clone() }</td>
+                                <td><code>{ e.slug.clone() }</code></td>
+                                <td>{ e.count }</td>
+                                <td class="status">{ if e.published { e.status.clone() } else { "draft".to_owned() } }</td>
+                                <td><button type="button" class="edit" aria-label={format!("Edit {}", e.title)}
+                                    onclick={start(kind, Some(e))}>{ "Edit" }</button></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        };
+        html! {
+            <>
+            <h3>{ "Petitions" }</h3>
+            { rows(Kind::Petition, w.petitions.iter().map(Draft::petition).collect()) }
+            <h3>{ "Pledges" }</h3>
+            { rows(Kind::Pledge, w.pledges.iter().map(Draft::pledge).collect()) }
+            </>
         }
-    };
+    });
 
     let save = {
-        let (draft, errors, message, reload, base) = (
+        let (draft, submit, message, reload, base) = (
             draft.clone(),
-            errors.clone(),
+            submit.clone(),
             message.clone(),
-            reload.clone(),
+            list.reload.clone(),
             props.base.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let d = (*draft).clone();
             let (method, path) = if d.is_new {
-                ("POST", format!("{base}/{}", d.kind.plural()))
+                (Method::POST, format!("{base}/{}", d.kind.plural()))
             } else {
-                ("PUT", format!("{base}/{}/{}", d.kind.plural(), d.slug))
+                (
+                    Method::PUT,
+                    format!("{base}/{}/{}", d.kind.plural(), d.slug),
+                )
             };
-            let (draft, errors, message, reload) = (
-                draft.clone(),
-                errors.clone(),
-                message.clone(),
-                reload.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match call(method, &path, Some(&d.request())).await {
-                    Ok((200 | 201, v)) => {
-                        errors.set(Vec::new());
-                        message.set(Some(format!(
-                            "Saved. Copy the snippet below onto any page; the {} shows there as previewed.",
-                            d.kind.name()
-                        )));
-                        draft.dispatch(Edit::Replace(Box::new(Draft::from_saved(d.kind, &v))));
-                        reload.set(*reload + 1);
+            let (draft, message, reload, kind) =
+                (draft.clone(), message.clone(), reload.clone(), d.kind);
+            let request = async move {
+                match kind {
+                    Kind::Petition => net::send::<Built<PetitionDraft>>(
+                        method,
+                        &path,
+                        Some(&d.petition_request()),
+                    )
+                    .await
+                    .map(|b| Draft::petition(&b)),
+                    Kind::Pledge => {
+                        net::send::<Built<PledgeDraft>>(method, &path, Some(&d.pledge_request()))
+                            .await
+                            .map(|b| Draft::pledge(&b))
                     }
-                    Ok((_, v)) => {
-                        let errs = field_errors(&v);
-                        message.set(Some("Not saved: see below.".into()));
-                        // Focus the first field at fault; its message is tied to it.
-                        if let Some(el) = errs.first().and_then(|(f, _)| {
-                            web_sys::window()?
-                                .document()?
-                                .get_element_by_id(&format!("b-{f}"))
-                        }) {
-                            let _ = js_sys::Reflect::get(&el, &"focus".into())
-                                .ok()
-                                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-                                .map(|f| f.call0(&el));
+                }
+            };
+            submit.run(request, move |answer| match answer {
+                Ok(saved) => {
+                    message.set(Some(format!(
+                        "Saved. Copy the snippet below onto any page; the {} shows there as previewed.",
+                        kind.name()
+                    )));
+                    draft.dispatch(Edit::Replace(Box::new(saved)));
+                    reload.emit(());
+                }
+                Err(f) if f.status == 0 => message.set(Some(f.message)),
+                Err(f) => {
+                    message.set(Some("Not saved: see below.".into()));
+                    // Focus the first field at fault; its message is tied to it.
+                    if let Some(el) = f.fields.first().and_then(|(field, _)| {
+                        web_sys::window()?
+                            .document()?
+                            .get_element_by_id(&format!("b-{field}"))
+                    }) {
+                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = el.focus();
                         }
-                        errors.set(errs);
                     }
-                    Err(e) => message.set(Some(e)),
                 }
             });
         })
     };
 
     let form = if *editing {
-        editor(&draft, &errors, save, &props.campaign, &message)
+        editor(&draft, &submit, save, &props.campaign, &message)
     } else {
         Html::default()
     };
     let preview = if *editing {
         let set_lang = {
             let preview_lang = preview_lang.clone();
-            Callback::from(move |e: Event| {
-                preview_lang.set(
-                    e.target()
-                        .map(|t| s(&t.into(), "value"))
-                        .unwrap_or_default(),
-                )
-            })
+            Callback::from(move |e: Event| preview_lang.set(value_of(&e)))
         };
         html! {
             <aside class="preview" aria-labelledby="preview-h">
@@ -526,32 +624,20 @@ pub fn Builder(props: &BuilderProps) -> Html {
 /// The editor's form, with each field's error beside it.
 fn editor(
     draft: &UseReducerHandle<Draft>,
-    errors: &[(String, String)],
+    submit: &Submit,
     onsubmit: Callback<SubmitEvent>,
     campaign: &str,
     message: &Option<String>,
 ) -> Html {
     let d = &**draft;
-    let error = |f: &str| errors.iter().find(|(x, _)| x == f).map(|(_, m)| m.clone());
+    let error = |f: &str| submit.error(f);
     let set = |f: fn(&mut Draft, String)| {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .map(|t| s(&t.into(), "value"))
-                .unwrap_or_default();
-            draft.dispatch(Edit::Set(f, v));
-        })
+        Callback::from(move |e: InputEvent| draft.dispatch(Edit::Set(f, value_of(&e))))
     };
     let set_select = |f: fn(&mut Draft, String)| {
         let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target()
-                .map(|t| s(&t.into(), "value"))
-                .unwrap_or_default();
-            draft.dispatch(Edit::Set(f, v));
-        })
+        Callback::from(move |e: Event| draft.dispatch(Edit::Set(f, value_of(&e))))
     };
     // A labelled input or textarea with its error: `(field, label, hint)`.
     let field = |name: &str,
@@ -648,7 +734,7 @@ fn editor(
             { field("accent", "Accent colour", "As #rrggbb, dark enough for white text on its buttons. Empty: Rally's green.", &d.accent, set(|d, v| d.accent = v), "text") }
             { field("share_text", "Share message", "What a supporter's share says before the title and their link. Empty: Rally's words in the visitor's language.", &d.share_text, set(|d, v| d.share_text = v), "textarea") }
             // Problems that are not one field's (a role that may not build widgets, ...).
-            { for errors.iter().filter(|(f, _)| !FIELDS.contains(&f.as_str())).map(|(_, m)| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
+            { for submit.general(&FIELDS).into_iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
             <button type="submit" class="save">{ if d.is_new { "Create" } else { "Save changes" } }</button>
             if let Some(m) = message { <p class="msg" role="status">{ m }</p> }
             if !d.is_new {

@@ -1,34 +1,33 @@
 //! The fact-check queue: publish a verdict, merge duplicates, split a claim's reports.
 
-use wasm_bindgen::JsValue;
+use gloo_net::http::Method;
+use rally_api::{ClaimUpdate, ClaimView, MergeClaims, ReportView, Source, SplitClaim};
 use yew::prelude::*;
 
-use crate::{call, field_errors, get, items, n, obj, s, use_json, BaseProps};
+use crate::hooks::use_fetch;
+use crate::{net, BaseProps};
 
 #[component]
 pub fn FactChecks(props: &BaseProps) -> Html {
-    let reload = use_state(|| 0u32);
-    let data = use_json(format!("{}/claims", props.base), *reload);
+    let data = use_fetch::<Vec<ClaimView>>(format!("{}/claims", props.base));
     let message = use_state(|| None::<String>);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    let claims = items(v);
-    let others: Vec<(String, String)> = claims.iter().map(|c| (s(c, "id"), s(c, "text"))).collect();
+    let reload = data.reload.clone();
     let done = {
         let (reload, message) = (reload.clone(), message.clone());
         Callback::from(move |m: String| {
             message.set(Some(m));
-            reload.set(*reload + 1);
+            reload.emit(());
         })
     };
+    data.view(|claims| {
+    let others: Vec<(String, String)> = claims.iter().map(|c| (c.id.clone(), c.text.clone())).collect();
     html! {
         <section aria-labelledby="claims-h">
             <h2 id="claims-h">{ "Fact-check queue" }</h2>
             if let Some(m) = &*message { <p role="status" class="msg">{ m }</p> }
             if claims.is_empty() { <p>{ "Nothing waiting." }</p> }
             { for claims.iter().map(|c| {
-                let id = s(c, "id");
+                let id = c.id.clone();
                 let verdict = NodeRef::default();
                 let explanation = NodeRef::default();
                 let wording = NodeRef::default();
@@ -41,31 +40,30 @@ pub fn FactChecks(props: &BaseProps) -> Html {
                         let x = explanation.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
                         let w = wording.cast::<web_sys::HtmlInputElement>().map(|t| t.value()).unwrap_or_default();
                         let src = sources.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
-                        let body = obj(&[
-                            ("status", "published".into()), ("verdict", v.into()), ("explanation", x.into()),
-                            ("text", w.into()), ("sources", parse_sources(&src)),
-                        ]);
+                        let body = ClaimUpdate {
+                            status: Some("published".into()), verdict: Some(v), explanation: Some(x),
+                            text: Some(w), sources: Some(parse_sources(&src)),
+                        };
                         let (path, reload, message) = (format!("{base}/claims/{id}"), reload.clone(), message.clone());
                         wasm_bindgen_futures::spawn_local(async move {
-                            match call("PATCH", &path, Some(&body)).await {
-                                Ok((200, _)) => { message.set(Some("Published.".into())); reload.set(*reload + 1); }
-                                Ok((_, v)) => message.set(Some(format!("Not published: {}.", field_errors(&v).into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ")))),
-                                Err(e) => message.set(Some(e)),
+                            match net::send::<ClaimView>(Method::PATCH, &path, Some(&body)).await {
+                                Ok(_) => { message.set(Some("Published.".into())); reload.emit(()); }
+                                Err(f) => message.set(Some(format!("Not published: {}.", f.fields.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ")))),
                             }
                         });
                     })
                 };
                 html! {
                     <article class="claim" id={format!("c-{id}")}>
-                        <h3>{ s(c, "text") }</h3>
-                        <p class="meta">{ format!("{} reports · {}", n(c, "reports"), s(c, "status")) }</p>
+                        <h3>{ c.text.clone() }</h3>
+                        <p class="meta">{ format!("{} reports · {}", c.reports, c.status.as_str()) }</p>
                         <form class="publish" onsubmit={publish}>
                             <label for={format!("v-{id}")}>{ "Verdict" }</label>
                             <select id={format!("v-{id}")} ref={verdict}>
                                 { for rally_api::Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()}>{ v.label() }</option> }) }
                             </select>
                             <label for={format!("w-{id}")}>{ "The claim, as the rebuttal will state it" }</label>
-                            <input id={format!("w-{id}")} ref={wording} value={s(c, "text")} />
+                            <input id={format!("w-{id}")} ref={wording} value={c.text.clone()} />
                             <label for={format!("x-{id}")}>{ "Explanation" }</label>
                             <textarea id={format!("x-{id}")} rows="3" ref={explanation} />
                             <label for={format!("s-{id}")}>{ "Sources: one a line, a title then its https:// link" }</label>
@@ -78,6 +76,7 @@ pub fn FactChecks(props: &BaseProps) -> Html {
             }) }
         </section>
     }
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -93,7 +92,7 @@ struct ToolsProps {
 #[component]
 fn ClaimTools(props: &ToolsProps) -> Html {
     let into = use_node_ref();
-    let reports = use_state(|| None::<Vec<JsValue>>);
+    let reports = use_state(|| None::<Vec<ReportView>>);
     let checked = use_state(Vec::<u64>::new);
     let error = use_state(|| None::<String>);
     let id = &props.id;
@@ -111,25 +110,27 @@ fn ClaimTools(props: &ToolsProps) -> Html {
                 .map(|s| s.value())
                 .unwrap_or_default();
             let (path, done, error) = (path.clone(), done.clone(), error.clone());
+            let body = MergeClaims { into: target };
             wasm_bindgen_futures::spawn_local(async move {
-                match call("POST", &path, Some(&obj(&[("into", target.into())]))).await {
-                    Ok((200, v)) => done.emit(format!(
-                        "Merged: the claim now has {} reports.",
-                        n(&v, "reports")
-                    )),
-                    Ok((_, v)) => error.set(Some(s(&get(&v, "error"), "message"))),
-                    Err(e) => error.set(Some(e)),
+                match net::send::<ClaimView>(Method::POST, &path, Some(&body)).await {
+                    Ok(c) => done.emit(format!("Merged: the claim now has {} reports.", c.reports)),
+                    Err(f) => error.set(Some(f.message)),
                 }
             });
         })
     };
     let show = {
-        let (path, reports) = (format!("{}/claims/{id}", props.base), reports.clone());
+        let (path, reports, error) = (
+            format!("{}/claims/{id}", props.base),
+            reports.clone(),
+            error.clone(),
+        );
         Callback::from(move |_| {
-            let (path, reports) = (path.clone(), reports.clone());
+            let (path, reports, error) = (path.clone(), reports.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok((200, v)) = call("GET", &path, None).await {
-                    reports.set(Some(items(&get(&v, "latest"))));
+                match net::get::<ClaimView>(&path).await {
+                    Ok(c) => reports.set(Some(c.latest)),
+                    Err(f) => error.set(Some(f.message)),
                 }
             });
         })
@@ -143,19 +144,14 @@ fn ClaimTools(props: &ToolsProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let list: js_sys::Array = checked
-                .iter()
-                .map(|r| JsValue::from_f64(*r as f64))
-                .collect();
+            let body = SplitClaim {
+                reports: (*checked).clone(),
+            };
             let (path, done, error) = (path.clone(), done.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match call("POST", &path, Some(&obj(&[("reports", list.into())]))).await {
-                    Ok((201, v)) => done.emit(format!(
-                        "Split: a new claim with {} reports.",
-                        n(&v, "reports")
-                    )),
-                    Ok((_, v)) => error.set(Some(s(&get(&v, "error"), "message"))),
-                    Err(e) => error.set(Some(e)),
+                match net::send::<ClaimView>(Method::POST, &path, Some(&body)).await {
+                    Ok(c) => done.emit(format!("Split: a new claim with {} reports.", c.reports)),
+                    Err(f) => error.set(Some(f.message)),
                 }
             });
         })
@@ -178,7 +174,7 @@ fn ClaimTools(props: &ToolsProps) -> Html {
                         <fieldset>
                             <legend>{ "Reports: check the ones about another rumour" }</legend>
                             { for list.iter().map(|r| {
-                                let rid = n(r, "id");
+                                let rid = r.id;
                                 let toggle = {
                                     let checked = checked.clone();
                                     Callback::from(move |_| {
@@ -190,7 +186,7 @@ fn ClaimTools(props: &ToolsProps) -> Html {
                                 html! {
                                     <label class="report">
                                         <input type="checkbox" value={rid.to_string()} checked={checked.contains(&rid)} onchange={toggle} />
-                                        { s(r, "claim") }
+                                        { r.claim.clone() }
                                     </label>
                                 }
                             }) }
@@ -204,9 +200,9 @@ fn ClaimTools(props: &ToolsProps) -> Html {
     }
 }
 
-/// Sources typed one a line, "Title https://link": `[{ title, url }]`. A line without a link is
-/// sent as a title with an empty URL, so the edge names the problem.
-fn parse_sources(text: &str) -> JsValue {
+/// Sources typed one a line, "Title https://link". A line without a link is sent as a title
+/// with an empty URL, so the edge names the problem.
+fn parse_sources(text: &str) -> Vec<Source> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -216,8 +212,10 @@ fn parse_sources(text: &str) -> JsValue {
                 None => (line, ""),
             };
             let title = title.trim().trim_end_matches(['-', '—', '|', ':']).trim();
-            obj(&[("title", title.into()), ("url", url.trim().into())])
+            Source {
+                title: title.to_owned(),
+                url: url.trim().to_owned(),
+            }
         })
-        .collect::<js_sys::Array>()
-        .into()
+        .collect()
 }

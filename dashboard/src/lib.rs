@@ -2,15 +2,24 @@
 //! exports, the fact-check queue and the audit log. Its own bundle, served by the edge at
 //! `/dashboard/`, so it never weighs on the embed; it talks only to its own origin, where the
 //! session cookie (`HttpOnly; SameSite=Strict`) goes with every request.
+//!
+//! Every answer is read as its `rally-api` type ([`net`]); every tab loads through
+//! [`hooks::use_fetch`] (a failure is shown with a retry) and sends through
+//! [`hooks::use_submit`].
 
+use gloo_net::http::Method;
+use rally_api::staff::SignIn as Credential;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+use crate::hooks::use_submit;
+
 mod builder;
 mod claims;
+mod hooks;
 mod members;
+mod net;
 mod overview;
 mod people;
 mod settings;
@@ -26,72 +35,8 @@ pub fn start() -> Result<(), JsValue> {
     Ok(())
 }
 
-/// A JSON request to the edge (same origin, with the session cookie); the parsed answer and
-/// the status.
-pub(crate) async fn call(
-    method: &str,
-    path: &str,
-    body: Option<&JsValue>,
-) -> Result<(u16, JsValue), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    if let Some(b) = body {
-        let headers = web_sys::Headers::new().map_err(|_| "headers")?;
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_headers(&headers);
-        init.set_body(&js_sys::JSON::stringify(b).map_err(|_| "json")?.into());
-    }
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| "the edge did not answer")?
-        .dyn_into()
-        .map_err(|_| "not a response")?;
-    let text = JsFuture::from(resp.text().map_err(|_| "body")?)
-        .await
-        .map_err(|_| "body")?
-        .as_string()
-        .unwrap_or_default();
-    let value = if text.is_empty() {
-        JsValue::NULL
-    } else {
-        js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
-    };
-    Ok((resp.status(), value))
-}
-
-pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-pub(crate) fn s(v: &JsValue, key: &str) -> String {
-    get(v, key).as_string().unwrap_or_default()
-}
-
-pub(crate) fn n(v: &JsValue, key: &str) -> u64 {
-    get(v, key).as_f64().unwrap_or(0.0) as u64
-}
-
-pub(crate) fn items(v: &JsValue) -> Vec<JsValue> {
-    js_sys::Array::from(v).iter().collect()
-}
-
-pub(crate) fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
-    }
-    o.into()
-}
-
 /// Who is signed in.
-#[derive(Clone, PartialEq)]
-struct Session {
-    campaign: String,
-    name: String,
-    role: String,
-}
+type Session = rally_api::staff::SessionView;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -107,19 +52,13 @@ enum Tab {
 
 #[component]
 fn App() -> Html {
+    // `None` until the edge says who the session cookie is (if anyone).
     let session = use_state(|| None::<Option<Session>>);
     {
         let session = session.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let who = match call("GET", "/api/v1/staff/session", None).await {
-                    Ok((200, v)) => Some(Session {
-                        campaign: s(&v, "campaign"),
-                        name: s(&v, "name"),
-                        role: s(&v, "role"),
-                    }),
-                    _ => None,
-                };
+                let who = net::get::<Session>("/api/v1/staff/session").await.ok();
                 session.set(Some(who));
             });
         });
@@ -135,7 +74,9 @@ fn App() -> Html {
                 Callback::from(move |_| {
                     let session = session.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        let _ = call("DELETE", "/api/v1/staff/session", None).await;
+                        let _ =
+                            net::send::<()>(Method::DELETE, "/api/v1/staff/session", None::<&()>)
+                                .await;
                         session.set(Some(None));
                     });
                 })
@@ -153,40 +94,35 @@ struct SignInProps {
 #[component]
 fn SignIn(props: &SignInProps) -> Html {
     let key = use_node_ref();
-    let error = use_state(|| None::<String>);
+    let submit = use_submit();
     let onsubmit = {
-        let key = key.clone();
-        let error = error.clone();
-        let done = props.on_signed_in.clone();
+        let (key, submit, done) = (key.clone(), submit.clone(), props.on_signed_in.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = key
-                .cast::<web_sys::HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            let (error, done) = (error.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match call(
-                    "POST",
-                    "/api/v1/staff/session",
-                    Some(&obj(&[("key", value.into())])),
-                )
-                .await
-                {
-                    Ok((201, v)) => done.emit(Session {
-                        campaign: s(&v, "campaign"),
-                        name: s(&v, "name"),
-                        role: s(&v, "role"),
-                    }),
-                    Ok((429, _)) => error.set(Some(
-                        "Too many attempts. Wait a minute and try again.".into(),
-                    )),
-                    Ok(_) => error.set(Some("This credential is not valid.".into())),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            let body = Credential {
+                key: key
+                    .cast::<web_sys::HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default(),
+            };
+            let done = done.clone();
+            submit.run(
+                async move {
+                    net::send::<Session>(Method::POST, "/api/v1/staff/session", Some(&body)).await
+                },
+                move |answer| {
+                    if let Ok(who) = answer {
+                        done.emit(who);
+                    }
+                },
+            );
         })
     };
+    let error = submit.failure().map(|f| match f.status {
+        429 => "Too many attempts. Wait a minute and try again.".to_owned(),
+        0 => f.message.clone(),
+        _ => "This credential is not valid.".to_owned(),
+    });
     html! {
         <main class="signin">
             <h1>{ "Rally staff" }</h1>
@@ -194,8 +130,8 @@ fn SignIn(props: &SignInProps) -> Html {
                 <label for="key">{ "Your staff credential" }</label>
                 <input id="key" name="key" type="password" autocomplete="current-password" required=true ref={key}
                     aria-invalid={error.is_some().to_string()} aria-describedby={error.is_some().then_some("key-error")} />
-                if let Some(e) = &*error { <p class="err" id="key-error" role="alert">{ e }</p> }
-                <button type="submit">{ "Sign in" }</button>
+                if let Some(e) = &error { <p class="err" id="key-error" role="alert">{ e }</p> }
+                <button type="submit" disabled={submit.busy()}>{ "Sign in" }</button>
             </form>
         </main>
     }
@@ -257,24 +193,6 @@ pub struct BaseProps {
     pub base: String,
 }
 
-/// Loads `path` once; `None` while loading.
-#[hook]
-pub(crate) fn use_json(path: String, reload: u32) -> UseStateHandle<Option<JsValue>> {
-    let data = use_state(|| None);
-    {
-        let data = data.clone();
-        use_effect_with((path, reload), move |(path, _)| {
-            let path = path.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok((200, v)) = call("GET", &path, None).await {
-                    data.set(Some(v));
-                }
-            });
-        });
-    }
-    data
-}
-
 /// Waits `ms` milliseconds (a debounce in the builder's preview).
 pub(crate) async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
@@ -288,22 +206,6 @@ pub(crate) async fn sleep(ms: i32) {
 /// Copies `text` to the clipboard.
 pub(crate) fn copy(text: &str) {
     if let Some(w) = web_sys::window() {
-        let clipboard = get(&w.navigator(), "clipboard");
-        if let Ok(write) = get(&clipboard, "writeText").dyn_into::<js_sys::Function>() {
-            let _ = write.call1(&clipboard, &text.into());
-        }
+        let _ = w.navigator().clipboard().write_text(text);
     }
-}
-
-/// The `{ field: message }` of a refusal's field errors, in the order the edge gave them.
-pub(crate) fn field_errors(body: &JsValue) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = items(&get(body, "errors"))
-        .iter()
-        .map(|e| (s(e, "field"), s(e, "message")))
-        .collect();
-    if out.is_empty() {
-        let e = get(body, "error");
-        out.push((s(&e, "field"), s(&e, "message")));
-    }
-    out
 }

@@ -1,35 +1,29 @@
 //! Staff management (owners): issue a credential, shown once; revoke one.
 
+use gloo_net::http::Method;
+use rally_api::staff::{Issued, Member, NewStaff, Revoked};
 use yew::prelude::*;
 
-use crate::{call, copy, field_errors, items, n, obj, s, use_json, BaseProps};
-
-/// A credential just issued: shown once, never again.
-#[derive(Clone, PartialEq)]
-struct Issued {
-    name: String,
-    role: String,
-    key: String,
-}
+use crate::hooks::{use_fetch, use_submit};
+use crate::{copy, net, BaseProps};
 
 #[component]
 pub fn Members(props: &BaseProps) -> Html {
-    let reload = use_state(|| 0u32);
-    let data = use_json(format!("{}/members", props.base), *reload);
+    let data = use_fetch::<Vec<Member>>(format!("{}/members", props.base));
     let name = use_node_ref();
     let role = use_node_ref();
-    let errors = use_state(Vec::<(String, String)>::new);
+    let submit = use_submit();
     let issued = use_state(|| None::<Issued>);
     let message = use_state(|| None::<String>);
-    let confirm = use_state(|| None::<u64>);
+    let confirm = use_state(|| None::<u32>);
     let onsubmit = {
-        let (base, name, role, errors, issued, reload) = (
+        let (base, name, role, submit, issued, reload) = (
             props.base.clone(),
             name.clone(),
             role.clone(),
-            errors.clone(),
+            submit.clone(),
             issued.clone(),
-            reload.clone(),
+            data.reload.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -41,80 +35,57 @@ pub fn Members(props: &BaseProps) -> Html {
                 .cast::<web_sys::HtmlSelectElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let body = obj(&[("name", nm.into()), ("role", rl.into())]);
-            let (path, errors, issued, reload) = (
-                format!("{base}/members"),
-                errors.clone(),
-                issued.clone(),
-                reload.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match call("POST", &path, Some(&body)).await {
-                    Ok((201, v)) => {
-                        errors.set(Vec::new());
-                        issued.set(Some(Issued {
-                            name: s(&v, "name"),
-                            role: s(&v, "role"),
-                            key: s(&v, "key"),
-                        }));
-                        reload.set(*reload + 1);
+            let body = NewStaff { name: nm, role: rl };
+            let (path, issued, reload) =
+                (format!("{base}/members"), issued.clone(), reload.clone());
+            submit.run(
+                async move { net::send::<Issued>(Method::POST, &path, Some(&body)).await },
+                move |answer| {
+                    if let Ok(i) = answer {
+                        issued.set(Some(i));
+                        reload.emit(());
                     }
-                    Ok((_, v)) => errors.set(field_errors(&v)),
-                    Err(e) => errors.set(vec![(String::new(), e)]),
-                }
-            });
+                },
+            );
         })
     };
-    let error_of = |field: &str| {
-        errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-    };
-    let general: Vec<String> = errors
-        .iter()
-        .filter(|(f, _)| f != "name" && f != "role")
-        .map(|(_, m)| m.clone())
-        .collect();
-    let list = match &*data {
-        None => html! { <p role="status">{ "Loading…" }</p> },
-        Some(v) => {
-            let rows = items(v);
+    let error_of = |field: &str| submit.error(field);
+    let general = submit.general(&["name", "role"]);
+    let list = data.view(|rows| {
             html! {
                 <table class="members">
                     <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Issued by" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Actions" }</th></tr></thead>
                     <tbody>
                         { for rows.iter().map(|m| {
-                            let id = n(m, "id");
-                            let revoked = !crate::get(m, "revoked_at").is_null() && !crate::get(m, "revoked_at").is_undefined();
+                            let id = m.id;
+                            let revoked = m.revoked_at.is_some();
                             let ask = { let confirm = confirm.clone(); Callback::from(move |_| confirm.set(Some(id))) };
                             let revoke = {
-                                let (path, message, confirm, reload) = (format!("{}/members/{id}", props.base), message.clone(), confirm.clone(), reload.clone());
+                                let (path, message, confirm, reload) = (format!("{}/members/{id}", props.base), message.clone(), confirm.clone(), data.reload.clone());
                                 Callback::from(move |_| {
-                                    let (path, message, confirm, reload) = (path.clone(), message.clone(), confirm.clone(), reload.clone());
+                                    let (path, message, reload) = (path.clone(), message.clone(), reload.clone());
+                                    confirm.set(None);
                                     wasm_bindgen_futures::spawn_local(async move {
-                                        confirm.set(None);
-                                        match call("DELETE", &path, None).await {
-                                            Ok((200, v)) => {
-                                                message.set(Some(format!("{}'s credential is revoked; their sessions have ended.", s(&v, "name"))));
-                                                reload.set(*reload + 1);
+                                        match net::send::<Revoked>(Method::DELETE, &path, None::<&()>).await {
+                                            Ok(r) => {
+                                                message.set(Some(format!("{}'s credential is revoked; their sessions have ended.", r.name)));
+                                                reload.emit(());
                                             }
-                                            Ok((_, v)) => message.set(Some(s(&crate::get(&v, "error"), "message"))),
-                                            Err(e) => message.set(Some(e)),
+                                            Err(f) => message.set(Some(f.message)),
                                         }
                                     });
                                 })
                             };
                             html! {
                                 <tr data-id={id.to_string()}>
-                                    <td class="name">{ s(m, "name") }</td>
-                                    <td class="role">{ s(m, "role") }</td>
-                                    <td>{ s(m, "created_by") }</td>
+                                    <td class="name">{ m.name.clone() }</td>
+                                    <td class="role">{ m.role.clone() }</td>
+                                    <td>{ m.created_by.clone().unwrap_or_default() }</td>
                                     <td class="status">{ if revoked { "revoked" } else { "active" } }</td>
                                     <td>
                                         if !revoked {
                                             if *confirm == Some(id) {
-                                                <button type="button" class="revoke-confirm" onclick={revoke}>{ format!("Yes, revoke {}", s(m, "name")) }</button>
+                                                <button type="button" class="revoke-confirm" onclick={revoke}>{ format!("Yes, revoke {}", m.name) }</button>
                                             } else {
                                                 <button type="button" class="revoke" onclick={ask}>{ "Revoke…" }</button>
                                             }
@@ -126,8 +97,7 @@ pub fn Members(props: &BaseProps) -> Html {
                     </tbody>
                 </table>
             }
-        }
-    };
+    });
     let copy_key = issued.as_ref().map(|i| {
         let (key, message) = (i.key.clone(), message.clone());
         Callback::from(move |_| {
@@ -156,7 +126,7 @@ pub fn Members(props: &BaseProps) -> Html {
                 </select>
                 if let Some(e) = error_of("role") { <p class="err" id="staff-role-error">{ e }</p> }
                 { for general.iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
-                <button type="submit">{ "Issue credential" }</button>
+                <button type="submit" disabled={submit.busy()}>{ "Issue credential" }</button>
             </form>
             if let Some(i) = &*issued {
                 <div class="issued" role="status">

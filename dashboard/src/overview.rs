@@ -1,9 +1,10 @@
 //! The overview: totals, charts (SVG), conversion, top sources, recruiters and teams.
 
-use wasm_bindgen::JsValue;
+use rally_api::staff::{Overview as Numbers, Tops};
 use yew::prelude::*;
 
-use crate::{get, items, n, s, use_json, BaseProps};
+use crate::hooks::use_fetch;
+use crate::BaseProps;
 
 /// A bar chart of `values` as SVG, with a text alternative.
 fn bars(title: &str, labels: &[String], values: &[u64]) -> Html {
@@ -31,54 +32,43 @@ fn bars(title: &str, labels: &[String], values: &[u64]) -> Html {
 
 #[component]
 pub fn Overview(props: &BaseProps) -> Html {
-    let data = use_json(format!("{}/overview", props.base), 0);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    let kinds: Vec<String> = items(&get(v, "kinds"))
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    let totals = items(&get(v, "totals"));
-    let series = |key: &str, kind: usize| -> (Vec<String>, Vec<u64>) {
-        items(&get(v, key))
+    let data = use_fetch::<Numbers>(format!("{}/overview", props.base));
+    data.view(numbers)
+}
+
+fn numbers(v: &Numbers) -> Html {
+    let sign = v.kinds.iter().position(|k| k == "sign").unwrap_or(0);
+    let series = |points: &[rally_api::staff::Point]| -> (Vec<String>, Vec<u64>) {
+        points
             .iter()
-            .map(|p| {
-                let label = s(p, "label");
-                let count = js_sys::Reflect::get_u32(&get(p, "counts"), kind as u32)
-                    .ok()
-                    .and_then(|c| c.as_f64())
-                    .unwrap_or(0.0) as u64;
-                (label, count)
-            })
+            .map(|p| (p.label.clone(), p.counts.get(sign).copied().unwrap_or(0)))
             .unzip()
     };
-    let sign = kinds.iter().position(|k| k == "sign").unwrap_or(0);
-    let (day_labels, days) = series("daily", sign);
-    let (hour_labels, hours) = series("hourly", sign);
+    let (day_labels, days) = series(&v.daily);
+    let (hour_labels, hours) = series(&v.hourly);
     html! {
         <section aria-labelledby="overview-h">
             <h2 id="overview-h">{ "Overview" }</h2>
             <table class="totals">
                 <thead><tr><th scope="col">{ "Action" }</th><th scope="col">{ "Today" }</th><th scope="col">{ "This week" }</th><th scope="col">{ "All time" }</th></tr></thead>
                 <tbody>
-                    { for kinds.iter().zip(totals.iter()).map(|(k, t)| html! {
+                    { for v.kinds.iter().zip(v.totals.iter()).map(|(k, t)| html! {
                         <tr data-kind={k.clone()}>
                             <th scope="row">{ k.clone() }</th>
-                            <td class="today">{ n(t, "today") }</td>
-                            <td class="week">{ n(t, "week") }</td>
-                            <td class="all">{ n(t, "all") }</td>
+                            <td class="today">{ t.today }</td>
+                            <td class="week">{ t.week }</td>
+                            <td class="all">{ t.all }</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
-            <p class="note tz">{ format!("Days and weeks are in the campaign's time zone, {} (UTC{:+}).", s(v, "timezone"), get(v, "utc_offset_hours").as_f64().unwrap_or(0.0)) }</p>
+            <p class="note tz">{ format!("Days and weeks are in the campaign's time zone, {} (UTC{:+}).", v.timezone, v.utc_offset_hours) }</p>
             { bars("Signatures per day, last 35 days", &day_labels, &days) }
             { bars("Signatures per hour, last 48 hours", &hour_labels, &hours) }
             { funnels(v) }
             <div class="tops">
-                { tops("Top host sites", "sites", &get(v, "sites")) }
-                { tops("Top sources", "sources", &get(v, "sources")) }
+                { tops("Top host sites", "sites", &v.sites) }
+                { tops("Top sources", "sources", &v.sources) }
             </div>
             { leaders(v) }
         </section>
@@ -115,7 +105,7 @@ fn rate(actions: u64, views: u64) -> String {
 }
 
 /// Views of each widget beside the actions they led to.
-fn funnels(v: &JsValue) -> Html {
+fn funnels(v: &Numbers) -> Html {
     html! {
         <>
         <h3 id="conversion-h">{ "Conversion from view to action" }</h3>
@@ -126,16 +116,16 @@ fn funnels(v: &JsValue) -> Html {
                 <th scope="col">{ "Views, all time" }</th><th scope="col">{ "Rate, all time" }</th>
             </tr></thead>
             <tbody>
-                { for items(&get(v, "funnels")).iter().map(|f| {
-                    let (views, acts) = (get(f, "views"), get(f, "actions"));
+                { for v.funnels.iter().map(|f| {
+                    let (views, acts) = (f.views, f.actions);
                     html! {
-                        <tr data-widget={s(f, "widget")}>
-                            <th scope="row">{ s(f, "widget") }</th>
-                            <td class="views-week">{ n(&views, "week") }</td>
-                            <td class="actions-week">{ n(&acts, "week") }</td>
-                            <td class="rate-week">{ rate(n(&acts, "week"), n(&views, "week")) }</td>
-                            <td class="views-all">{ n(&views, "all") }</td>
-                            <td class="rate-all">{ rate(n(&acts, "all"), n(&views, "all")) }</td>
+                        <tr data-widget={f.widget.clone()}>
+                            <th scope="row">{ f.widget.clone() }</th>
+                            <td class="views-week">{ views.week }</td>
+                            <td class="actions-week">{ acts.week }</td>
+                            <td class="rate-week">{ rate(acts.week, views.week) }</td>
+                            <td class="views-all">{ views.all }</td>
+                            <td class="rate-all">{ rate(acts.all, views.all) }</td>
                         </tr>
                     }
                 }) }
@@ -147,15 +137,14 @@ fn funnels(v: &JsValue) -> Html {
 }
 
 /// Top host sites or sources, this week and all time.
-fn tops(title: &str, class: &str, t: &JsValue) -> Html {
-    let list = |key: &str| -> Html {
-        let rows = items(&get(t, key));
+fn tops(title: &str, class: &str, t: &Tops) -> Html {
+    let list = |rows: &[rally_api::staff::Top]| -> Html {
         if rows.is_empty() {
             return html! { <p class="note">{ "None yet." }</p> };
         }
         html! {
             <ol>
-                { for rows.iter().map(|r| html! { <li><span class="value">{ s(r, "value") }</span>{ format!(" · {}", n(r, "n")) }</li> }) }
+                { for rows.iter().map(|r| html! { <li><span class="value">{ r.value.clone() }</span>{ format!(" · {}", r.n) }</li> }) }
             </ol>
         }
     };
@@ -163,17 +152,16 @@ fn tops(title: &str, class: &str, t: &JsValue) -> Html {
         <div class={classes!("top", class.to_owned())}>
             <h3>{ title }</h3>
             <h4>{ "Last 7 days" }</h4>
-            <div class="week">{ list("week") }</div>
+            <div class="week">{ list(&t.week) }</div>
             <h4>{ "All time" }</h4>
-            <div class="all">{ list("all") }</div>
+            <div class="all">{ list(&t.all) }</div>
         </div>
     }
 }
 
 /// Top recruiters and teams, all time.
-fn leaders(v: &JsValue) -> Html {
-    let recruiters = items(&get(v, "recruiters"));
-    let teams = items(&get(v, "teams"));
+fn leaders(v: &Numbers) -> Html {
+    let (recruiters, teams) = (&v.recruiters, &v.teams);
     html! {
         <div class="tops">
             <div class="top recruiters">
@@ -181,7 +169,7 @@ fn leaders(v: &JsValue) -> Html {
                 if recruiters.is_empty() { <p class="note">{ "Nobody has recruited yet." }</p> }
                 <ol>
                     { for recruiters.iter().map(|r| html! {
-                        <li data-id={n(r, "id").to_string()}>{ format!("{} {} · {} recruited · {} points", s(r, "first_name"), s(r, "last_name"), n(r, "recruits"), n(r, "points")) }</li>
+                        <li data-id={r.id.to_string()}>{ format!("{} {} · {} recruited · {} points", r.first_name, r.last_name, r.recruits, r.points) }</li>
                     }) }
                 </ol>
             </div>
@@ -190,7 +178,7 @@ fn leaders(v: &JsValue) -> Html {
                 if teams.is_empty() { <p class="note">{ "No teams yet." }</p> }
                 <ol>
                     { for teams.iter().map(|t| html! {
-                        <li>{ format!("{} · {} members · {} points", s(t, "name"), n(t, "size"), n(t, "points")) }</li>
+                        <li>{ format!("{} · {} members · {} points", t.name, t.size, t.points) }</li>
                     }) }
                 </ol>
             </div>

@@ -1,25 +1,29 @@
 //! Supporters (search, their data, erasure) and the staff audit log.
 
-use wasm_bindgen::JsValue;
+use gloo_net::http::Method;
+use rally_api::staff::{AuditEntry, Erased, PersonRecord, PersonView};
 use yew::prelude::*;
 
-use crate::{call, get, items, n, s, use_json, BaseProps};
+use crate::hooks::{use_fetch, use_submit};
+use crate::{net, BaseProps};
 
 /// Find a supporter, download their data, erase them (with a confirmation step).
 #[component]
 pub fn Supporters(props: &BaseProps) -> Html {
     let query = use_node_ref();
-    let found = use_state(|| None::<Vec<JsValue>>);
+    let found = use_state(|| None::<Vec<PersonView>>);
     let message = use_state(|| None::<String>);
-    let confirm = use_state(|| None::<u64>);
+    let confirm = use_state(|| None::<u32>);
     // One person's record, read on request (each read is in the audit log).
-    let shown = use_state(|| None::<(u64, JsValue)>);
+    let shown = use_state(|| None::<(u32, PersonRecord)>);
+    let submit = use_submit();
     let search = {
-        let (base, query, found, message) = (
+        let (base, query, found, message, submit) = (
             props.base.clone(),
             query.clone(),
             found.clone(),
             message.clone(),
+            submit.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -32,65 +36,67 @@ pub fn Supporters(props: &BaseProps) -> Html {
                 String::from(js_sys::encode_uri_component(&q))
             );
             let (found, message) = (found.clone(), message.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match call("GET", &path, None).await {
-                    Ok((200, v)) => {
+            submit.run(
+                async move { net::get::<Vec<PersonView>>(&path).await },
+                move |answer| match answer {
+                    Ok(list) => {
                         message.set(None);
-                        found.set(Some(items(&v)));
+                        found.set(Some(list));
                     }
-                    Ok((403, _)) => {
+                    Err(f) if f.status == 403 => {
                         message.set(Some("Your role may not see supporters' details.".into()))
                     }
-                    _ => message.set(Some(
+                    Err(f) if f.status == 0 => message.set(Some(f.message)),
+                    Err(_) => message.set(Some(
                         "Search with an email or at least two letters of a name.".into(),
                     )),
-                }
-            });
+                },
+            );
         })
     };
     let rows = found.as_ref().map(|list| {
         list.iter()
             .map(|p| {
-                let id = n(p, "id");
+                let id = p.id;
                 let ask = { let confirm = confirm.clone(); Callback::from(move |_| confirm.set(Some(id))) };
                 let erase = {
-                    let (base, found, message, confirm) = (props.base.clone(), found.clone(), message.clone(), confirm.clone());
+                    let (base, found, message, confirm, submit) = (props.base.clone(), found.clone(), message.clone(), confirm.clone(), submit.clone());
                     Callback::from(move |_| {
-                        let (path, found, message, confirm) = (format!("{base}/supporters/{id}"), found.clone(), message.clone(), confirm.clone());
-                        wasm_bindgen_futures::spawn_local(async move {
-                            confirm.set(None);
-                            match call("DELETE", &path, None).await {
-                                Ok((200, v)) => {
+                        let (path, found, message) = (format!("{base}/supporters/{id}"), found.clone(), message.clone());
+                        confirm.set(None);
+                        submit.run(
+                            async move { net::send::<Erased>(Method::DELETE, &path, None::<&()>).await },
+                            move |answer| match answer {
+                                Ok(e) => {
                                     message.set(Some(format!(
                                         "Erased. Their {} signatures and {} pledges still count, without their details.",
-                                        n(&v, "signatures_kept"), n(&v, "commitments_kept")
+                                        e.signatures_kept, e.commitments_kept
                                     )));
                                     found.set(None);
                                 }
-                                Ok((403, _)) => message.set(Some("Only owners may erase a supporter.".into())),
-                                _ => message.set(Some("Not erased: try again.".into())),
-                            }
-                        });
+                                Err(f) if f.status == 403 => message.set(Some("Only owners may erase a supporter.".into())),
+                                Err(_) => message.set(Some("Not erased: try again.".into())),
+                            },
+                        );
                     })
                 };
                 let show = {
-                    let (path, shown) = (format!("{}/supporters/{id}", props.base), shown.clone());
+                    let (path, shown, message, submit) = (format!("{}/supporters/{id}", props.base), shown.clone(), message.clone(), submit.clone());
                     Callback::from(move |_| {
-                        let (path, shown) = (path.clone(), shown.clone());
-                        wasm_bindgen_futures::spawn_local(async move {
-                            if let Ok((200, v)) = call("GET", &path, None).await {
-                                shown.set(Some((id, v)));
-                            }
+                        let (path, shown, message) = (path.clone(), shown.clone(), message.clone());
+                        submit.run(async move { net::get::<PersonRecord>(&path).await }, move |answer| match answer {
+                            Ok(r) => shown.set(Some((id, r))),
+                            Err(f) => message.set(Some(f.message)),
                         });
                     })
                 };
-                let record = shown.as_ref().filter(|(i, _)| *i == id).map(|(_, v)| record(v));
+                let record = shown.as_ref().filter(|(i, _)| *i == id).map(|(_, r)| record(r));
                 html! {
                     <>
                     <tr data-id={id.to_string()}>
-                        <td>{ format!("{} {}", s(p, "first_name"), s(p, "last_name")) }</td>
-                        <td>{ s(p, "email") }</td>
-                        <td>{ n(p, "points") }</td>
+                        <td>{ format!("{} {}", p.first_name, p.last_name) }</td>
+                        <td>{ p.email.clone() }</td>
+                        <td>{ p.points }</td>
                         <td>
                             <button type="button" class="show-actions" onclick={show}>{ "Their actions" }</button>
                             <a class="person-data" href={format!("{}/supporters/{id}", props.base)} download="">{ "Their data" }</a>
@@ -115,7 +121,7 @@ pub fn Supporters(props: &BaseProps) -> Html {
             <form class="search" onsubmit={search}>
                 <label for="q">{ "Email or name" }</label>
                 <input id="q" name="q" type="search" ref={query} />
-                <button type="submit">{ "Search" }</button>
+                <button type="submit" disabled={submit.busy()}>{ "Search" }</button>
             </form>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             if let Some(rows) = rows {
@@ -128,26 +134,28 @@ pub fn Supporters(props: &BaseProps) -> Html {
     }
 }
 
+/// A moment as `2026-11-21T14:05` (UTC).
+fn minute(ms: f64) -> String {
+    String::from(js_sys::Date::new(&ms.into()).to_iso_string())
+        .chars()
+        .take(16)
+        .collect()
+}
+
 /// What one person did: each action with its points, and what they signed and pledged.
-fn record(v: &JsValue) -> Html {
-    let date = |ms: &JsValue| -> String {
-        String::from(js_sys::Date::new(ms).to_iso_string())
-            .chars()
-            .take(16)
-            .collect()
-    };
-    let actions = items(&get(v, "actions"));
-    let signed: Vec<String> = items(&get(v, "signatures"))
+fn record(r: &PersonRecord) -> Html {
+    let signed: Vec<&str> = r
+        .signatures
         .iter()
-        .map(|x| s(x, "petition"))
-        .chain(items(&get(v, "commitments")).iter().map(|x| s(x, "pledge")))
+        .map(|x| x.petition.as_str())
+        .chain(r.commitments.iter().map(|x| x.pledge.as_str()))
         .collect();
     html! {
         <div class="actions-of">
             <p>{ format!("Signed or pledged: {}", if signed.is_empty() { "nothing".to_owned() } else { signed.join(", ") }) }</p>
             <ol>
-                { for actions.iter().map(|a| html! {
-                    <li>{ format!("{} · {} · {} points (week {})", date(&get(a, "created_at")), s(a, "kind"), n(a, "points"), s(a, "week")) }</li>
+                { for r.actions.iter().map(|a| html! {
+                    <li>{ format!("{} · {} · {} points (week {})", minute(a.created_at), a.kind, a.points, a.week) }</li>
                 }) }
             </ol>
         </div>
@@ -156,22 +164,19 @@ fn record(v: &JsValue) -> Html {
 
 #[component]
 pub fn Audit(props: &BaseProps) -> Html {
-    let data = use_json(format!("{}/audit", props.base), 0);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
-    };
-    html! {
+    let data = use_fetch::<Vec<AuditEntry>>(format!("{}/audit", props.base));
+    data.view(|entries| html! {
         <section aria-labelledby="audit-h">
             <h2 id="audit-h">{ "Audit log" }</h2>
             <table class="audit">
                 <thead><tr><th scope="col">{ "When (UTC)" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "What" }</th><th scope="col">{ "Detail" }</th></tr></thead>
                 <tbody>
-                    { for items(v).iter().map(|e| {
-                        let at: String = js_sys::Date::new(&get(e, "at")).to_iso_string().into();
-                        html! { <tr><td>{ at }</td><td>{ s(e, "staff") }</td><td>{ s(e, "action") }</td><td>{ s(e, "detail") }</td></tr> }
+                    { for entries.iter().map(|e| {
+                        let at: String = js_sys::Date::new(&e.at.into()).to_iso_string().into();
+                        html! { <tr><td>{ at }</td><td>{ e.staff.clone() }</td><td>{ e.action.clone() }</td><td>{ e.detail.clone() }</td></tr> }
                     }) }
                 </tbody>
             </table>
         </section>
-    }
+    })
 }

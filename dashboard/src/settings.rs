@@ -1,10 +1,13 @@
 //! The campaign's settings: name, time zone, weekly goal, team size and points per action.
 //! Owners change them; everyone else reads them.
 
+use gloo_net::http::Method;
+use rally_api::staff::CampaignSettings;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::{call, field_errors, get, items, s, use_json};
+use crate::hooks::{use_fetch, use_submit};
+use crate::net;
 
 /// `(field, label, hint)` of the numeric settings, in form order.
 const NUMBERS: [(&str, &str, &str); 6] = [
@@ -36,6 +39,18 @@ const NUMBERS: [(&str, &str, &str); 6] = [
     ),
 ];
 
+/// Every field of the form: a refusal about another is shown above the button.
+const FIELDS: [&str; 8] = [
+    "name",
+    "timezone",
+    "weekly_goal",
+    "team_size",
+    "points_sign",
+    "points_pledge",
+    "points_report",
+    "points_recruit",
+];
+
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
     pub base: String,
@@ -44,66 +59,70 @@ pub struct SettingsProps {
 
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
-    let reload = use_state(|| 0u32);
-    let data = use_json(format!("{}/campaign", props.base), *reload);
+    let data = use_fetch::<CampaignSettings>(format!("{}/campaign", props.base));
     let form = use_node_ref();
-    let errors = use_state(Vec::<(String, String)>::new);
+    let submit = use_submit();
     let message = use_state(|| None::<String>);
-    let Some(v) = &*data else {
-        return html! { <p role="status">{ "Loading…" }</p> };
+    let Some(v) = data.data() else {
+        return data.view(|_| Html::default());
     };
     let onsubmit = {
-        let (path, form, errors, message, reload) = (
+        let (path, form, submit, message, reload) = (
             format!("{}/campaign", props.base),
             form.clone(),
-            errors.clone(),
+            submit.clone(),
             message.clone(),
-            reload.clone(),
+            data.reload.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(f) = form.cast::<web_sys::HtmlFormElement>() else {
                 return;
             };
+            let elements =
+                js_sys::Reflect::get(&f, &"elements".into()).unwrap_or(JsValue::UNDEFINED);
             let value = |name: &str| -> String {
-                get(&get(&get(&f, "elements"), name), "value")
-                    .as_string()
+                js_sys::Reflect::get(&elements, &name.into())
+                    .and_then(|el| js_sys::Reflect::get(&el, &"value".into()))
+                    .ok()
+                    .and_then(|v| v.as_string())
                     .unwrap_or_default()
             };
-            let body = js_sys::Object::new();
-            for key in ["name", "timezone"] {
-                let _ = js_sys::Reflect::set(&body, &key.into(), &value(key).into());
-            }
-            for (key, _, _) in NUMBERS {
-                let n = value(key)
-                    .trim()
-                    .parse::<f64>()
-                    .map_or(JsValue::NULL, JsValue::from);
-                let _ = js_sys::Reflect::set(&body, &key.into(), &n);
-            }
-            let (path, errors, message, reload) = (
-                path.clone(),
-                errors.clone(),
-                message.clone(),
-                reload.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match call("PUT", &path, Some(&body.into())).await {
-                    Ok((200, _)) => {
-                        errors.set(Vec::new());
+            // An empty box is sent as null (the edge says it is required); anything that is not
+            // a whole number as a number outside every range, so the edge's message says which
+            // numbers it takes.
+            let number = |name: &str| {
+                let v = value(name);
+                let v = v.trim();
+                v.parse::<u64>()
+                    .ok()
+                    .or_else(|| (!v.is_empty()).then_some(u64::from(u32::MAX)))
+            };
+            let body = CampaignSettings {
+                name: value("name"),
+                timezone: value("timezone"),
+                weekly_goal: number("weekly_goal"),
+                team_size: number("team_size"),
+                points_sign: number("points_sign"),
+                points_pledge: number("points_pledge"),
+                points_report: number("points_report"),
+                points_recruit: number("points_recruit"),
+            };
+            let (path, message, reload) = (path.clone(), message.clone(), reload.clone());
+            submit.run(
+                async move { net::send::<CampaignSettings>(Method::PUT, &path, Some(&body)).await },
+                move |answer| match answer {
+                    Ok(_) => {
                         message.set(Some("Saved. New actions use these settings.".into()));
-                        reload.set(*reload + 1);
+                        reload.emit(());
                     }
-                    Ok((_, v)) => {
-                        message.set(Some("Not saved: see below.".into()));
-                        errors.set(field_errors(&v));
-                    }
-                    Err(e) => message.set(Some(e)),
-                }
-            });
+                    Err(f) if f.status == 0 => message.set(Some(f.message)),
+                    Err(_) => message.set(Some("Not saved: see below.".into())),
+                },
+            );
         })
     };
-    let error = |f: &str| errors.iter().find(|(x, _)| x == f).map(|(_, m)| m.clone());
+    let error = |f: &str| submit.error(f);
     let input = |name: &str, label: &str, hint: &str, value: String, kind: &str| {
         let id = format!("s-{name}");
         let err = error(name);
@@ -133,25 +152,35 @@ pub fn Settings(props: &SettingsProps) -> Html {
         .ok()
         .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
         .and_then(|f| f.call1(&JsValue::NULL, &"timeZone".into()).ok())
-        .map(|list| items(&list).iter().filter_map(JsValue::as_string).collect())
+        .map(|list| {
+            js_sys::Array::from(&list)
+                .iter()
+                .filter_map(|z| z.as_string())
+                .collect()
+        })
         .unwrap_or_default();
     let num = |k: &str| {
-        get(v, k)
-            .as_f64()
-            .map(|n| n.to_string())
-            .unwrap_or_default()
+        let n = match k {
+            "weekly_goal" => v.weekly_goal,
+            "team_size" => v.team_size,
+            "points_sign" => v.points_sign,
+            "points_pledge" => v.points_pledge,
+            "points_report" => v.points_report,
+            _ => v.points_recruit,
+        };
+        n.map(|n| n.to_string()).unwrap_or_default()
     };
     html! {
         <section aria-labelledby="settings-h">
             <h2 id="settings-h">{ "Campaign settings" }</h2>
             if !props.owner { <p class="note">{ "Only owners change these." }</p> }
             <form class="settings" ref={form} {onsubmit} novalidate=true>
-                { input("name", "Campaign name", "", s(v, "name"), "text") }
-                { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", s(v, "timezone"), "text") }
+                { input("name", "Campaign name", "", v.name.clone(), "text") }
+                { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", v.timezone.clone(), "text") }
                 <datalist id="zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
                 { for NUMBERS.iter().map(|(k, label, hint)| input(k, label, hint, num(k), "number")) }
-                { for errors.iter().filter(|(f, _)| f.is_empty()).map(|(_, m)| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
-                if props.owner { <button type="submit">{ "Save settings" }</button> }
+                { for submit.general(&FIELDS).iter().map(|m| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
+                if props.owner { <button type="submit" disabled={submit.busy()}>{ "Save settings" }</button> }
                 if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             </form>
         </section>

@@ -132,3 +132,32 @@ test("merge two claims about one rumour from the queue, then split a report back
   assert.equal(await p.locator("article.claim h3", { hasText: "health centre" }).count(), 1, "the new claim is in the queue");
   await context.close();
 });
+
+test("a tab that cannot load says why, with the edge's own words, and loads on retry", async () => {
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill(STAFF.owner);
+  await p.locator("button[type=submit]").click();
+  await p.locator("tr[data-kind=sign]").waitFor();
+
+  // The network is gone: the tab says so and offers a retry, instead of "Loading…" forever.
+  await context.setOffline(true);
+  await p.locator("nav button", { hasText: "Audit log" }).click();
+  const failed = p.locator(".failed[role=alert]");
+  await failed.waitFor();
+  assert.match(await failed.locator(".err").textContent(), /^This could not be loaded: The edge did not answer/);
+  assert.equal(await p.locator("p[role=status]", { hasText: "Loading" }).count(), 0);
+  await context.setOffline(false);
+  await failed.locator("button.retry").click();
+  await p.locator("table.audit tbody tr").first().waitFor();
+  assert.equal(await failed.count(), 0, "the failure is gone once it loads");
+
+  // The edge refuses (the session is gone): its own message is shown.
+  await context.clearCookies();
+  await p.locator("nav button", { hasText: "Settings" }).click();
+  await failed.waitFor();
+  assert.equal(await failed.locator(".err").textContent(),
+    "This could not be loaded: sign in, or send a staff credential of this campaign as Authorization: Bearer");
+  await context.close();
+});
