@@ -8,12 +8,13 @@
 
 use std::rc::Rc;
 
-use rally_api::{ErrorCode, PetitionStatus, RecentSigner, SignRequest};
-use wasm_bindgen::{JsCast, JsValue};
+use rally_api::{ErrorCode, FieldError, PetitionStatus, RecentSigner, SignRequest};
+use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::config::Config;
+use crate::form::{focus_first_invalid, FormState};
 use crate::i18n::{self, Text};
 use crate::me::Greeting;
 use crate::net::{self, NetError};
@@ -151,13 +152,9 @@ pub struct State<I: Item> {
     pub load: Load<I>,
     /// The form as typed; the page-derived fields (`ref`, `tracking`, `lang`) are added on submit.
     pub form: SignRequest,
-    pub errors: Vec<(String, ErrorCode)>,
-    /// Bumped whenever validation fails, so focus moves to the first field at fault.
-    pub error_round: u32,
+    /// Errors per field, submitting, the idempotency key: as every form keeps them.
+    pub sending: FormState,
     pub notice: Option<Notice>,
-    pub submitting: bool,
-    /// The key of the last attempt; reused for a retry of the same form so it counts once.
-    pub idempotency_key: Option<String>,
     /// Pledges: whether to be reminded before the date.
     pub remind: bool,
     pub done: Option<I::Done>,
@@ -176,7 +173,7 @@ pub enum Action<I: Item> {
     LoadFailed,
     Edit(Box<dyn FnOnce(&mut SignRequest)>),
     Remind(bool),
-    Invalid(Vec<(String, ErrorCode)>),
+    Invalid(Vec<FieldError>),
     Submitting(String),
     Signed(I::Done),
     Failed(NetError),
@@ -192,11 +189,8 @@ impl<I: Item> State<I> {
                 country,
                 ..SignRequest::default()
             },
-            errors: Vec::new(),
-            error_round: 0,
+            sending: FormState::default(),
             notice: None,
-            submitting: false,
-            idempotency_key: None,
             remind: false,
             done: None,
             share: ShareStep::Ask,
@@ -207,10 +201,7 @@ impl<I: Item> State<I> {
     }
 
     pub fn error_for(&self, field: &str) -> Option<ErrorCode> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, c)| *c)
+        self.sending.error_for(field)
     }
 
     /// The count to show: never lower than what this visitor's own action returned.
@@ -252,55 +243,40 @@ impl<I: Item> Reducible for State<I> {
                 let before = s.form.clone();
                 f(&mut s.form);
                 if s.form != before {
-                    // New content is a new signature attempt.
-                    s.idempotency_key = None;
+                    s.sending.edited();
                 }
             }
             Action::Remind(on) => s.remind = on,
             Action::Invalid(errors) => {
-                s.errors = errors;
-                s.error_round += 1;
+                s.sending.invalid(&errors);
                 s.notice = Some(Notice::FixFields);
             }
             Action::Submitting(key) => {
-                s.submitting = true;
-                s.idempotency_key = Some(key);
-                s.errors.clear();
+                s.sending.submitting(key);
                 s.notice = None;
             }
             Action::Signed(resp) => {
-                s.submitting = false;
+                s.sending.answered();
                 s.done = Some(resp);
             }
             Action::Failed(err) => {
-                s.submitting = false;
-                match err {
+                s.sending.answered();
+                s.notice = Some(match err {
                     NetError::Api { status: 401, .. } => {
                         s.greeting = None;
-                        s.notice = Some(Notice::FixFields);
-                    }
-                    NetError::Api { body, .. } if body.error.field.is_some() => {
-                        let list = if body.errors.is_empty() {
-                            vec![body.error]
-                        } else {
-                            body.errors
-                        };
-                        s.errors = list
-                            .into_iter()
-                            .filter_map(|e| Some((e.field?, e.code)))
-                            .collect();
-                        s.error_round += 1;
-                        s.notice = Some(Notice::FixFields);
+                        Notice::FixFields
                     }
                     NetError::Api { body, .. } => {
-                        s.notice = Some(match body.error.code {
+                        let code = body.error.code;
+                        match code {
+                            _ if s.sending.refused(body) => Notice::FixFields,
                             ErrorCode::RateLimited => Notice::RateLimited,
                             ErrorCode::PetitionClosed => Notice::Closed,
                             _ => Notice::Network,
-                        })
+                        }
                     }
-                    NetError::Network | NetError::Unreadable => s.notice = Some(Notice::Network),
-                }
+                    NetError::Network | NetError::Unreadable => Notice::Network,
+                });
             }
             Action::Share(yes) => {
                 s.share = if yes {
@@ -413,19 +389,11 @@ pub fn Act<I: Item>(props: &Props) -> Html {
         });
     }
 
-    // After a failed validation, focus the first field at fault (screen readers then read its
-    // error, which the field names in aria-describedby).
     {
         let form_ref = form_ref.clone();
-        use_effect_with(state.error_round, move |round| {
+        use_effect_with(state.sending.error_round, move |round| {
             if *round > 0 {
-                if let Some(el) = form_ref
-                    .cast::<HtmlElement>()
-                    .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten())
-                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                {
-                    let _ = el.focus();
-                }
+                focus_first_invalid(&form_ref);
             }
         });
     }
@@ -457,18 +425,10 @@ pub fn Act<I: Item>(props: &Props) -> Html {
                 .as_ref()
                 .and_then(|_| crate::config::supporter_token(&cfg.campaign));
             if let (None, Err(errors)) = (&token, req.validate()) {
-                state.dispatch(Action::Invalid(
-                    errors
-                        .iter()
-                        .map(|e| (e.field.to_owned(), e.code))
-                        .collect(),
-                ));
+                state.dispatch(Action::Invalid(errors));
                 return;
             }
-            let key = state
-                .idempotency_key
-                .clone()
-                .unwrap_or_else(net::new_idempotency_key);
+            let key = state.sending.key();
             *in_flight.borrow_mut() = true;
             state.dispatch(Action::Submitting(key.clone()));
             let state = state.clone();
@@ -610,6 +570,8 @@ fn form<I: Item>(
     onsubmit: Callback<SubmitEvent>,
     form_ref: NodeRef,
 ) -> Html {
+    // Every field edit is one kind of change: a function of the form and the control's value
+    // (text boxes, the country select and the consent radios all fire `input`).
     let edit = |apply: fn(&mut SignRequest, String)| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -637,23 +599,8 @@ fn form<I: Item>(
             </div>
         }
     });
-    let on_country = {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            state.dispatch(Action::Edit(Box::new(move |f| f.country = v)));
-        })
-    };
-    let consent = |value: bool| {
-        let state = state.clone();
-        Callback::from(move |_: Event| {
-            state.dispatch(Action::Edit(Box::new(move |f| {
-                f.contact_consent = Some(value)
-            })))
-        })
-    };
+    let on_country = edit(|f, v| f.country = v);
+    let on_consent = edit(|f, v| f.contact_consent = Some(v == "yes"));
     let on_show = {
         let state = state.clone();
         Callback::from(move |e: Event| {
@@ -674,7 +621,7 @@ fn form<I: Item>(
                 <select id="in-country" name="country" autocomplete="country" required=true
                     aria-invalid={country_invalid.to_string()}
                     aria-describedby={country_invalid.then_some("err-country")}
-                    onchange={on_country}>
+                    oninput={on_country}>
                     <option value="" selected={f.country.is_empty()}>{ t.choose_country }</option>
                     { for countries.iter().map(|(code, name)| html! {
                         <option value={code.clone()} selected={f.country == *code}>{ name.clone() }</option>
@@ -686,9 +633,9 @@ fn form<I: Item>(
                 aria-describedby={consent_invalid.then_some("err-contact_consent")}>
                 <legend>{ t.consent_legend }</legend>
                 <label><input type="radio" name="contact_consent" value="yes"
-                    checked={f.contact_consent == Some(true)} onchange={consent(true)} />{ t.consent_yes }</label>
+                    checked={f.contact_consent == Some(true)} oninput={on_consent.clone()} />{ t.consent_yes }</label>
                 <label><input type="radio" name="contact_consent" value="no"
-                    checked={f.contact_consent == Some(false)} onchange={consent(false)} />{ t.consent_no }</label>
+                    checked={f.contact_consent == Some(false)} oninput={on_consent} />{ t.consent_no }</label>
                 { error_text(state, t, "contact_consent") }
             </fieldset>
             }
@@ -699,8 +646,8 @@ fn form<I: Item>(
                 <input id="in-website" name="website" tabindex="-1" autocomplete="off" value={f.website.clone()} oninput={on_hp} />
             </div>
             { notice(state, t, w) }
-            <button type="submit" disabled={state.submitting} aria-disabled={state.submitting.to_string()}>
-                { if state.submitting { w.submitting } else { w.submit } }
+            <button type="submit" disabled={state.sending.submitting} aria-disabled={state.sending.submitting.to_string()}>
+                { if state.sending.submitting { w.submitting } else { w.submit } }
             </button>
         </form>
     }

@@ -8,11 +8,11 @@ use rally_api::{
     routes, ErrorCode, Lang, Rebuttal, RebuttalFeed, ReportRequest, ReportResponse, SeenOn, Source,
     Verdict,
 };
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlElement;
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::config::Config;
+use crate::form::{focus_first_invalid, names_fields, FormState};
 use crate::i18n::{self, Text};
 use crate::net::{self, NetError};
 use crate::wire::{count, field, list, number, string, FromJs};
@@ -131,12 +131,12 @@ pub fn FactCheck(props: &Props) -> Html {
     let feed = use_state(|| None::<Vec<Rebuttal>>);
     let matches = use_state(|| None::<Vec<Rebuttal>>);
     let form = use_state(ReportRequest::default);
-    let errors = use_state(Vec::<(String, ErrorCode)>::new);
+    // Changed in place (a report in flight and typing never overwrite each other); every
+    // change is followed by a state change that renders it.
+    let sending = use_mut_ref(FormState::default);
     let notice = use_state(|| None::<&'static str>);
     let done = use_state(|| None::<ReportResponse>);
-    let busy = use_mut_ref(|| false);
-    let submitting = use_state(|| false);
-    let key = use_mut_ref(|| None::<String>);
+    let rerender = use_force_update();
     let typing = use_mut_ref(|| Rc::new(Cell::new(0u32)));
     let searching = use_mut_ref(|| Rc::new(Cell::new(0u32)));
     let form_ref = use_node_ref();
@@ -160,38 +160,31 @@ pub fn FactCheck(props: &Props) -> Html {
             });
         });
     }
-    // After a failed validation, focus the first field at fault.
     {
         let form_ref = form_ref.clone();
-        use_effect_with(errors.len(), move |n| {
-            if *n > 0 {
-                if let Some(el) = form_ref
-                    .cast::<HtmlElement>()
-                    .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten())
-                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                {
-                    let _ = el.focus();
-                }
+        use_effect_with(sending.borrow().error_round, move |round| {
+            if *round > 0 {
+                focus_first_invalid(&form_ref);
             }
         });
     }
 
     let edit = |apply: fn(&mut ReportRequest, String)| {
         let form = form.clone();
-        let key = key.clone();
+        let sending = sending.clone();
         Callback::from(move |e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .value();
             let mut f = (*form).clone();
             apply(&mut f, v);
-            *key.borrow_mut() = None; // new content is a new report
+            sending.borrow_mut().edited();
             form.set(f);
         })
     };
     let on_claim = {
         let form = form.clone();
-        let key = key.clone();
+        let sending = sending.clone();
         let matches = matches.clone();
         let cfg = cfg.clone();
         let typing = typing.borrow().clone();
@@ -201,7 +194,7 @@ pub fn FactCheck(props: &Props) -> Html {
                 .value();
             let mut f = (*form).clone();
             f.claim = v.clone();
-            *key.borrow_mut() = None;
+            sending.borrow_mut().edited();
             form.set(f);
             if v.split_whitespace().count() >= 3 {
                 search_later(&cfg, v, &typing, matches.clone());
@@ -233,80 +226,60 @@ pub fn FactCheck(props: &Props) -> Html {
         })
     };
     let onsubmit = {
-        let (form, errors, notice, done, busy, submitting, key) = (
+        let (form, sending, notice, done, rerender) = (
             form.clone(),
-            errors.clone(),
+            sending.clone(),
             notice.clone(),
             done.clone(),
-            busy.clone(),
-            submitting.clone(),
-            key.clone(),
+            rerender.clone(),
         );
         let cfg = cfg.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy.borrow() {
+            if sending.borrow().submitting {
                 return; // a double click: the first report is on its way
             }
             if let Err(list) = form.validate() {
-                errors.set(list.iter().map(|e| (e.field.to_owned(), e.code)).collect());
+                sending.borrow_mut().invalid(&list);
                 notice.set(Some(t.fix_fields));
                 return;
             }
-            let idem = key
-                .borrow_mut()
-                .get_or_insert_with(net::new_idempotency_key)
-                .clone();
-            *busy.borrow_mut() = true;
-            submitting.set(true);
+            let idem = sending.borrow().key();
+            sending.borrow_mut().submitting(idem.clone());
+            rerender.force_update();
             let body = report_request(&form, cfg.lang);
             let url = cfg.url(&routes::reports(&cfg.campaign));
             let cfg = cfg.clone();
-            let (errors, notice, done, busy, submitting) = (
-                errors.clone(),
-                notice.clone(),
-                done.clone(),
-                busy.clone(),
-                submitting.clone(),
-            );
+            let (sending, notice, done) = (sending.clone(), notice.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 // A remembered supporter's report counts in their action log.
                 let token = crate::config::supporter_token(&cfg.campaign);
                 let result =
                     net::post_json::<ReportResponse>(&url, &body, &idem, token.as_deref()).await;
-                *busy.borrow_mut() = false;
-                submitting.set(false);
-                match result {
-                    Ok(r) => {
-                        errors.set(Vec::new());
-                        notice.set(None);
-                        done.set(Some(r));
-                    }
-                    Err(NetError::Api { body, .. }) if body.error.field.is_some() => {
-                        let list = if body.errors.is_empty() {
-                            vec![body.error]
-                        } else {
-                            body.errors
-                        };
-                        errors.set(
-                            list.into_iter()
-                                .filter_map(|e| Some((e.field?, e.code)))
-                                .collect(),
-                        );
-                        notice.set(Some(t.fix_fields));
-                    }
+                sending.borrow_mut().answered();
+                notice.set(match &result {
+                    Ok(_) => None,
+                    Err(NetError::Api { body, .. }) if names_fields(body) => Some(t.fix_fields),
                     Err(NetError::Api { body, .. })
                         if body.error.code == ErrorCode::RateLimited =>
                     {
-                        notice.set(Some(t.rate_limited))
+                        Some(t.rate_limited)
                     }
-                    Err(_) => notice.set(Some(t.network)),
+                    Err(_) => Some(t.network),
+                });
+                match result {
+                    Ok(r) => done.set(Some(r)),
+                    Err(NetError::Api { body, .. }) => {
+                        sending.borrow_mut().refused(body);
+                    }
+                    Err(_) => {}
                 }
             });
         })
     };
 
-    let error_for = |f: &str| errors.iter().find(|(n, _)| n == f).map(|(_, c)| *c);
+    let sending = sending.borrow();
+    let error_for = |f: &str| sending.error_for(f);
     let err = |f: &'static str| match error_for(f) {
         Some(code) => html! { <p class="err" id={format!("err-{f}")}>{ t.field_error(code) }</p> },
         None => html! {},
@@ -383,7 +356,7 @@ pub fn FactCheck(props: &Props) -> Html {
                     <input id="in-website" name="website" tabindex="-1" autocomplete="off" onchange={edit(|f, v| f.website = v)} />
                 </div>
                 if let Some(n) = *notice { <p class="notice" role="alert">{ n }</p> }
-                <button type="submit" disabled={*submitting}>{ if *submitting { w.sending } else { w.send } }</button>
+                <button type="submit" disabled={sending.submitting}>{ if sending.submitting { w.sending } else { w.send } }</button>
             </form>
         },
     };

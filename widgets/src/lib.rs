@@ -13,6 +13,8 @@ pub mod board;
 pub mod config;
 #[cfg(feature = "factcheck")]
 pub mod factcheck;
+#[cfg(any(feature = "petition", feature = "pledge", feature = "factcheck"))]
+pub mod form;
 pub mod i18n;
 pub mod me;
 pub mod net;
