@@ -161,6 +161,12 @@ pub const ALL: &[Route] = &[
     ),
     route(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/messages/:id/resend",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/members", Staff),
     route(Post, "/api/v1/campaigns/:campaign/staff/members", Staff),
     route(
@@ -183,6 +189,10 @@ pub const ALL: &[Route] = &[
     ),
     route(Get, "/p/:campaign/:petition", Page),
     route(Get, "/r/:campaign/:id", Page),
+    route(Get, "/m/:token", Page),
+    route(Post, "/m/:token", Page),
+    route(Get, "/u/:token", Page),
+    route(Post, "/u/:token", Page),
 ];
 
 /// The parameters of `path` if it matches `pattern`: `(name, value)` pairs in order.

@@ -87,6 +87,16 @@ pub struct CampaignSettings {
     pub points_pledge: Option<u64>,
     pub points_report: Option<u64>,
     pub points_recruit: Option<u64>,
+    /// The name messages come from (`Friends of the Park`); empty: the campaign's name.
+    pub sender_name: String,
+    /// The address messages come from, on a domain verified with Cloudflare Email Service;
+    /// empty: the deployment's `MAIL_FROM`.
+    pub sender_email: String,
+    /// Where replies go; empty: no `Reply-To`.
+    pub reply_to: String,
+    /// Whether each signature and commitment is confirmed by email (double opt-in). Unconfirmed
+    /// actions count at once and are marked as such in the overview and exports.
+    pub confirm: bool,
 }
 
 /// Bounds of the numeric settings, `(field, least, most)`.
@@ -152,10 +162,44 @@ impl CampaignSettings {
                 Some(_) => {}
             }
         }
+        let sender_name = self
+            .sender_name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // A display name goes into a header: no line breaks (split_whitespace took them), no
+        // characters that end or quote an address.
+        if sender_name.chars().count() > 64 {
+            errors.push(FieldError {
+                field: "sender_name",
+                code: ErrorCode::TooLong,
+            });
+        } else if sender_name
+            .chars()
+            .any(|c| c.is_control() || "<>\"\\@,;:".contains(c))
+        {
+            errors.push(FieldError {
+                field: "sender_name",
+                code: ErrorCode::InvalidValue,
+            });
+        }
+        let address =
+            |field: &'static str, raw: &str, errors: &mut Vec<FieldError>| match raw.trim() {
+                "" => String::new(),
+                a => crate::validate::email(a).unwrap_or_else(|code| {
+                    errors.push(FieldError { field, code });
+                    String::new()
+                }),
+            };
+        let sender_email = address("sender_email", &self.sender_email, &mut errors);
+        let reply_to = address("reply_to", &self.reply_to, &mut errors);
         if errors.is_empty() {
             Ok(CampaignSettings {
                 name,
                 timezone: tz.to_owned(),
+                sender_name,
+                sender_email,
+                reply_to,
                 ..self.clone()
             })
         } else {
@@ -178,6 +222,52 @@ mod settings_tests {
             points_pledge: Some(20),
             points_report: Some(10),
             points_recruit: Some(50),
+            sender_name: "Friends of  the Park".into(),
+            sender_email: " Hello@Park.example ".into(),
+            reply_to: String::new(),
+            confirm: true,
+        }
+    }
+
+    #[test]
+    fn senders_are_addresses_and_names_fit_a_header() {
+        let ok = good().validate().unwrap();
+        assert_eq!(ok.sender_name, "Friends of the Park");
+        assert_eq!(ok.sender_email, "hello@park.example");
+        let cases: [(&str, &str, &str, &[(&str, ErrorCode)]); 5] = [
+            (
+                "Park <evil@x.example>",
+                "",
+                "",
+                &[("sender_name", ErrorCode::InvalidValue)],
+            ),
+            (
+                "Park\r\nBcc: x@y.example",
+                "",
+                "",
+                &[("sender_name", ErrorCode::InvalidValue)],
+            ),
+            (
+                "",
+                "not-an-address",
+                "",
+                &[("sender_email", ErrorCode::InvalidEmail)],
+            ),
+            ("", "", "reply@@x", &[("reply_to", ErrorCode::InvalidEmail)]),
+            ("", "", "replies@park.example", &[]),
+        ];
+        for (name, from, reply, want) in cases {
+            let s = CampaignSettings {
+                sender_name: name.into(),
+                sender_email: from.into(),
+                reply_to: reply.into(),
+                ..good()
+            };
+            assert_eq!(
+                crate::error::problems(s.validate()),
+                want,
+                "{name:?} {from:?} {reply:?}"
+            );
         }
     }
 
@@ -401,4 +491,62 @@ pub struct SignedEntry {
 #[serde(default)]
 pub struct PledgedEntry {
     pub pledge: String,
+}
+
+// Follow-up messages.
+
+/// `GET .../staff/messages`: what the outbox did, per day and kind, the latest failures, and the
+/// cron's last runs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Messages {
+    pub days: Vec<MessageDay>,
+    pub failures: Vec<MessageFailure>,
+    pub sweeps: Vec<Sweep>,
+}
+
+/// Messages of one kind created on one UTC day (`2026-11-30`), by where they are now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MessageDay {
+    pub day: String,
+    /// `confirm`, `confirm_reminder`, `pledge_eve`, `pledge_morning`, `outcome`.
+    pub kind: String,
+    /// Written and not yet sent (waiting, queued or being sent).
+    pub queued: u64,
+    pub sent: u64,
+    pub failed: u64,
+    /// Not sent on purpose: unsubscribed, erased, already confirmed, too late.
+    pub dropped: u64,
+}
+
+/// A message that stopped as `failed`, with the last reason (never its address).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MessageFailure {
+    pub id: u64,
+    pub kind: String,
+    pub created_at: u64,
+    pub attempts: u64,
+    pub error: String,
+}
+
+/// One cron run: what it handed to the queue and what it cleared away.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Sweep {
+    pub at: u64,
+    pub enqueued: u64,
+    pub reminders: u64,
+    pub expired: u64,
+    pub keys_dropped: u64,
+    pub sessions_dropped: u64,
+    pub links_dropped: u64,
+}
+
+/// `POST .../staff/messages/:id/resend`: the failed message is waiting again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Resent {
+    pub id: u64,
 }

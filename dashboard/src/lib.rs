@@ -19,6 +19,7 @@ mod builder;
 mod claims;
 mod hooks;
 mod members;
+mod messages;
 mod net;
 mod overview;
 mod people;
@@ -46,6 +47,7 @@ enum Tab {
     FactChecks,
     Widgets,
     Staff,
+    Messages,
     Settings,
     Audit,
 }
@@ -155,6 +157,7 @@ fn Signed(props: &SignedProps) -> Html {
         (Tab::FactChecks, "Fact-checks"),
         (Tab::Widgets, "Widgets"),
         (Tab::Staff, "Staff"),
+        (Tab::Messages, "Messages"),
         (Tab::Settings, "Settings"),
         (Tab::Audit, "Audit log"),
     ];
@@ -180,6 +183,7 @@ fn Signed(props: &SignedProps) -> Html {
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
                 Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },
                 Tab::Staff => html! { <p class="note">{ "Only owners manage staff." }</p> },
+                Tab::Messages => html! { <messages::Messages base={base.clone()} can_resend={who.role == "owner" || who.role == "organiser"} /> },
                 Tab::Settings => html! { <settings::Settings base={base.clone()} owner={who.role == "owner"} /> },
                 Tab::Audit => html! { <people::Audit base={base.clone()} /> },
             } }

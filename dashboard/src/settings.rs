@@ -1,5 +1,6 @@
-//! The campaign's settings: name, time zone, weekly goal, team size and points per action.
-//! Owners change them; everyone else reads them.
+//! The campaign's settings: name, time zone, weekly goal, team size, points per action, and
+//! who follow-up email comes from (and whether actions are confirmed by email). Owners change
+//! them; everyone else reads them.
 
 use gloo_net::http::Method;
 use rally_api::staff::CampaignSettings;
@@ -40,7 +41,7 @@ const NUMBERS: [(&str, &str, &str); 6] = [
 ];
 
 /// Every field of the form: a refusal about another is shown above the button.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 12] = [
     "name",
     "timezone",
     "weekly_goal",
@@ -49,6 +50,10 @@ const FIELDS: [&str; 8] = [
     "points_pledge",
     "points_report",
     "points_recruit",
+    "sender_name",
+    "sender_email",
+    "reply_to",
+    "confirm",
 ];
 
 #[derive(Properties, PartialEq)]
@@ -98,7 +103,18 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     .ok()
                     .or_else(|| (!v.is_empty()).then_some(u64::from(u32::MAX)))
             };
+            let checked = |name: &str| {
+                js_sys::Reflect::get(&elements, &name.into())
+                    .and_then(|el| js_sys::Reflect::get(&el, &"checked".into()))
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false)
+            };
             let body = CampaignSettings {
+                sender_name: value("sender_name"),
+                sender_email: value("sender_email"),
+                reply_to: value("reply_to"),
+                confirm: checked("confirm"),
                 name: value("name"),
                 timezone: value("timezone"),
                 weekly_goal: number("weekly_goal"),
@@ -179,6 +195,18 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", v.timezone.clone(), "text") }
                 <datalist id="zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
                 { for NUMBERS.iter().map(|(k, label, hint)| input(k, label, hint, num(k), "number")) }
+                <fieldset>
+                    <legend>{ "Follow-up email" }</legend>
+                    { input("sender_name", "Sender name", "Empty: the campaign's name.", v.sender_name.clone(), "text") }
+                    { input("sender_email", "Sender address", "On a domain verified for Cloudflare Email Service. Empty: the deployment's address.", v.sender_email.clone(), "email") }
+                    { input("reply_to", "Reply-to address", "Where replies go. Empty: no reply-to.", v.reply_to.clone(), "email") }
+                    <div class="field">
+                        <input id="s-confirm" name="confirm" type="checkbox" checked={v.confirm}
+                            disabled={!props.owner} aria-describedby="s-confirm-hint" />
+                        <label for="s-confirm">{ "Confirm signatures and pledges by email (double opt-in)" }</label>
+                        <p class="hint" id="s-confirm-hint">{ "Unconfirmed actions count at once and are marked unconfirmed in the overview and exports until the person confirms." }</p>
+                    </div>
+                </fieldset>
                 { for submit.general(&FIELDS).iter().map(|m| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
                 if props.owner { <button type="submit" disabled={submit.busy()}>{ "Save settings" }</button> }
                 if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }

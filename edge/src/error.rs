@@ -22,6 +22,18 @@ pub enum AppError {
     Internal(String),
 }
 
+/// For logs (the queue consumer and the cron have no response to carry it).
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Refused { message, .. } => write!(f, "refused: {message}"),
+            AppError::Invalid(errors) => write!(f, "invalid: {} field(s)", errors.len()),
+            AppError::RateLimited { retry_after } => write!(f, "rate limited for {retry_after} s"),
+            AppError::Internal(detail) => write!(f, "internal: {detail}"),
+        }
+    }
+}
+
 impl AppError {
     pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Refused {

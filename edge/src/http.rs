@@ -97,6 +97,42 @@ pub fn week_of(at: f64, timezone: &str) -> String {
     rally_api::week::week_key(y, m, d)
 }
 
+/// The offset of `timezone` from UTC at `at`, in ms, from the runtime's `Intl` data (0 for a
+/// zone it does not know).
+pub fn utc_offset_ms(at: f64, timezone: &str) -> f64 {
+    let date = js_sys::Date::new(&at.into());
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"timeZone".into(), &timezone.into());
+    let _ = js_sys::Reflect::set(&opts, &"hourCycle".into(), &"h23".into());
+    let local: String = date.to_locale_string("en-US", &opts).into();
+    // The local wall time read back as if it were UTC (workers run in UTC); whole minutes.
+    let wall = js_sys::Date::parse(&local);
+    if wall.is_nan() {
+        return 0.0;
+    }
+    ((wall - (at / 1000.0).floor() * 1000.0) / 60_000.0).round() * 60_000.0
+}
+
+/// A moment as people read it (`Tuesday, 6 October 2026 at 08:00`), in `timezone` and
+/// `locale`, from the runtime's `Intl`.
+pub fn local_datetime(at: f64, timezone: &str, locale: &str) -> String {
+    let date = js_sys::Date::new(&at.into());
+    let opts = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", timezone),
+        ("dateStyle", "full"),
+        ("timeStyle", "short"),
+    ] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    let s: String = date.to_locale_string(locale, &opts).into();
+    if s.is_empty() || s == "Invalid Date" {
+        iso_date(at)
+    } else {
+        s
+    }
+}
+
 /// The edge's own origin (`https://rally.example.org`), for absolute links.
 pub fn origin(req: &Request) -> AppResult<String> {
     Ok(req.url()?.origin().ascii_serialization())

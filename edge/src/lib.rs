@@ -10,6 +10,9 @@
 //!   [`views`] (view counting);
 //! - [`db`]: every SQL statement, one file per domain; [`error`]: the one error type.
 //!
+//! Beside requests, the worker consumes the `OUTBOX` queue and runs a cron every minute: both
+//! are [`mail`], follow-up messages (confirmations, reminders, fact-check outcomes).
+//!
 //! Static files (the widget bundles, the dashboard, the example sites) are served by the
 //! `[assets]` binding before the worker is called.
 
@@ -19,13 +22,16 @@ mod db;
 mod error;
 mod format;
 mod http;
+mod mail;
 mod pages;
 mod public;
 mod router;
 mod staff;
 mod views;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -36,4 +42,18 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         ctx.wait_until(async move { views::write(&for_views, due, http::now()).await });
     }
     Ok(resp)
+}
+
+/// The outbox queue's consumer: each message is one outbox id to send (`mail::consume`).
+#[event(queue)]
+pub async fn queue(batch: MessageBatch<mail::OutboxId>, env: Env, _ctx: Context) -> Result<()> {
+    mail::consume(batch, &env).await
+}
+
+/// Every minute: due messages to the queue, housekeeping (`mail::sweep`).
+#[event(scheduled)]
+pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = mail::sweep(&env).await {
+        worker::console_error!("cron sweep: {e}");
+    }
 }

@@ -15,7 +15,7 @@ use worker::{Request, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::{pages, public, staff};
+use crate::{mail, pages, public, staff};
 
 /// What a handler returns: the response, or the error the adapter turns into one.
 pub type Reply = Pin<Box<dyn Future<Output = AppResult<Response>>>>;
@@ -102,6 +102,8 @@ pub const ROUTES: &[Row] = &[
     row(Post, "/api/v1/campaigns/:campaign/staff/claims/:id/split", Staff, handler!(staff::claims::split)),
     row(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff, handler!(staff::settings::get)),
     row(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff, handler!(staff::settings::put)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff, handler!(staff::messages::list)),
+    row(Post, "/api/v1/campaigns/:campaign/staff/messages/:id/resend", Staff, handler!(staff::messages::resend)),
     row(Get, "/api/v1/campaigns/:campaign/staff/members", Staff, handler!(staff::members::list)),
     row(Post, "/api/v1/campaigns/:campaign/staff/members", Staff, handler!(staff::members::issue)),
     row(Delete, "/api/v1/campaigns/:campaign/staff/members/:id", Staff, handler!(staff::members::revoke)),
@@ -113,6 +115,11 @@ pub const ROUTES: &[Row] = &[
     // The edge's own pages.
     row(Get, "/p/:campaign/:petition", Page, handler!(pages::petition)),
     row(Get, "/r/:campaign/:id", Page, handler!(pages::rebuttal)),
+    // The pages a message's links open.
+    row(Get, "/m/:token", Page, handler!(mail::pages::confirm_page)),
+    row(Post, "/m/:token", Page, handler!(mail::pages::confirm)),
+    row(Get, "/u/:token", Page, handler!(mail::pages::unsubscribe_page)),
+    row(Post, "/u/:token", Page, handler!(mail::pages::unsubscribe)),
 ];
 
 /// What the table says about one request, before any handler runs.

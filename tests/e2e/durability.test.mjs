@@ -2,45 +2,14 @@
 // a stream of signatures loses none that it acknowledged, and counts none twice on restart.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
-import { ROOT, person, d1, freshIp } from "./helpers.mjs";
+import { person, d1, freshIp, freePort, startOwnEdge, crash } from "./helpers.mjs";
 
-/** A port nothing listens on now (below 64000: wrangler's inspector takes port + 1000). */
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => (port > 64_000 ? freePort().then(resolve) : resolve(port)));
-    });
-  });
-}
 const PORT = await freePort();
+const startEdge = (state) => startOwnEdge(PORT, state);
 const BASE = `http://127.0.0.1:${PORT}`;
-
-/** Starts `cargo xtask edge` on PORT with `state`; resolves with the group to kill. */
-function startEdge(state) {
-  const child = spawn("cargo", ["xtask", "edge", "--port", String(PORT), "--state", state,
-    "--seed", "edge/seed/demo.sql", "--seed", "tests/fixtures/seed.sql"],
-  { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], detached: true });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/ready \S+ pgid (\d+)/);
-      if (m) resolve({ child, group: Number(m[1]) });
-    });
-    child.on("exit", (code) => reject(new Error(`xtask edge exited with ${code}: ${out}`)));
-  });
-}
-
-function crash({ child, group }) {
-  try { process.kill(-group, "SIGKILL"); } catch {}
-  try { process.kill(-child.pid, "SIGKILL"); } catch {}
-}
 
 async function post(body, ip) {
   const res = await fetch(`${BASE}/api/v1/campaigns/demo/petitions/e2e-durable/signatures`, {

@@ -124,7 +124,7 @@ test("report in the widget, staff publish, the feed and typing offer the answer,
   } });
   assert.equal(published.status, 200, published.text);
   assert.equal(published.body.status, "published");
-  assert.deepEqual(d1(`SELECT o.email FROM notify_outbox o JOIN claims c ON c.id = o.claim_id WHERE c.public_id = '${queued.id}'`), [{ email }]);
+  assert.deepEqual(d1(`SELECT r.email FROM outbox o JOIN reports r ON r.id = o.report_id JOIN claims c ON c.id = o.claim_id WHERE c.public_id = '${queued.id}' AND o.kind = 'outcome'`), [{ email }]);
   const history = (await staff(`/claims/${queued.id}/history`)).body;
   assert.deepEqual(history.map((e) => [e.staff, e.action]).slice(0, 2), [["Mo Moderator", "status"], ["Mo Moderator", "text"]]);
 

@@ -2,7 +2,9 @@
 // playwright-core) against a real local edge (wrangler dev: workerd, local D1 and KV) that
 // `cargo xtask test` started at $RALLY_EDGE with throwaway state in $RALLY_STATE.
 import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -204,4 +206,85 @@ export const STAFF = {
   viewer: "rs_test_viewer_55b0c1",
   otherOwner: "rs_test_other_owner_9a8b7c",
   exportOwner: "rs_test_export_owner_4e5f6a",
+  mailOwner: "rs_test_mail_owner_3b7d1f",
+  refusedOwner: "rs_test_refused_owner_8c2e4a",
 };
+
+/**
+ * Every message the edge sent, as the local Email Service (wrangler dev) wrote it: one file per
+ * part under the edge's temp folder (`cargo xtask` points it at `$RALLY_STATE/tmp`). `part` is
+ * `text` or `html`; oldest first. This is the real binding's output, not a mock.
+ */
+export function mailbox(part = "text", state = STATE) {
+  const root = path.join(state, "tmp");
+  const out = [];
+  if (!existsSync(root)) return out;
+  for (const dir of readdirSync(root).filter((d) => d.startsWith("miniflare-"))) {
+    const folder = path.join(root, dir, "files", `email-${part}`);
+    if (!existsSync(folder)) continue;
+    for (const f of readdirSync(folder)) {
+      const file = path.join(folder, f);
+      out.push({ file, text: readFileSync(file, "utf8"), at: statSync(file).mtimeMs });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** The messages (text parts) that mention `marker` (a person's unique name, a claim's word). */
+export const mailTo = (marker, part = "text", state = STATE) => mailbox(part, state).filter((m) => m.text.includes(marker));
+
+/** Runs the edge's cron once now (`wrangler dev --test-scheduled`), as Cloudflare does every minute. */
+export async function cron(base = EDGE) {
+  const res = await fetch(`${base}/__scheduled?cron=*+*+*+*+*`);
+  if (!res.ok) throw new Error(`cron: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * `fetch`, retried when the connection dies before an answer (a kept-alive socket the local
+ * runtime closed just then: "other side closed"). Only for requests that are safe to repeat.
+ */
+export async function fetchAgain(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** A port nothing listens on now (below 64000: wrangler's inspector takes port + 1000). */
+export function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => (port > 64_000 ? freePort().then(resolve) : resolve(port)));
+    });
+  });
+}
+
+/**
+ * An edge of the test's own (`cargo xtask edge` on `port` with `state`, seeded like the suite's),
+ * for tests that kill it; resolves with what `crash` needs once it answers.
+ */
+export function startOwnEdge(port, state) {
+  const child = spawn("cargo", ["xtask", "edge", "--port", String(port), "--state", state,
+    "--seed", "edge/seed/demo.sql", "--seed", "tests/fixtures/seed.sql"],
+  { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], detached: true });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/ready \S+ pgid (\d+)/);
+      if (m) resolve({ child, group: Number(m[1]) });
+    });
+    child.on("exit", (code) => reject(new Error(`xtask edge exited with ${code}: ${out}`)));
+  });
+}
+
+/** Kills an own edge without warning (SIGKILL to wrangler, workerd and xtask), as a crash would. */
+export function crash({ child, group }) {
+  try { process.kill(-group, "SIGKILL"); } catch {}
+  try { process.kill(-child.pid, "SIGKILL"); } catch {}
+}

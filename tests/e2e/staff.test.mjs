@@ -129,7 +129,7 @@ test("CSV exports stream every row, with consent columns, and neutralise formula
   assert.equal(all.status, 200);
   assert.match(all.type, /^text\/csv/);
   const lines = all.text.trimEnd().split("\r\n");
-  assert.equal(lines[0], "id,email,first_name,last_name,postal_code,country,region,contact_consent,consent_at,lang,points,recruits,ref_code,listed,created_at");
+  assert.equal(lines[0], "id,email,first_name,last_name,postal_code,country,region,contact_consent,consent_at,unsubscribed_at,lang,points,recruits,ref_code,listed,created_at");
   assert.equal(lines.length, 1 + 1200);
   const ids = lines.slice(1).map((l) => Number(l.split(",")[0]));
   assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), "ids strictly increase");
@@ -144,7 +144,7 @@ test("CSV exports stream every row, with consent columns, and neutralise formula
   const demoOwner = (await signIn(STAFF.owner)).cookie;
   const sigs = await csvOf("demo", "signatures", demoOwner);
   const head = sigs.text.split("\r\n")[0].split(",");
-  assert.deepEqual(head.slice(0, 12), ["id", "petition", "signed_at", "first_name", "last_name", "email", "postal_code", "country", "region", "contact_consent", "consent_at", "show_name"]);
+  assert.deepEqual(head.slice(0, 13), ["id", "petition", "signed_at", "first_name", "last_name", "email", "postal_code", "country", "region", "contact_consent", "consent_at", "unsubscribed_at", "show_name"]);
   const row = sigs.text.split("\r\n").find((l) => l.includes(who.email));
   assert.ok(row.includes(`"save-the-park"`));
   assert.ok(row.includes(`"'=Cmd","'@Evil"`), row);

@@ -92,11 +92,21 @@ fn ensure_free(port: u16) -> Result<()> {
 }
 
 impl Edge {
-    pub fn start(port: u16, state: &Path, seeds: &[PathBuf]) -> Result<Edge> {
+    /// Starts `wrangler dev` with the cron's test route (`/__scheduled`), links in messages
+    /// pointing at this edge, the Email Service's local files under `state/tmp`, and `vars`
+    /// beside wrangler.toml's.
+    pub fn start(
+        port: u16,
+        state: &Path,
+        seeds: &[PathBuf],
+        vars: &[(&str, &str)],
+    ) -> Result<Edge> {
         ensure_free(port)?;
         prepare(state, seeds)?;
         signals::check()?;
         let persist = state.to_string_lossy().into_owned();
+        let tmp = state.join("tmp");
+        std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
         let port_s = port.to_string();
         let inspector = (port + 1000).to_string();
         let child = wrangler()
@@ -117,7 +127,17 @@ impl Edge {
                 "IP_SALT:local-development-salt",
                 "--var",
                 "TOKEN_SECRET:local-development-token-secret",
+                "--var",
+                &format!("PUBLIC_URL:http://127.0.0.1:{port}"),
+                "--test-scheduled",
             ])
+            .args(
+                vars.iter()
+                    .flat_map(|(k, v)| ["--var".to_owned(), format!("{k}:{v}")]),
+            )
+            // Miniflare writes each sent message's text and HTML parts under the system temp
+            // folder: keep them with this edge's state, where tests read them.
+            .env("TMPDIR", &tmp)
             .process_group(0)
             .spawn()
             .map_err(|e| format!("could not start wrangler dev: {e}"))?;

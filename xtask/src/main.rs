@@ -127,7 +127,7 @@ fn dev(args: &[String]) -> Result<()> {
         build::all()?;
     }
     edge::signals::check()?;
-    let edge = edge::Edge::start(port, &state, &[root().join("edge/seed/demo.sql")])?;
+    let edge = edge::Edge::start(port, &state, &[root().join("edge/seed/demo.sql")], &[])?;
     let base = edge.url();
     let staff_key = new_staff_key(&state)?;
     println!();
@@ -242,6 +242,11 @@ fn bench() -> Result<()> {
     })
 }
 
+/// Edges for tests and benchmarks retry a refused message after 100 ms (then 0.4, 1.6, 6.4 s)
+/// instead of wrangler.toml's 5 minutes, and take a message claimed by an isolate that died
+/// as lost after 3 s instead of 10 minutes, so a test can watch both within its time.
+const QUICK_RETRIES: &[(&str, &str)] = &[("MAIL_RETRY_MS", "100"), ("MAIL_STALE_MS", "3000")];
+
 /// Runs `f` against a fresh edge (free port, new state seeded with the demo campaign and the
 /// test fixtures); the edge is stopped and its state removed whatever `f` returns.
 fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<()>) -> Result<()> {
@@ -250,8 +255,8 @@ fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<(
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let result =
-        edge::Edge::start(edge::free_port()?, &state, &seeds).and_then(|edge| f(&edge, &state));
+    let result = edge::Edge::start(edge::free_port()?, &state, &seeds, QUICK_RETRIES)
+        .and_then(|edge| f(&edge, &state));
     let _ = std::fs::remove_dir_all(&state);
     result
 }
@@ -265,7 +270,7 @@ fn edge_cmd(args: &[String]) -> Result<()> {
     let state = PathBuf::from(state);
     let seeds: Vec<PathBuf> = f.all("--seed").map(|s| root().join(s)).collect();
     edge::signals::catch();
-    let edge = edge::Edge::start(port, &state, &seeds)?;
+    let edge = edge::Edge::start(port, &state, &seeds, QUICK_RETRIES)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()
 }

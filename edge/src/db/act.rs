@@ -11,6 +11,7 @@ use rally_api::{
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use crate::db::outbox::Written;
 use crate::db::{num, opt, text, Any, Batch, Store};
 use crate::error::{AppError, AppResult};
 
@@ -26,10 +27,10 @@ const RECENT: u32 = 5;
 pub struct Target {
     /// The action kind in `actions` (`sign`, `pledge`).
     pub kind: &'static str,
-    rows: &'static str,
-    fk: &'static str,
-    parent: &'static str,
-    count: &'static str,
+    pub(crate) rows: &'static str,
+    pub(crate) fk: &'static str,
+    pub(crate) parent: &'static str,
+    pub(crate) count: &'static str,
 }
 
 pub const PETITION: Target = Target {
@@ -173,6 +174,8 @@ pub struct ActOutcome {
     /// `(id, token version)` when this request created the supporter: only then is the browser
     /// handed a token (knowing someone's email must not be enough to act as them).
     pub new_supporter: Option<(u32, u32)>,
+    /// The messages this request wrote to the outbox (a confirmation, reminders).
+    pub messages: Vec<Written>,
 }
 
 #[derive(Deserialize)]
@@ -355,8 +358,9 @@ impl Store {
             self.stmt(
                 &format!("INSERT INTO {rows} ({fk}, supporter_id, request_id, display_name, city, country, \
                      referrer_id, source, utm_source, utm_medium, utm_campaign, utm_term, utm_content, \
-                     page_url, lang, created_at) \
-                 SELECT ?1, s.id, ?2, ?3, ?4, s.country, r.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 \
+                     page_url, lang, created_at, confirmed) \
+                 SELECT ?1, s.id, ?2, ?3, ?4, s.country, r.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+                     (SELECT CASE WHEN confirm = 1 THEN 0 END FROM campaigns WHERE id = ?15) \
                  FROM supporters s \
                  LEFT JOIN supporters r ON r.campaign_id = s.campaign_id AND r.ref_code = ?14 AND r.id != s.id \
                  WHERE s.campaign_id = ?15 AND s.email = ?16 \
@@ -447,6 +451,19 @@ impl Store {
                 &[text(s.request_id), num(u8::from(reminder))],
             )?);
         }
+        // The messages the action leads to, in its own batch: never lost between the action
+        // and the queue.
+        let confirm =
+            b.read::<Written>(self.confirm_stmt(tg, m.campaign_id, s.request_id, s.now)?);
+        let reminders = match s.reminders {
+            Some(times) => Some(b.read::<Written>(self.reminder_stmt(
+                m.campaign_id,
+                s.request_id,
+                times,
+                s.now,
+            )?)),
+            None => None,
+        };
         for k in [kind, "recruit"] {
             b.extend(self.award_stmts(s.request_id, k)?);
         }
@@ -483,12 +500,17 @@ impl Store {
             None
         };
         let created = row.created_request.as_deref() == Some(s.request_id);
+        let mut messages = results.rows(confirm)?;
+        if let Some(r) = reminders {
+            messages.extend(results.rows(r)?);
+        }
         Ok(ActOutcome {
             signed,
             count: row.signature_count,
             ref_code: row.ref_code,
             claimed,
             new_supporter: created.then_some((row.supporter_id, row.token_version)),
+            messages,
         })
     }
 
@@ -502,45 +524,68 @@ impl Store {
         request_id: &str,
         kind: &str,
     ) -> AppResult<Vec<D1PreparedStatement>> {
+        self.score_stmts(request_id, kind, 1)
+    }
+
+    /// The statements that undo [`Store::award_stmts`] for an action still in `actions` (before
+    /// "it wasn't me" deletes it).
+    pub(crate) fn unaward_stmts(
+        &self,
+        request_id: &str,
+        kind: &str,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
+        self.score_stmts(request_id, kind, -1)
+    }
+
+    /// Moves every aggregate of action `(request_id, kind)` by `sign` (1: award, -1: undo):
+    /// each score leaves its old bucket, changes, and enters its new one. `?3` is the sign.
+    fn score_stmts(
+        &self,
+        request_id: &str,
+        kind: &str,
+        sign: i8,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
         const ACTION: &str = "FROM actions a WHERE a.request_id = ?1 AND a.kind = ?2";
-        let sql = [
+        // `(sql, uses the sign)`: a statement is bound with exactly the parameters it names.
+        let mut sql: Vec<(String, bool)> = vec![
             // The overview's hourly count of this kind of action.
-            "INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
-             SELECT a.campaign_id, a.kind, CAST(a.created_at / 3600000 AS INTEGER), 1 FROM actions a \
+            ("INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
+             SELECT a.campaign_id, a.kind, CAST(a.created_at / 3600000 AS INTEGER), ?3 FROM actions a \
              WHERE a.request_id = ?1 AND a.kind = ?2 \
-             ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + 1"
-                .to_owned(),
+             ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + excluded.n"
+                .to_owned(), true),
             // Leave the all-time bucket of the old score.
-            "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
+            ("UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
              (SELECT a.campaign_id, 'mobilisers', 'all', s.points FROM actions a \
               JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2)"
-                .to_owned(),
-            format!(
-                "UPDATE supporters SET points = points + (SELECT a.points {ACTION}) \
+                .to_owned(), false),
+            (format!(
+                "UPDATE supporters SET points = points + ?3 * (SELECT a.points {ACTION}) \
                  WHERE id = (SELECT a.supporter_id {ACTION})"
-            ),
-            "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+            ), true),
+            ("INSERT INTO board_scores (campaign_id, board, period, points, n) \
              SELECT a.campaign_id, 'mobilisers', 'all', s.points, 1 FROM actions a \
              JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2 \
              ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-                .to_owned(),
+                .to_owned(), false),
             // The same for the week.
-            "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
+            ("UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
              (SELECT a.campaign_id, 'mobilisers', a.week, w.points FROM actions a \
               JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
               WHERE a.request_id = ?1 AND a.kind = ?2)"
-                .to_owned(),
-            format!(
+                .to_owned(), false),
+            (format!(
                 "INSERT INTO supporter_weeks (campaign_id, supporter_id, week, points, actions) \
-                 SELECT a.campaign_id, a.supporter_id, a.week, a.points, 1 {ACTION} \
-                 ON CONFLICT (supporter_id, week) DO UPDATE SET points = points + excluded.points, actions = actions + 1"
-            ),
-            "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+                 SELECT a.campaign_id, a.supporter_id, a.week, ?3 * a.points, ?3 {ACTION} \
+                 ON CONFLICT (supporter_id, week) DO UPDATE SET points = points + excluded.points, \
+                   actions = actions + excluded.actions"
+            ), true),
+            ("INSERT INTO board_scores (campaign_id, board, period, points, n) \
              SELECT a.campaign_id, 'mobilisers', a.week, w.points, 1 FROM actions a \
              JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
              WHERE a.request_id = ?1 AND a.kind = ?2 \
              ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-                .to_owned(),
+                .to_owned(), false),
         ];
         // The team board: the team the supporter belongs to when acting earns the points.
         const TEAM: &str = "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
@@ -548,66 +593,75 @@ impl Store {
         const TEAM_WEEK: &str = "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
              JOIN team_weeks tw ON tw.team_id = s.team_id AND tw.week = a.week \
              WHERE a.request_id = ?1 AND a.kind = ?2";
-        let team_sql = [
-            format!(
+        sql.extend([
+            (format!(
                 "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
                  (SELECT a.campaign_id, 'teams', 'all', t.points {TEAM})"
-            ),
-            format!(
-                "UPDATE teams SET points = points + (SELECT a.points {ACTION}) \
+            ), false),
+            (format!(
+                "UPDATE teams SET points = points + ?3 * (SELECT a.points {ACTION}) \
                  WHERE id = (SELECT s.team_id FROM actions a JOIN supporters s ON s.id = a.supporter_id \
                              WHERE a.request_id = ?1 AND a.kind = ?2)"
-            ),
-            format!(
+            ), true),
+            (format!(
                 "INSERT INTO board_scores (campaign_id, board, period, points, n) \
                  SELECT a.campaign_id, 'teams', 'all', t.points, 1 {TEAM} \
                  ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-            ),
-            format!(
+            ), false),
+            (format!(
                 "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
                  (SELECT a.campaign_id, 'teams', a.week, tw.points {TEAM_WEEK})"
-            ),
-            "INSERT INTO team_weeks (campaign_id, team_id, week, points) \
-             SELECT a.campaign_id, s.team_id, a.week, a.points FROM actions a \
+            ), false),
+            ("INSERT INTO team_weeks (campaign_id, team_id, week, points) \
+             SELECT a.campaign_id, s.team_id, a.week, ?3 * a.points FROM actions a \
              JOIN supporters s ON s.id = a.supporter_id \
              WHERE a.request_id = ?1 AND a.kind = ?2 AND s.team_id IS NOT NULL \
              ON CONFLICT (team_id, week) DO UPDATE SET points = points + excluded.points"
-                .to_owned(),
-            format!(
+                .to_owned(), true),
+            (format!(
                 "INSERT INTO board_scores (campaign_id, board, period, points, n) \
                  SELECT a.campaign_id, 'teams', a.week, tw.points, 1 {TEAM_WEEK} \
                  ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-            ),
-        ];
+            ), false),
+        ]);
         // The regions board, for all time and for the week: the region the supporter is in.
-        let mut region_sql = Vec::new();
         for period in ["'all'", "a.week"] {
             let rp = format!(
                 "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
                  JOIN region_points rp ON rp.campaign_id = a.campaign_id AND rp.period = {period} AND rp.region = s.region \
                  WHERE a.request_id = ?1 AND a.kind = ?2"
             );
-            region_sql.push(format!(
+            sql.push((
+                format!(
                 "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
                  (SELECT a.campaign_id, 'regions', {period}, rp.points {rp})"
+            ),
+                false,
             ));
-            region_sql.push(format!(
+            sql.push((format!(
                 "INSERT INTO region_points (campaign_id, region, period, points) \
-                 SELECT a.campaign_id, s.region, {period}, a.points FROM actions a \
+                 SELECT a.campaign_id, s.region, {period}, ?3 * a.points FROM actions a \
                  JOIN supporters s ON s.id = a.supporter_id \
                  WHERE a.request_id = ?1 AND a.kind = ?2 AND s.region IS NOT NULL \
                  ON CONFLICT (campaign_id, period, region) DO UPDATE SET points = points + excluded.points"
-            ));
-            region_sql.push(format!(
-                "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+            ), true));
+            sql.push((
+                format!(
+                    "INSERT INTO board_scores (campaign_id, board, period, points, n) \
                  SELECT a.campaign_id, 'regions', {period}, rp.points, 1 {rp} \
                  ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
+                ),
+                false,
             ));
         }
         sql.iter()
-            .chain(team_sql.iter())
-            .chain(region_sql.iter())
-            .map(|q| self.stmt(q, &[text(request_id), text(kind)]))
+            .map(|(q, signed)| {
+                if *signed {
+                    self.stmt(q, &[text(request_id), text(kind), num(sign)])
+                } else {
+                    self.stmt(q, &[text(request_id), text(kind)])
+                }
+            })
             .collect()
     }
 
@@ -646,5 +700,8 @@ pub struct ActInput<'a> {
     pub week: &'a str,
     /// For a pledge: whether the supporter asked to be reminded.
     pub reminder: Option<bool>,
+    /// For a pledge with a date: when its two reminders are due and until when each is worth
+    /// sending (see `mail::reminder_times`).
+    pub reminders: Option<[(f64, f64); 2]>,
     pub now: f64,
 }

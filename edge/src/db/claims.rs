@@ -10,7 +10,8 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use crate::db::{num, opt, text, Store};
+use crate::db::outbox::Written;
+use crate::db::{num, opt, text, Batch, Store};
 use crate::error::AppResult;
 
 /// How many published rebuttals the feed snapshot holds.
@@ -458,7 +459,7 @@ impl Store {
         u: &ValidClaimUpdate,
         publishing: bool,
         at: f64,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<Written>> {
         let sources = u
             .sources
             .as_ref()
@@ -507,16 +508,24 @@ impl Store {
             &format!("{}: {}", claim.public_id, fields.join(", ")),
             at,
         )?);
-        if publishing {
-            stmts.push(self.stmt(
-                "INSERT OR IGNORE INTO notify_outbox (claim_id, report_id, email, lang, created_at) \
-                 SELECT r.claim_id, r.id, r.email, r.lang, ?2 FROM reports r \
-                 WHERE r.claim_id = ?1 AND r.email IS NOT NULL",
+        let mut b = Batch::new();
+        b.extend(stmts);
+        // Everyone who asked to hear back is told once, however often the claim is published.
+        let told = publishing.then(|| {
+            self.stmt(
+                "INSERT INTO outbox (campaign_id, kind, report_id, claim_id, lang, dedupe, due_at, created_at) \
+                 SELECT r.campaign_id, 'outcome', r.id, r.claim_id, r.lang, 'outcome:' || r.id, ?2, ?2 \
+                 FROM reports r WHERE r.claim_id = ?1 AND r.email IS NOT NULL \
+                 ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
                 &[id, num(at)],
-            )?);
+            )
+            .map(|s| b.read::<Written>(s))
+        });
+        let r = b.run(self).await?;
+        match told {
+            Some(slot) => r.rows(slot?),
+            None => Ok(Vec::new()),
         }
-        self.batch(stmts).await?;
-        Ok(())
     }
 
     /// Recomputes a claim's counts from its reports (after a merge or split: staff-only, rare).

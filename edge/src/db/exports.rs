@@ -20,7 +20,7 @@ pub struct Export {
 macro_rules! person {
     () => {
         "s.first_name, s.last_name, s.email, s.postal_code, s.country, s.region, \
-         s.contact_consent, s.consent_at"
+         s.contact_consent, s.consent_at, s.unsubscribed_at"
     };
 }
 
@@ -44,8 +44,11 @@ const SIGNATURE_COLUMNS: &[&str] = &[
     "region",
     "contact_consent",
     "consent_at",
+    "unsubscribed_at",
     "show_name",
     "city",
+    "confirmation",
+    "confirmed_at",
     "referred_by",
     "source",
     "utm_source",
@@ -69,8 +72,11 @@ const COMMITMENT_COLUMNS: &[&str] = &[
     "region",
     "contact_consent",
     "consent_at",
+    "unsubscribed_at",
     "show_name",
     "city",
+    "confirmation",
+    "confirmed_at",
     "reminder",
     "referred_by",
     "source",
@@ -93,6 +99,7 @@ const SUPPORTER_COLUMNS: &[&str] = &[
     "region",
     "contact_consent",
     "consent_at",
+    "unsubscribed_at",
     "lang",
     "points",
     "recruits",
@@ -108,7 +115,9 @@ macro_rules! action_export {
         concat!(
             "SELECT x.id, p.slug AS ", $item, ", x.created_at AS ", $at, ", ",
             person!(),
-            ", (x.display_name IS NOT NULL) AS show_name, x.city, ", $extra,
+            ", (x.display_name IS NOT NULL) AS show_name, x.city, \
+             CASE x.confirmed WHEN 1 THEN 'confirmed' WHEN 0 THEN 'unconfirmed' ELSE '' END AS confirmation, \
+             x.confirmed_at, ", $extra,
             attribution!(),
             " FROM ", $rows, " x JOIN ", $parent, " p ON p.id = x.", $fk,
             " JOIN supporters s ON s.id = x.supporter_id LEFT JOIN supporters r ON r.id = x.referrer_id \
@@ -130,7 +139,7 @@ pub fn export(what: &str) -> Option<Export> {
         "supporters" => Export {
             columns: SUPPORTER_COLUMNS,
             sql: "SELECT s.id, s.email, s.first_name, s.last_name, s.postal_code, s.country, s.region, \
-                    s.contact_consent, s.consent_at, s.lang, s.points, s.recruits, s.ref_code, s.listed, \
+                    s.contact_consent, s.consent_at, s.unsubscribed_at, s.lang, s.points, s.recruits, s.ref_code, s.listed, \
                     s.created_at FROM supporters s WHERE s.id > ?2 AND +s.campaign_id = ?1 ORDER BY s.id LIMIT ?3",
         },
         _ => return None,

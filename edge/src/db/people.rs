@@ -135,13 +135,15 @@ impl Store {
         let erased_email = format!("erased-{id}@erased.invalid");
         let mut b = Batch::new();
         b.extend([
+            // Messages still waiting, to them as a supporter or as a reporter, are dropped.
             self.stmt(
-                "UPDATE reports SET email = NULL WHERE campaign_id = ?1 AND email = ?2",
-                &[c.clone(), text(email)],
+                "UPDATE outbox SET status = 'dropped', error = 'erased' \
+                 WHERE status IN ('pending', 'queued') AND (supporter_id = ?2 OR report_id IN \
+                   (SELECT id FROM reports WHERE campaign_id = ?1 AND email = ?3))",
+                &[c.clone(), i.clone(), text(email)],
             )?,
             self.stmt(
-                "DELETE FROM notify_outbox WHERE email = ?2 AND claim_id IN \
-                 (SELECT id FROM claims WHERE campaign_id = ?1)",
+                "UPDATE reports SET email = NULL WHERE campaign_id = ?1 AND email = ?2",
                 &[c.clone(), text(email)],
             )?,
             self.stmt(
@@ -155,8 +157,8 @@ impl Store {
             self.stmt(
                 "UPDATE supporters SET email = ?3, first_name = 'Erased', last_name = '', postal_code = '', \
                    nickname = NULL, listed = 0, hidden = 1, contact_consent = 0, \
-                   token_version = token_version + 1 WHERE campaign_id = ?1 AND id = ?2",
-                &[c, i.clone(), text(&erased_email)],
+                   token_version = token_version + 1, erased_at = ?4 WHERE campaign_id = ?1 AND id = ?2",
+                &[c, i.clone(), text(&erased_email), num(crate::http::now())],
             )?,
             audit,
         ]);

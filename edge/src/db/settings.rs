@@ -27,6 +27,10 @@ struct SettingsRow {
     points_pledge: f64,
     points_report: f64,
     points_recruit: f64,
+    sender_name: String,
+    sender_email: String,
+    reply_to: String,
+    confirm: f64,
 }
 
 impl From<SettingsRow> for CampaignSettings {
@@ -40,12 +44,17 @@ impl From<SettingsRow> for CampaignSettings {
             points_pledge: Some(r.points_pledge as u64),
             points_report: Some(r.points_report as u64),
             points_recruit: Some(r.points_recruit as u64),
+            sender_name: r.sender_name,
+            sender_email: r.sender_email,
+            reply_to: r.reply_to,
+            confirm: r.confirm != 0.0,
         }
     }
 }
 
 const COLUMNS: &str =
-    "name, timezone, weekly_goal, team_size, points_sign, points_pledge, points_report, points_recruit";
+    "name, timezone, weekly_goal, team_size, points_sign, points_pledge, points_report, \
+     points_recruit, sender_name, sender_email, reply_to, confirm";
 
 impl Store {
     /// The campaign called `slug`.
@@ -81,7 +90,8 @@ impl Store {
         let saved = b.read::<SettingsRow>(self.stmt(
             &format!(
                 "UPDATE campaigns SET name = ?2, timezone = ?3, weekly_goal = ?4, team_size = ?5, \
-                 points_sign = ?6, points_pledge = ?7, points_report = ?8, points_recruit = ?9 \
+                 points_sign = ?6, points_pledge = ?7, points_report = ?8, points_recruit = ?9, \
+                 sender_name = ?10, sender_email = ?11, reply_to = ?12, confirm = ?13 \
                  WHERE id = ?1 RETURNING {COLUMNS}"
             ),
             &[
@@ -94,6 +104,10 @@ impl Store {
                 n(s.points_pledge),
                 n(s.points_report),
                 n(s.points_recruit),
+                text(&s.sender_name),
+                text(&s.sender_email),
+                text(&s.reply_to),
+                num(u8::from(s.confirm)),
             ],
         )?);
         b.add(audit);

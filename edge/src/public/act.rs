@@ -41,6 +41,8 @@ pub trait Kind {
     /// What the action is about, read from its fixed fields.
     fn about(m: &Self::Meta) -> About<'_>;
     fn reminder(extra: &Self::Extra) -> Option<bool>;
+    /// When the action's reminders are due, if it has any (a dated pledge).
+    fn reminder_times(m: &Self::Meta) -> Option<[(f64, f64); 2]>;
     fn view(
         m: &Self::Meta,
         o: &ActOutcome,
@@ -115,6 +117,10 @@ impl Kind for Petition {
         None
     }
 
+    fn reminder_times(_: &PetitionMeta) -> Option<[(f64, f64); 2]> {
+        None
+    }
+
     fn view(
         m: &PetitionMeta,
         o: &ActOutcome,
@@ -174,6 +180,11 @@ impl Kind for Pledge {
 
     fn reminder(extra: &Reminder) -> Option<bool> {
         Some(extra.reminder)
+    }
+
+    fn reminder_times(m: &PledgeMeta) -> Option<[(f64, f64); 2]> {
+        m.starts_at
+            .map(|start| crate::mail::reminder_times(start, &m.timezone))
     }
 
     fn view(
@@ -244,9 +255,13 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             city: city(&req, &person.country).as_deref(),
             week: &week,
             reminder: K::reminder(&extra),
+            reminders: K::reminder(&extra)
+                .filter(|r| *r)
+                .and_then(|_| K::reminder_times(&m)),
             now: at,
         })
         .await?;
+    crate::mail::enqueue(&ctx.env, &outcome.messages).await;
     let origin = origin(&req)?;
     if let Some(recent) = outcome.claimed.clone() {
         let view = K::view(&m, &outcome, recent, at, &origin);

@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod exports;
 pub mod members;
+pub mod messages;
 pub mod overview;
 pub mod people;
 pub mod session;

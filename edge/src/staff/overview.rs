@@ -12,7 +12,7 @@ use worker::{Request, Response};
 use crate::auth::staff;
 use crate::db::overview::SourceRow;
 use crate::error::AppResult;
-use crate::http::{json, now, store, Ctx};
+use crate::http::{self, json, now, store, Ctx};
 
 const HOUR_MS: f64 = 3_600_000.0;
 /// The hourly series covers two days; the daily one five weeks.
@@ -33,17 +33,7 @@ const FUNNELS: [(&str, &str, &str); 3] = [
 /// The offset of `timezone` from UTC at `at`, in whole hours, from the runtime's `Intl` data
 /// (UTC for a zone it does not know).
 fn utc_offset_hours(at: f64, timezone: &str) -> i64 {
-    let date = js_sys::Date::new(&at.into());
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"timeZone".into(), &timezone.into());
-    let _ = js_sys::Reflect::set(&opts, &"hourCycle".into(), &"h23".into());
-    let local: String = date.to_locale_string("en-US", &opts).into();
-    // The local wall time read back as if it were UTC (workers run in UTC).
-    let wall = js_sys::Date::parse(&local);
-    if wall.is_nan() {
-        return 0;
-    }
-    ((wall - at) / HOUR_MS).round() as i64
+    (http::utc_offset_ms(at, timezone) / HOUR_MS).round() as i64
 }
 
 fn label_day(local_hour: i64) -> String {

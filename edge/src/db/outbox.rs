@@ -1,0 +1,549 @@
+//! The outbox: every message that leaves the edge is a row here first, written in the same
+//! batch as the action that causes it (see [`Store::confirm_stmt`], [`Store::reminder_stmt`],
+//! and the fact-check outcomes in `claims.rs`). Sending claims the row in D1 before calling
+//! the email binding, so a redelivered queue message, a second cron run or a retry never sends
+//! it twice; the links a message carries; confirming, "it wasn't me" and unsubscribing; the
+//! cron's sweep and housekeeping; the staff's view.
+
+use rally_api::staff::{MessageDay, MessageFailure, Sweep};
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use crate::db::act::Target;
+use crate::db::{num, text, Any, Batch, Store};
+use crate::error::AppResult;
+
+/// Attempts before a message stops as `failed`.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// A message written with its action is handed to the queue by that request; the sweep takes
+/// it only after this long (the request may have died before `send`).
+pub const FRESH_MS: f64 = 10_000.0;
+/// How many messages one sweep hands to the queue (each a message of its own).
+const SWEEP_LIMIT: u32 = 500;
+/// Unconfirmed actions are reminded once, this long after the first message was sent...
+const CONFIRM_REMINDER_AFTER_MS: f64 = 2.0 * 86_400_000.0;
+/// ...and not any more once the first message is this old.
+const CONFIRM_REMINDER_UNTIL_MS: f64 = 7.0 * 86_400_000.0;
+/// How long housekeeping keeps idempotency keys and spent links.
+const DAY_MS: f64 = 86_400_000.0;
+/// How many old rows of each kind one sweep deletes (the rest wait for the next minute).
+const HOUSEKEEPING_LIMIT: u32 = 5_000;
+
+/// An outbox row just written, and when it is due.
+#[derive(Deserialize)]
+pub struct Written {
+    pub id: f64,
+    pub due_at: f64,
+}
+
+/// Everything a message is rendered from, read when sending (never copied at writing time, so
+/// an erasure, an unsubscribe or an edit is seen).
+#[derive(Deserialize, Debug)]
+pub struct Outgoing {
+    pub kind: String,
+    pub lang: String,
+    pub attempts: u32,
+    pub expires_at: Option<f64>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub ref_code: Option<String>,
+    pub erased_at: Option<f64>,
+    pub unsubscribed_at: Option<f64>,
+    /// The signature or commitment (gone after "it wasn't me").
+    pub action: Option<String>,
+    pub action_row: Option<f64>,
+    pub confirmed: Option<f64>,
+    pub page_url: Option<String>,
+    pub campaign: String,
+    pub campaign_name: String,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub reply_to: String,
+    pub timezone: String,
+    pub title: Option<String>,
+    pub accent: Option<String>,
+    pub pledge_id: Option<f64>,
+    pub pledge_body: Option<String>,
+    pub starts_at: Option<f64>,
+    pub ends_at: Option<f64>,
+    pub place: Option<String>,
+    pub claim_text: Option<String>,
+    pub claim_public_id: Option<String>,
+    pub verdict: Option<String>,
+    pub explanation: Option<String>,
+}
+
+/// What a link token leads to.
+#[derive(Deserialize, Debug)]
+pub struct LinkTarget {
+    pub purpose: String,
+    pub expires_at: f64,
+    pub lang: String,
+    pub campaign_id: u32,
+    pub campaign_name: String,
+    pub supporter_id: Option<u32>,
+    pub report_id: Option<u32>,
+    pub erased_at: Option<f64>,
+    pub action: Option<String>,
+    pub action_request: Option<String>,
+    pub action_exists: Option<f64>,
+    pub confirmed: Option<f64>,
+    pub title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: f64,
+}
+
+impl Store {
+    /// The "confirm your action" message of the action `request_id` wrote, if the campaign
+    /// confirms actions (the row was written unconfirmed). Part of the action's batch.
+    pub fn confirm_stmt(
+        &self,
+        t: Target,
+        campaign_id: u32,
+        request_id: &str,
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        let (kind, rows) = (t.kind, t.rows);
+        self.stmt(
+            &format!(
+                "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, created_at) \
+                 SELECT ?1, 'confirm', x.supporter_id, '{kind}', x.request_id, x.lang, 'confirm:' || x.request_id, ?3, ?3 \
+                 FROM {rows} x WHERE x.request_id = ?2 AND x.confirmed = 0 \
+                 ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
+            ),
+            &[num(campaign_id), text(request_id), num(now)],
+        )
+    }
+
+    /// The two reminders of a commitment whose pledger asked for them (the evening before and
+    /// the morning of), each with the moment after which it is no longer worth sending. Part
+    /// of the commitment's batch; nothing if the commitment was not written by `request_id`.
+    pub fn reminder_stmt(
+        &self,
+        campaign_id: u32,
+        request_id: &str,
+        [(eve_due, eve_until), (morning_due, morning_until)]: [(f64, f64); 2],
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, expires_at, created_at) \
+             SELECT ?1, k.kind, x.supporter_id, 'pledge', x.request_id, x.lang, k.kind || ':' || x.request_id, k.due, k.until, ?3 \
+             FROM commitments x, (SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
+                                  UNION ALL SELECT 'pledge_morning', ?6, ?7) k \
+             WHERE x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3 \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &[
+                num(campaign_id),
+                text(request_id),
+                num(now),
+                num(eve_due),
+                num(eve_until),
+                num(morning_due),
+                num(morning_until),
+            ],
+        )
+    }
+
+    /// Claims message `id` for sending (once: a second claimer finds nothing), writes the links
+    /// it carries, and reads what it is rendered from. `None`: not ours to send (sent, being
+    /// sent, dropped, not yet due).
+    ///
+    /// A message claimed more than `stale_ms` ago and never marked was lost with its isolate
+    /// (a crash during the send): it may be claimed again. That is the one window where a
+    /// message can reach someone twice (the binding may have taken it before the crash).
+    pub async fn claim_message(
+        &self,
+        id: f64,
+        links: &[(&str, String, f64)],
+        now: f64,
+        stale_ms: f64,
+    ) -> AppResult<Option<Outgoing>> {
+        let mut b = Batch::new();
+        b.add(self.stmt(
+            "UPDATE outbox SET status = 'sending', claimed_at = ?2, attempts = attempts + 1 \
+             WHERE id = ?1 AND ((status IN ('pending', 'queued') AND due_at <= ?2) \
+                                OR (status = 'sending' AND claimed_at < ?2 - ?3))",
+            &[num(id), num(now), num(stale_ms)],
+        )?);
+        for (purpose, hash, expires) in links {
+            b.add(self.stmt(
+                "INSERT INTO links (token_hash, purpose, outbox_id, expires_at, created_at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS \
+                   (SELECT 1 FROM outbox WHERE id = ?3 AND status = 'sending' AND claimed_at = ?5) \
+                 ON CONFLICT (token_hash) DO NOTHING",
+                &[text(hash), text(purpose), num(id), num(*expires), num(now)],
+            )?);
+        }
+        let row = b.read::<Outgoing>(self.stmt(
+            "SELECT o.id, o.kind, o.lang, o.attempts, o.expires_at, \
+                    COALESCE(s.email, r.email) AS email, s.first_name, s.ref_code, s.erased_at, s.unsubscribed_at, \
+                    o.action, COALESCE(g.id, m.id) AS action_row, COALESCE(g.confirmed, m.confirmed) AS confirmed, \
+                    COALESCE(g.page_url, m.page_url) AS page_url, \
+                    c.slug AS campaign, c.name AS campaign_name, c.sender_name, c.sender_email, c.reply_to, c.timezone, \
+                    COALESCE(p.title, pl.statement) AS title, \
+                    COALESCE(p.accent, pl.accent) AS accent, pl.id AS pledge_id, pl.body AS pledge_body, \
+                    pl.starts_at, pl.ends_at, pl.place, \
+                    cl.text AS claim_text, cl.public_id AS claim_public_id, cl.verdict, cl.explanation \
+             FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
+             LEFT JOIN supporters s ON s.id = o.supporter_id \
+             LEFT JOIN reports r ON r.id = o.report_id \
+             LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
+             LEFT JOIN petitions p ON p.id = g.petition_id \
+             LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
+             LEFT JOIN pledges pl ON pl.id = m.pledge_id \
+             LEFT JOIN claims cl ON cl.id = o.claim_id \
+             WHERE o.id = ?1 AND o.status = 'sending' AND o.claimed_at = ?2",
+            &[num(id), num(now)],
+        )?);
+        b.run(self).await?.first(row)
+    }
+
+    /// The binding accepted message `id`.
+    pub async fn message_sent(&self, id: f64, message_id: &str, now: f64) -> AppResult<()> {
+        self.stmt(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2, message_id = ?3, error = NULL WHERE id = ?1",
+            &[num(id), num(now), text(message_id)],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+
+    /// The binding refused message `id`: it waits until `retry_at`, or stops as `failed` after
+    /// its last attempt.
+    pub async fn message_failed(&self, id: f64, error: &str, retry_at: f64) -> AppResult<()> {
+        self.stmt(
+            "UPDATE outbox SET status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END, \
+               queued_at = NULL, due_at = ?3, error = ?2 WHERE id = ?1",
+            &[num(id), text(error), num(retry_at), num(MAX_ATTEMPTS)],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+
+    /// Message `id` is not to be sent, for `reason`.
+    pub async fn message_dropped(&self, id: f64, reason: &str) -> AppResult<()> {
+        self.stmt(
+            "UPDATE outbox SET status = 'dropped', error = ?2 WHERE id = ?1",
+            &[num(id), text(reason)],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+
+    /// The cron's run: unconfirmed actions get their one reminder, messages past their moment
+    /// are dropped, everything due and not in the queue (a retry, a reminder, a message whose
+    /// request died before `send`, a queue message lost) is handed to it, and what grows
+    /// forever is trimmed. One batch; the run is recorded for staff. The ids to hand to the
+    /// queue. A message queued or claimed more than `stale_ms` ago and not sent was lost with
+    /// the queue or the isolate: it is handed over again.
+    pub async fn sweep(&self, now: f64, stale_ms: f64) -> AppResult<Vec<f64>> {
+        let mut b = Batch::new();
+        let reminders = b.read::<Any>(self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, created_at) \
+             SELECT o.campaign_id, 'confirm_reminder', o.supporter_id, o.action, o.action_request, o.lang, \
+                    'confirm_reminder:' || o.action_request, ?1, ?1 \
+             FROM outbox o \
+             WHERE o.kind = 'confirm' AND o.status = 'sent' AND o.sent_at < ?1 - ?2 AND o.sent_at > ?1 - ?3 \
+               AND ((o.action = 'sign' AND EXISTS (SELECT 1 FROM signatures g WHERE g.request_id = o.action_request AND g.confirmed = 0)) \
+                 OR (o.action = 'pledge' AND EXISTS (SELECT 1 FROM commitments m WHERE m.request_id = o.action_request AND m.confirmed = 0))) \
+             LIMIT 200 \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id",
+            &[
+                num(now),
+                num(CONFIRM_REMINDER_AFTER_MS),
+                num(CONFIRM_REMINDER_UNTIL_MS),
+            ],
+        )?);
+        let expired = b.read::<Any>(self.stmt(
+            "UPDATE outbox SET status = 'dropped', error = 'too late' \
+             WHERE status IN ('pending', 'queued') AND due_at <= ?1 AND expires_at <= ?1 RETURNING id",
+            &[num(now)],
+        )?);
+        let enqueue = b.read::<Id>(self.stmt(
+            "UPDATE outbox SET status = 'queued', queued_at = ?1 WHERE id IN ( \
+               SELECT id FROM outbox WHERE \
+                 (status = 'pending' AND due_at <= ?1 AND (due_at > created_at OR queued_at IS NOT NULL OR attempts > 0 OR created_at < ?1 - ?2)) \
+                 OR (status = 'queued' AND queued_at < ?1 - ?3) \
+                 OR (status = 'sending' AND claimed_at < ?1 - ?4) \
+               ORDER BY due_at LIMIT ?5) RETURNING id",
+            &[
+                num(now),
+                num(FRESH_MS),
+                num(stale_ms),
+                num(stale_ms),
+                num(SWEEP_LIMIT),
+            ],
+        )?);
+        let keys = b.read::<Any>(self.stmt(
+            "DELETE FROM idempotency_keys WHERE key IN \
+               (SELECT key FROM idempotency_keys WHERE created_at < ?1 - ?2 LIMIT ?3) RETURNING 1",
+            &[num(now), num(DAY_MS), num(HOUSEKEEPING_LIMIT)],
+        )?);
+        let sessions = b.read::<Any>(self.stmt(
+            "DELETE FROM staff_sessions WHERE token_hash IN \
+               (SELECT token_hash FROM staff_sessions WHERE expires_at < ?1 LIMIT ?2) RETURNING 1",
+            &[num(now), num(HOUSEKEEPING_LIMIT)],
+        )?);
+        let links = b.read::<Any>(self.stmt(
+            "DELETE FROM links WHERE token_hash IN \
+               (SELECT token_hash FROM links WHERE expires_at < ?1 OR used_at < ?1 - ?2 LIMIT ?3) RETURNING 1",
+            &[num(now), num(DAY_MS), num(HOUSEKEEPING_LIMIT)],
+        )?);
+        let r = b.run(self).await?;
+        let enqueue: Vec<f64> = r.rows(enqueue)?.into_iter().map(|i| i.id).collect();
+        let counts = Sweep {
+            at: now as u64,
+            enqueued: enqueue.len() as u64,
+            reminders: r.rows(reminders)?.len() as u64,
+            expired: r.rows(expired)?.len() as u64,
+            keys_dropped: r.rows(keys)?.len() as u64,
+            sessions_dropped: r.rows(sessions)?.len() as u64,
+            links_dropped: r.rows(links)?.len() as u64,
+        };
+        self.stmt(
+            "INSERT INTO sweeps (at, enqueued, reminders, expired, keys_dropped, sessions_dropped, links_dropped) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                num(now),
+                num(counts.enqueued as f64),
+                num(counts.reminders as f64),
+                num(counts.expired as f64),
+                num(counts.keys_dropped as f64),
+                num(counts.sessions_dropped as f64),
+                num(counts.links_dropped as f64),
+            ],
+        )?
+        .run()
+        .await?;
+        Ok(enqueue)
+    }
+
+    /// The message and the person a link token (its SHA-256) leads to, if it exists.
+    pub async fn link(&self, token_hash: &str) -> AppResult<Option<LinkTarget>> {
+        self.first(
+            "SELECT l.purpose, l.expires_at, o.lang, o.campaign_id, \
+                    c.name AS campaign_name, o.supporter_id, o.report_id, s.erased_at, o.action, o.action_request, \
+                    COALESCE(g.id, m.id) AS action_exists, COALESCE(g.confirmed, m.confirmed) AS confirmed, \
+                    COALESCE(p.title, pl.statement) AS title \
+             FROM links l JOIN outbox o ON o.id = l.outbox_id JOIN campaigns c ON c.id = o.campaign_id \
+             LEFT JOIN supporters s ON s.id = o.supporter_id \
+             LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
+             LEFT JOIN petitions p ON p.id = g.petition_id \
+             LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
+             LEFT JOIN pledges pl ON pl.id = m.pledge_id \
+             WHERE l.token_hash = ?1",
+            &[text(token_hash)],
+        )
+        .await
+    }
+
+    /// Confirms the action a confirmation link is for, and spends the link (and the other
+    /// confirmation links of the same action). Whether this call confirmed it.
+    pub async fn confirm_action(&self, t: Target, request: &str, now: f64) -> AppResult<bool> {
+        let mut b = Batch::new();
+        let done = b.read::<Any>(self.stmt(
+            &format!(
+                "UPDATE {} SET confirmed = 1, confirmed_at = ?2 WHERE request_id = ?1 AND confirmed = 0 RETURNING id",
+                t.rows
+            ),
+            &[text(request), num(now)],
+        )?);
+        b.add(self.spend_links_stmt(request, now)?);
+        b.run(self).await?.any(done)
+    }
+
+    fn spend_links_stmt(&self, request: &str, now: f64) -> AppResult<D1PreparedStatement> {
+        self.stmt(
+            "UPDATE links SET used_at = ?2 WHERE purpose = 'confirm' AND used_at IS NULL AND outbox_id IN \
+               (SELECT id FROM outbox WHERE action_request = ?1)",
+            &[text(request), num(now)],
+        )
+    }
+
+    /// "It wasn't me": removes the action a confirmation link is for, its points and every
+    /// aggregate it moved, and the messages still waiting about it. A supporter left with no
+    /// signature or commitment is erased (no trace of the address stays). Whether this call
+    /// removed it.
+    pub async fn reject_action(
+        &self,
+        t: Target,
+        rid: &str,
+        supporter_id: u32,
+        now: f64,
+    ) -> AppResult<bool> {
+        let mut b = Batch::new();
+        for kind in ["recruit", t.kind] {
+            b.extend(self.unaward_stmts(rid, kind)?);
+        }
+        b.extend([
+            self.stmt(
+                "UPDATE supporters SET recruits = recruits - 1 \
+                 WHERE id = (SELECT supporter_id FROM actions WHERE request_id = ?1 AND kind = 'recruit')",
+                &[text(rid)],
+            )?,
+            self.stmt(
+                "UPDATE supporters SET recruit_credited = 0 \
+                 WHERE id = (SELECT subject_id FROM actions WHERE request_id = ?1 AND kind = 'recruit')",
+                &[text(rid)],
+            )?,
+            self.stmt(
+                "DELETE FROM actions WHERE request_id = ?1 AND kind IN ('recruit', ?2)",
+                &[text(rid), text(t.kind)],
+            )?,
+            self.stmt(
+                &format!(
+                    "UPDATE {parent} SET {count} = {count} - 1 WHERE id = (SELECT {fk} FROM {rows} WHERE request_id = ?1)",
+                    parent = t.parent,
+                    count = t.count,
+                    fk = t.fk,
+                    rows = t.rows
+                ),
+                &[text(rid)],
+            )?,
+            self.stmt(
+                "UPDATE outbox SET status = 'dropped', error = 'it was not them' \
+                 WHERE action_request = ?1 AND status IN ('pending', 'queued')",
+                &[text(rid)],
+            )?,
+            self.spend_links_stmt(rid, now)?,
+        ]);
+        let gone = b.read::<Any>(self.stmt(
+            &format!("DELETE FROM {} WHERE request_id = ?1 RETURNING id", t.rows),
+            &[text(rid)],
+        )?);
+        b.add(self.stmt(
+            "UPDATE supporters SET email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', \
+               last_name = '', postal_code = '', nickname = NULL, listed = 0, hidden = 1, contact_consent = 0, \
+               token_version = token_version + 1, erased_at = ?2 \
+             WHERE id = ?1 AND erased_at IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM signatures WHERE supporter_id = ?1) \
+               AND NOT EXISTS (SELECT 1 FROM commitments WHERE supporter_id = ?1)",
+            &[num(supporter_id), num(now)],
+        )?);
+        b.run(self).await?.any(gone)
+    }
+
+    /// One-click unsubscribe: the supporter's contact consent is withdrawn (and when), every
+    /// message still waiting for them is dropped; for a reporter, every report of theirs in the
+    /// campaign forgets the address. Spends nothing: the link keeps answering the same.
+    pub async fn unsubscribe(
+        &self,
+        campaign_id: u32,
+        supporter_id: Option<u32>,
+        report_id: Option<u32>,
+        now: f64,
+    ) -> AppResult<()> {
+        let mut b = Batch::new();
+        if let Some(s) = supporter_id {
+            b.extend([
+                self.stmt(
+                    "UPDATE supporters SET contact_consent = 0, unsubscribed_at = COALESCE(unsubscribed_at, ?2) WHERE id = ?1",
+                    &[num(s), num(now)],
+                )?,
+                self.stmt(
+                    "UPDATE outbox SET status = 'dropped', error = 'unsubscribed' \
+                     WHERE supporter_id = ?1 AND status IN ('pending', 'queued')",
+                    &[num(s)],
+                )?,
+            ]);
+        }
+        if let Some(r) = report_id {
+            b.extend([
+                self.stmt(
+                    "UPDATE outbox SET status = 'dropped', error = 'unsubscribed' \
+                     WHERE status IN ('pending', 'queued') AND report_id IN (SELECT id FROM reports \
+                       WHERE campaign_id = ?1 AND email = (SELECT email FROM reports WHERE id = ?2))",
+                    &[num(campaign_id), num(r)],
+                )?,
+                self.stmt(
+                    "UPDATE supporters SET contact_consent = 0, unsubscribed_at = COALESCE(unsubscribed_at, ?3) \
+                     WHERE campaign_id = ?1 AND email = (SELECT email FROM reports WHERE id = ?2)",
+                    &[num(campaign_id), num(r), num(now)],
+                )?,
+                self.stmt(
+                    "UPDATE reports SET email = NULL WHERE campaign_id = ?1 AND email = \
+                       (SELECT email FROM reports WHERE id = ?2)",
+                    &[num(campaign_id), num(r)],
+                )?,
+            ]);
+        }
+        b.run(self).await?;
+        Ok(())
+    }
+
+    /// The staff's view of campaign `campaign_id`'s messages: counts per UTC day and kind over
+    /// the last 14 days, the latest failures, the cron's last runs.
+    pub async fn messages(
+        &self,
+        campaign_id: u32,
+        now: f64,
+    ) -> AppResult<(Vec<MessageDay>, Vec<MessageFailure>, Vec<Sweep>)> {
+        #[derive(Deserialize)]
+        struct DayRow {
+            day: f64,
+            kind: String,
+            queued: f64,
+            sent: f64,
+            failed: f64,
+            dropped: f64,
+        }
+        let mut b = Batch::new();
+        let days = b.read::<DayRow>(self.stmt(
+            "SELECT CAST(created_at / 86400000 AS INTEGER) AS day, kind, \
+                    SUM(status IN ('pending', 'queued', 'sending')) AS queued, SUM(status = 'sent') AS sent, \
+                    SUM(status = 'failed') AS failed, SUM(status = 'dropped') AS dropped \
+             FROM outbox WHERE campaign_id = ?1 AND created_at >= ?2 \
+             GROUP BY day, kind ORDER BY day DESC, kind",
+            &[num(campaign_id), num(now - 14.0 * DAY_MS)],
+        )?);
+        let failures = b.read::<MessageFailure>(self.stmt(
+            "SELECT id, kind, created_at, attempts, COALESCE(error, '') AS error FROM outbox \
+             WHERE campaign_id = ?1 AND status = 'failed' ORDER BY id DESC LIMIT 20",
+            &[num(campaign_id)],
+        )?);
+        let sweeps = b.read::<Sweep>(self.stmt(
+            "SELECT at, enqueued, reminders, expired, keys_dropped, sessions_dropped, links_dropped \
+             FROM sweeps ORDER BY id DESC LIMIT 10",
+            &[],
+        )?);
+        let r = b.run(self).await?;
+        let days = r
+            .rows(days)?
+            .into_iter()
+            .map(|d| MessageDay {
+                day: crate::http::iso_date(d.day * DAY_MS),
+                kind: d.kind,
+                queued: d.queued as u64,
+                sent: d.sent as u64,
+                failed: d.failed as u64,
+                dropped: d.dropped as u64,
+            })
+            .collect();
+        Ok((days, r.rows(failures)?, r.rows(sweeps)?))
+    }
+
+    /// A failed message of the campaign waits again, its attempts reset; `false` if there is no
+    /// such failed message.
+    pub async fn resend(
+        &self,
+        campaign_id: u32,
+        id: f64,
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<bool> {
+        let mut b = Batch::new();
+        let done = b.read::<Any>(self.stmt(
+            "UPDATE outbox SET status = 'queued', queued_at = ?3, attempts = 0, due_at = ?3 \
+             WHERE id = ?2 AND campaign_id = ?1 AND status = 'failed' RETURNING id",
+            &[num(campaign_id), num(id), num(now)],
+        )?);
+        b.add(audit);
+        b.run(self).await?.any(done)
+    }
+}

@@ -1,0 +1,277 @@
+//! Follow-up messages, on Cloudflare's own parts:
+//!
+//! 1. an action writes its messages to the D1 outbox in its own batch (`db/outbox.rs`), and
+//!    the request hands the ids of those due now to the `OUTBOX` queue ([`enqueue`]);
+//! 2. the queue consumer ([`consume`]) claims each message in D1 (so a redelivery, a retry or
+//!    a second cron run finds it taken or sent), renders it in the person's language
+//!    ([`render`]) and sends it through the Email Service binding (`EMAIL`);
+//! 3. the cron ([`sweep`], every minute) hands the queue what is due and not in it: reminders,
+//!    retries after a backoff, messages whose request died before `send`; and trims what grows.
+//!
+//! Attempts, failures and reasons are kept in D1 (workers-rs 0.8.7 does not expose a queue
+//! message's attempt count), where staff read them (`staff/messages.rs`).
+
+pub mod links;
+pub mod pages;
+pub mod render;
+mod words;
+
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use worker::{EmailAddress, Env, MessageBatch, MessageExt, SendEmailBuilder};
+
+use crate::db::outbox::{Outgoing, Written, MAX_ATTEMPTS};
+use crate::db::Store;
+use crate::error::{AppError, AppResult};
+use crate::http::now;
+
+/// Confirmation links work this long.
+const CONFIRM_LINK_MS: f64 = 14.0 * 86_400_000.0;
+/// Unsubscribe links work this long (RFC 8058 asks for a long time).
+const UNSUBSCRIBE_LINK_MS: f64 = 90.0 * 86_400_000.0;
+
+/// The edge's settings for messages, from its vars.
+pub struct Config {
+    /// `https://rally.example.org`: links in messages point here.
+    pub public_url: String,
+    /// The default sender address.
+    pub mail_from: String,
+    /// The first retry's wait; each next one is 4 times longer.
+    pub retry_ms: f64,
+    /// How long a message may stay handed to the queue or claimed for sending before it is
+    /// taken as lost (with the queue, or with an isolate that died mid-send).
+    pub stale_ms: f64,
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Config {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
+        Config {
+            public_url: var("PUBLIC_URL")
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+            mail_from: var("MAIL_FROM").unwrap_or_default(),
+            retry_ms: var("MAIL_RETRY_MS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(300_000.0),
+            stale_ms: var("MAIL_STALE_MS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(600_000.0),
+        }
+    }
+}
+
+pub fn store(env: &Env) -> AppResult<Store> {
+    Ok(Store::new(env.d1("DB").map_err(|e| {
+        AppError::Internal(format!("D1 binding DB: {e}"))
+    })?))
+}
+
+/// Hands the messages an action just wrote, those due now, to the queue. A failure here loses
+/// nothing (the rows are in D1 and the sweep finds them), so it is logged, not returned.
+pub async fn enqueue(env: &Env, written: &[Written]) {
+    let at = now();
+    let due: Vec<f64> = written
+        .iter()
+        .filter(|w| w.due_at <= at)
+        .map(|w| w.id)
+        .collect();
+    if let Err(e) = send_ids(env, &due).await {
+        worker::console_error!(
+            "outbox: could not hand {} message(s) to the queue: {e}",
+            due.len()
+        );
+    }
+}
+
+async fn send_ids(env: &Env, ids: &[f64]) -> worker::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let queue = env.queue("OUTBOX")?;
+    // A queue batch holds at most 100 messages.
+    for chunk in ids.chunks(100) {
+        queue
+            .send_batch(
+                chunk
+                    .iter()
+                    .map(|id| worker::MessageBuilder::new(*id).build()),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// A queue message's body: one outbox id.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct OutboxId(pub f64);
+
+/// The queue consumer: sends each message once. A message is acknowledged whatever the send's
+/// outcome (D1 keeps the attempt and the cron retries); only when D1 itself fails is it left to
+/// the queue's own retries (then its dead-letter queue; D1 still has the row, so the sweep
+/// sends it later anyway).
+pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result<()> {
+    let store = store(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let config = Config::from_env(env);
+    for message in batch.messages()? {
+        match deliver(&store, env, &config, message.body().0).await {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                worker::console_error!("outbox {}: {e}", message.body().0);
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cron: one sweep, then its ids to the queue.
+pub async fn sweep(env: &Env) -> AppResult<()> {
+    let store = store(env)?;
+    let due = store.sweep(now(), Config::from_env(env).stale_ms).await?;
+    send_ids(env, &due)
+        .await
+        .map_err(|e| AppError::Internal(format!("queue: {e}")))?;
+    Ok(())
+}
+
+/// Why a claimed message is not sent, if it should not be.
+fn drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
+    if m.erased_at.is_some() {
+        return Some("erased");
+    }
+    if m.email.is_none() {
+        return Some("no address (erased or unsubscribed)");
+    }
+    if m.unsubscribed_at.is_some() {
+        return Some("unsubscribed");
+    }
+    if m.expires_at.is_some_and(|e| e <= at) {
+        return Some("too late");
+    }
+    match m.kind.as_str() {
+        "confirm" | "confirm_reminder" if m.action_row.is_none() => Some("action removed"),
+        "confirm" | "confirm_reminder" if m.confirmed != Some(0.0) => Some("already confirmed"),
+        "pledge_eve" | "pledge_morning" if m.action_row.is_none() => Some("action removed"),
+        "pledge_eve" | "pledge_morning" if m.starts_at.is_none_or(|s| s <= at) => Some("too late"),
+        "outcome" if m.verdict.is_none() => Some("claim not published"),
+        _ => None,
+    }
+}
+
+/// Claims, renders and sends message `id`; `Err` only when D1 fails.
+async fn deliver(store: &Store, env: &Env, config: &Config, id: f64) -> AppResult<()> {
+    let at = now();
+    let secret = links::secret(env)?;
+    let confirm = links::token(&secret, "confirm", id)?;
+    let unsubscribe = links::token(&secret, "unsubscribe", id)?;
+    let link_rows = [
+        ("confirm", links::hash(&confirm), at + CONFIRM_LINK_MS),
+        (
+            "unsubscribe",
+            links::hash(&unsubscribe),
+            at + UNSUBSCRIBE_LINK_MS,
+        ),
+    ];
+    let Some(m) = store
+        .claim_message(id, &link_rows, at, config.stale_ms)
+        .await?
+    else {
+        // Sent, being sent, dropped or not due: someone else's, or nobody's.
+        return Ok(());
+    };
+    if let Some(reason) = drop_reason(&m, at) {
+        return store.message_dropped(id, reason).await;
+    }
+    let links = render::Links {
+        confirm: format!("{}/m/{confirm}", config.public_url),
+        unsubscribe: format!("{}/u/{unsubscribe}", config.public_url),
+        public_url: config.public_url.clone(),
+    };
+    let Some(msg) = render::render(&m, &links, at) else {
+        return store.message_dropped(id, "nothing to say").await;
+    };
+    match send(env, config, &m, &msg, &links).await {
+        Ok(message_id) => store.message_sent(id, &message_id, now()).await,
+        Err(reason) => {
+            let wait =
+                config.retry_ms * 4f64.powi(m.attempts.saturating_sub(1).min(MAX_ATTEMPTS) as i32);
+            store.message_failed(id, &reason, now() + wait).await
+        }
+    }
+}
+
+/// One message through the Email Service binding: the binding's message id, or why it refused.
+async fn send(
+    env: &Env,
+    config: &Config,
+    m: &Outgoing,
+    msg: &render::Message,
+    links: &render::Links,
+) -> Result<String, String> {
+    let binding = env.send_email("EMAIL").map_err(|e| e.to_string())?;
+    let name = if m.sender_name.is_empty() {
+        &m.campaign_name
+    } else {
+        &m.sender_name
+    };
+    let address = if m.sender_email.is_empty() {
+        &config.mail_from
+    } else {
+        &m.sender_email
+    };
+    let to = m.email.as_deref().unwrap_or_default();
+    let mut builder = SendEmailBuilder::builder_with_email_address_and_str(
+        &EmailAddress::new(name, address),
+        to,
+        &msg.subject,
+    )
+    .text(&msg.text)
+    .html(&msg.html);
+    if !m.reply_to.is_empty() {
+        builder = builder.reply_to(&m.reply_to);
+    }
+    if let Some((name, ics)) = &msg.calendar {
+        builder = builder.attachments(&[worker::EmailAttachment::new_attachment(
+            name,
+            "text/calendar",
+            ics,
+        )]);
+    }
+    let builder = builder.build();
+    // One-click unsubscribe (RFC 8058): the address a mail client POSTs to.
+    let headers = js_sys::Object::new();
+    let set = |k: &str, v: &str| js_sys::Reflect::set(&headers, &k.into(), &v.into());
+    set("List-Unsubscribe", &format!("<{}>", links.unsubscribe)).map_err(|_| "headers")?;
+    set("List-Unsubscribe-Post", "List-Unsubscribe=One-Click").map_err(|_| "headers")?;
+    js_sys::Reflect::set(builder.unchecked_ref(), &"headers".into(), &headers)
+        .map_err(|_| "headers")?;
+    match binding.send_with_builder(&builder).await {
+        Ok(r) => Ok(r.message_id()),
+        Err(e) => Err(e
+            .as_string()
+            .or_else(|| {
+                js_sys::Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+            })
+            .unwrap_or_else(|| "the email binding refused the message".into())),
+    }
+}
+
+/// When a pledge's two reminders are due, and until when each is worth sending: the evening
+/// before is 24 hours before the start (at once, if the pledge is sooner), worth sending until
+/// the morning one is due; the morning one at 7:00 in the campaign's time zone on the day, but
+/// no earlier than 12 hours and no later than 1 hour before the start, worth sending until the
+/// start.
+pub fn reminder_times(starts_at: f64, timezone: &str) -> [(f64, f64); 2] {
+    const HOUR: f64 = 3_600_000.0;
+    let offset = crate::http::utc_offset_ms(starts_at, timezone);
+    let local = starts_at + offset;
+    let local_midnight = (local / (24.0 * HOUR)).floor() * 24.0 * HOUR;
+    let seven = local_midnight + 7.0 * HOUR - offset;
+    let morning = seven.max(starts_at - 12.0 * HOUR).min(starts_at - HOUR);
+    [(starts_at - 24.0 * HOUR, morning), (morning, starts_at)]
+}
