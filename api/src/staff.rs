@@ -451,11 +451,22 @@ pub struct Overview {
     pub sources: Tops,
     pub recruiters: Vec<Recruiter>,
     pub teams: Vec<TeamTop>,
+    /// Signatures and commitments still waiting for their email confirmation (counted in the
+    /// totals at once; zero when the campaign does not confirm by email).
+    #[serde(default)]
+    pub unconfirmed: Unconfirmed,
     /// The campaign's IANA time zone: today starts at its midnight, the week on its Monday.
     pub timezone: String,
     /// Its offset from UTC now, in whole hours (the buckets are hours).
     pub utc_offset_hours: i64,
     pub as_of: u64,
+}
+
+/// Actions counted and not yet confirmed by email.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Unconfirmed {
+    pub signatures: u64,
+    pub commitments: u64,
 }
 
 /// `GET .../staff/supporters/:id`, as the dashboard reads it: what the person did. The answer

@@ -62,6 +62,11 @@ fn numbers(v: &Numbers) -> Html {
                     }) }
                 </tbody>
             </table>
+            if v.unconfirmed.signatures + v.unconfirmed.commitments > 0 {
+                <p class="note unconfirmed">{ format!(
+                    "Of these, {} signatures and {} pledges are not yet confirmed by email (they count now; exports mark them).",
+                    v.unconfirmed.signatures, v.unconfirmed.commitments) }</p>
+            }
             <p class="note tz">{ format!("Days and weeks are in the campaign's time zone, {} (UTC{:+}).", v.timezone, v.utc_offset_hours) }</p>
             { bars("Signatures per day, last 35 days", &day_labels, &days) }
             { bars("Signatures per hour, last 48 hours", &hour_labels, &hours) }

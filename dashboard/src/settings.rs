@@ -68,16 +68,20 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let form = use_node_ref();
     let submit = use_submit();
     let message = use_state(|| None::<String>);
+    // What the owner typed, kept while a save is refused (each render sets every box's value,
+    // so without it a refusal would wipe what was typed); cleared when a save succeeds.
+    let draft = use_state(|| None::<std::collections::HashMap<String, String>>);
     let Some(v) = data.data() else {
         return data.view(|_| Html::default());
     };
     let onsubmit = {
-        let (path, form, submit, message, reload) = (
+        let (path, form, submit, message, reload, draft) = (
             format!("{}/campaign", props.base),
             form.clone(),
             submit.clone(),
             message.clone(),
             data.reload.clone(),
+            draft.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -124,11 +128,26 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 points_report: number("points_report"),
                 points_recruit: number("points_recruit"),
             };
-            let (path, message, reload) = (path.clone(), message.clone(), reload.clone());
+            draft.set(Some(
+                FIELDS
+                    .iter()
+                    .map(|f| {
+                        let v = if *f == "confirm" {
+                            checked(f).to_string()
+                        } else {
+                            value(f)
+                        };
+                        ((*f).to_owned(), v)
+                    })
+                    .collect(),
+            ));
+            let (path, message, reload, draft) =
+                (path.clone(), message.clone(), reload.clone(), draft.clone());
             submit.run(
                 async move { net::send::<CampaignSettings>(Method::PUT, &path, Some(&body)).await },
                 move |answer| match answer {
                     Ok(_) => {
+                        draft.set(None);
                         message.set(Some("Saved. New actions use these settings.".into()));
                         reload.emit(());
                     }
@@ -175,6 +194,13 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
+    // A box shows what was typed (while a save is refused), else what is stored.
+    let shown = |name: &str, stored: String| {
+        draft
+            .as_ref()
+            .and_then(|d| d.get(name).cloned())
+            .unwrap_or(stored)
+    };
     let num = |k: &str| {
         let n = match k {
             "weekly_goal" => v.weekly_goal,
@@ -184,24 +210,24 @@ pub fn Settings(props: &SettingsProps) -> Html {
             "points_report" => v.points_report,
             _ => v.points_recruit,
         };
-        n.map(|n| n.to_string()).unwrap_or_default()
+        shown(k, n.map(|n| n.to_string()).unwrap_or_default())
     };
     html! {
         <section aria-labelledby="settings-h">
             <h2 id="settings-h">{ "Campaign settings" }</h2>
             if !props.owner { <p class="note">{ "Only owners change these." }</p> }
             <form class="settings" ref={form} {onsubmit} novalidate=true>
-                { input("name", "Campaign name", "", v.name.clone(), "text") }
-                { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", v.timezone.clone(), "text") }
+                { input("name", "Campaign name", "", shown("name", v.name.clone()), "text") }
+                { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", shown("timezone", v.timezone.clone()), "text") }
                 <datalist id="zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
                 { for NUMBERS.iter().map(|(k, label, hint)| input(k, label, hint, num(k), "number")) }
                 <fieldset>
                     <legend>{ "Follow-up email" }</legend>
-                    { input("sender_name", "Sender name", "Empty: the campaign's name.", v.sender_name.clone(), "text") }
-                    { input("sender_email", "Sender address", "On a domain verified for Cloudflare Email Service. Empty: the deployment's address.", v.sender_email.clone(), "email") }
-                    { input("reply_to", "Reply-to address", "Where replies go. Empty: no reply-to.", v.reply_to.clone(), "email") }
+                    { input("sender_name", "Sender name", "Empty: the campaign's name.", shown("sender_name", v.sender_name.clone()), "text") }
+                    { input("sender_email", "Sender address", "On a domain verified for Cloudflare Email Service. Empty: the deployment's address.", shown("sender_email", v.sender_email.clone()), "email") }
+                    { input("reply_to", "Reply-to address", "Where replies go. Empty: no reply-to.", shown("reply_to", v.reply_to.clone()), "email") }
                     <div class="field">
-                        <input id="s-confirm" name="confirm" type="checkbox" checked={v.confirm}
+                        <input id="s-confirm" name="confirm" type="checkbox" checked={shown("confirm", v.confirm.to_string()) == "true"}
                             disabled={!props.owner} aria-describedby="s-confirm-hint" />
                         <label for="s-confirm">{ "Confirm signatures and pledges by email (double opt-in)" }</label>
                         <p class="hint" id="s-confirm-hint">{ "Unconfirmed actions count at once and are marked unconfirmed in the overview and exports until the person confirms." }</p>

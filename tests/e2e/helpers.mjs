@@ -154,11 +154,21 @@ export function person(overrides = {}) {
 
 /** Runs SQL against the edge's local D1 (read-only checks of what was stored). */
 export function d1(sql, state = STATE) {
-  const out = execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
-    { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      XDG_CONFIG_HOME: path.join(ROOT, ".cache") }, stdio: ["ignore", "pipe", "pipe"] });
-  return JSON.parse(out.toString())[0].results;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"),
+        ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
+        { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          XDG_CONFIG_HOME: path.join(ROOT, ".cache") }, stdio: ["ignore", "pipe", "pipe"] });
+      return JSON.parse(out.toString())[0].results;
+    } catch (e) {
+      // The running edge holds the SQLite file's write lock for a moment ("database is
+      // locked"): this reader waits and tries again, as any second client would.
+      const busy = /SQLITE_BUSY|database is locked/.test(`${e.stdout ?? ""}${e.stderr ?? ""}${e.message}`);
+      if (!busy || attempt >= 10) throw e;
+      execFileSync("sleep", ["0.2"]);
+    }
+  }
 }
 
 /**

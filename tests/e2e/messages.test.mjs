@@ -298,3 +298,74 @@ test("staff see messages per day and kind, failures with reasons, the cron's hou
   assert.deepEqual(bad.body.errors.map((e) => [e.field, e.code]), [["sender_name", "invalid_value"], ["reply_to", "invalid_email"]]);
   assert.equal((await staff("e2e-mail", "/campaign", STAFF.mailOwner)).body.sender_name, "Mail Tests Team", "nothing changed");
 });
+
+test("an unconfirmed action gets one reminder to confirm, and only one; the overview counts it as unconfirmed", async () => {
+  const name = uniqueName("k");
+  const me = person({ first_name: name });
+  assert.equal((await sign("mail-confirm", me, { campaign: "e2e-mail" })).status, 201);
+  await delivered(name);
+  const overview = await staff("e2e-mail", "/overview", STAFF.mailOwner);
+  assert.ok(overview.body.unconfirmed.signatures >= 1, JSON.stringify(overview.body.unconfirmed));
+  // Two days pass without an answer (the first message's send time, moved back).
+  d1(`UPDATE outbox SET sent_at = sent_at - 3 * 86400000 WHERE kind = 'confirm' AND supporter_id =
+      (SELECT id FROM supporters WHERE email = '${me.email}')`);
+  await cron();
+  const both = await delivered(name, 2);
+  assert.match(both[1].text, /You signed “Protect the river”\. Please confirm that it was you:/);
+  assert.equal(linkIn(both[1].text, "m") !== linkIn(both[0].text, "m"), true, "its own link");
+  await cron();
+  await cron();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(mailTo(name).length, 2, "at most one reminder");
+});
+
+test("an erased supporter's waiting messages are dropped and never sent", async () => {
+  const name = uniqueName("e");
+  const me = person({ first_name: name });
+  assert.equal((await commit("e2e-mail", "soon", { ...me, reminder: true })).status, 201);
+  await delivered(name, 2); // the confirmation and the day-before reminder
+  const [{ id }] = d1(`SELECT id FROM supporters WHERE email = '${me.email}'`);
+  const erased = await staff("e2e-mail", `/supporters/${id}`, STAFF.mailOwner, { method: "DELETE" });
+  assert.equal(erased.status, 200, erased.text);
+  assert.deepEqual(d1(`SELECT status, error FROM outbox WHERE supporter_id = ${id} AND kind = 'pledge_morning'`), [{ status: "dropped", error: "erased" }]);
+  // Its links no longer open anything.
+  const res = await fetchAgain(linkIn(mailTo(name)[0].text, "u"), { method: "POST", body: "List-Unsubscribe=One-Click" });
+  assert.equal(res.status, 404);
+});
+
+test("the cron drops idempotency keys older than a day and says so to staff", async () => {
+  const key = `old-key-${RUN}`;
+  d1(`INSERT INTO idempotency_keys (key, request_id, created_at) VALUES ('${key}', 'r-${RUN}', ${Date.now() - 2 * 86_400_000})`);
+  d1(`INSERT INTO idempotency_keys (key, request_id, created_at) VALUES ('${key}-new', 'r2-${RUN}', ${Date.now()})`);
+  await cron();
+  assert.deepEqual(d1(`SELECT key FROM idempotency_keys WHERE key LIKE 'old-key-${RUN}%'`), [{ key: `${key}-new` }]);
+  const { sweeps } = (await staff("e2e-mail", "/messages", STAFF.mailOwner)).body;
+  assert.ok(sweeps.some((s) => s.keys_dropped >= 1), JSON.stringify(sweeps.slice(0, 3)));
+});
+
+test("the dashboard: sender settings refused beside their fields; the Messages tab shows sends and failures", async () => {
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill(STAFF.refusedOwner);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  await p.locator("nav button", { hasText: "Messages" }).click();
+  const row = p.locator("table.message-days tr[data-kind=confirm]").first();
+  await row.waitFor();
+  assert.ok(Number(await row.locator("td.failed").textContent()) >= 1);
+  assert.match(await p.locator("table.failures td.reason").first().textContent(), /not allowed/);
+  await p.locator("table.failures button.resend").first().click();
+  await p.locator(".msg", { hasText: "is being sent again" }).waitFor();
+
+  await p.locator("nav button", { hasText: "Settings" }).click();
+  await p.locator("#s-reply_to").fill("replies at campaign");
+  await p.locator("#s-sender_name").fill("Team <evil@x.example>");
+  await p.locator("button[type=submit]", { hasText: "Save settings" }).click();
+  await p.locator("#s-reply_to-error").waitFor();
+  assert.equal(await p.locator("#s-reply_to").getAttribute("aria-invalid"), "true");
+  assert.equal(await p.locator("#s-reply_to").inputValue(), "replies at campaign", "what was typed stays");
+  assert.ok((await p.locator("#s-sender_name-error").textContent()).length > 0);
+  assert.equal(await p.locator("#s-confirm").isChecked(), true, "the campaign confirms by email");
+  await context.close();
+});

@@ -244,10 +244,11 @@ impl Store {
     /// the queue or the isolate: it is handed over again.
     pub async fn sweep(&self, now: f64, stale_ms: f64) -> AppResult<Vec<f64>> {
         let mut b = Batch::new();
-        let reminders = b.read::<Any>(self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, created_at) \
+        let reminders = b.read::<Id>(self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, created_at, \
+                                 status, queued_at) \
              SELECT o.campaign_id, 'confirm_reminder', o.supporter_id, o.action, o.action_request, o.lang, \
-                    'confirm_reminder:' || o.action_request, ?1, ?1 \
+                    'confirm_reminder:' || o.action_request, ?1, ?1, 'queued', ?1 \
              FROM outbox o \
              WHERE o.kind = 'confirm' AND o.status = 'sent' AND o.sent_at < ?1 - ?2 AND o.sent_at > ?1 - ?3 \
                AND ((o.action = 'sign' AND EXISTS (SELECT 1 FROM signatures g WHERE g.request_id = o.action_request AND g.confirmed = 0)) \
@@ -296,11 +297,18 @@ impl Store {
             &[num(now), num(DAY_MS), num(HOUSEKEEPING_LIMIT)],
         )?);
         let r = b.run(self).await?;
-        let enqueue: Vec<f64> = r.rows(enqueue)?.into_iter().map(|i| i.id).collect();
+        // The reminders this run wrote go to the queue with everything else due.
+        let reminders = r.rows(reminders)?;
+        let n_reminders = reminders.len() as u64;
+        let enqueue: Vec<f64> = reminders
+            .into_iter()
+            .chain(r.rows(enqueue)?)
+            .map(|i| i.id)
+            .collect();
         let counts = Sweep {
             at: now as u64,
             enqueued: enqueue.len() as u64,
-            reminders: r.rows(reminders)?.len() as u64,
+            reminders: n_reminders,
             expired: r.rows(expired)?.len() as u64,
             keys_dropped: r.rows(keys)?.len() as u64,
             sessions_dropped: r.rows(sessions)?.len() as u64,

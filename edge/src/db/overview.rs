@@ -1,7 +1,7 @@
 //! The staff overview's reads: one batch over `stats_hourly`, `stats_sources`, recruiters and
 //! teams (never counting rows), with the campaign's time zone.
 
-use rally_api::staff::{Recruiter, TeamTop};
+use rally_api::staff::{Recruiter, TeamTop, Unconfirmed};
 use serde::Deserialize;
 
 use crate::db::{num, Batch, Store};
@@ -36,6 +36,7 @@ pub struct OverviewRows {
     pub all_tops: Vec<SourceRow>,
     pub recruiters: Vec<Recruiter>,
     pub teams: Vec<TeamTop>,
+    pub unconfirmed: Unconfirmed,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +88,15 @@ impl Store {
         let teams = b.read(self.stmt(
             "SELECT name, size, points FROM teams WHERE campaign_id = ?1 \
              ORDER BY points DESC, id LIMIT ?2",
-            &[c, num(top)],
+            &[c.clone(), num(top)],
+        )?);
+        // Partial indexes hold only the unconfirmed rows: these read nothing else.
+        let unconfirmed = b.read::<Unconfirmed>(self.stmt(
+            "SELECT (SELECT COUNT(*) FROM signatures g JOIN petitions p ON p.id = g.petition_id \
+                     WHERE g.confirmed = 0 AND p.campaign_id = ?1) AS signatures, \
+                    (SELECT COUNT(*) FROM commitments m JOIN pledges p ON p.id = m.pledge_id \
+                     WHERE m.confirmed = 0 AND p.campaign_id = ?1) AS commitments",
+            &[c],
         )?);
         let r = b.run(self).await?;
         Ok(OverviewRows {
@@ -101,6 +110,7 @@ impl Store {
             all_tops: r.rows(all)?,
             recruiters: r.rows(recruiters)?,
             teams: r.rows(teams)?,
+            unconfirmed: r.first(unconfirmed)?.unwrap_or_default(),
         })
     }
 }

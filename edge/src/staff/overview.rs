@@ -161,6 +161,7 @@ pub async fn overview(req: Request, ctx: Ctx) -> AppResult<Response> {
             sources,
             recruiters: o.recruiters,
             teams: o.teams,
+            unconfirmed: o.unconfirmed,
             timezone: o.timezone,
             utc_offset_hours: off,
             as_of: at as u64,
