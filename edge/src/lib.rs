@@ -35,11 +35,15 @@ use worker::{
 
 #[event(fetch)]
 pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    // Views counted in this isolate's memory are written after the response (`views.rs`).
-    let for_views = env.clone();
-    let resp = router::serve(req, env).await?;
+    // Work done after the response: views counted in this isolate's memory are written
+    // (`views.rs`), and messages this request wrote go to the queue (`mail::enqueue`).
+    let resp = router::serve(req, env.clone()).await?;
     if let Some(due) = views::take_due(http::now()) {
-        ctx.wait_until(async move { views::write(&for_views, due, http::now()).await });
+        let env = env.clone();
+        ctx.wait_until(async move { views::write(&env, due, http::now()).await });
+    }
+    if let Some(ids) = mail::take_due() {
+        ctx.wait_until(async move { mail::hand_over(&env, ids).await });
     }
     Ok(resp)
 }

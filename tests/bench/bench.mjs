@@ -3,7 +3,7 @@
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign } from "../e2e/helpers.mjs";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain } from "../e2e/helpers.mjs";
 import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
 const EDGE = process.env.RALLY_EDGE;
@@ -68,14 +68,14 @@ let ipSeq = 0;
 const ip = () => { ipSeq += 1; return `100.64.${(ipSeq >> 8) & 255}.${ipSeq & 255}`; };
 let emailSeq = 0;
 
-function signRequest() {
+function signRequest(campaign = "demo") {
   emailSeq += 1;
   return {
-    url: `${EDGE}/api/v1/campaigns/demo/petitions/bench-sign/signatures`,
+    url: `${EDGE}/api/v1/campaigns/${campaign}/petitions/bench-sign/signatures`,
     init: {
       method: "POST",
       headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip(), "Idempotency-Key": `bench-${process.pid}-${emailSeq}` },
-      body: JSON.stringify({ first_name: "Bench", last_name: "Mark", email: `bench${emailSeq}@example.org`,
+      body: JSON.stringify({ first_name: "Bench", last_name: "Mark", email: `bench${process.pid}x${emailSeq}@example.org`,
         postal_code: "01310-100", country: "BR", contact_consent: false }),
     },
   };
@@ -131,6 +131,47 @@ async function throughputTable() {
     console.log("MISMATCH between acknowledged and stored signatures");
     process.exitCode = 1;
   }
+}
+
+/**
+ * What follow-up costs: the same signature route without and with the outbox row in its batch
+ * (campaign `bench-mail` confirms by email, so each signature also writes a message, hands it to
+ * the queue, and the consumer sends it through the Email Service binding on the same machine),
+ * alternated A B A B in one run; then how fast the queue drains a backlog.
+ */
+async function messagesTable() {
+  console.log(`\n## Follow-up messages (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
+  console.log("| route | connections | req/s (mean of 2 runs) | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
+  for (const conns of [1, 32]) {
+    const runs = { plain: [], outbox: [] };
+    for (let round = 0; round < 2; round++) {
+      runs.plain.push(await load(() => signRequest("demo"), conns));
+      runs.outbox.push(await load(() => signRequest("bench-mail"), conns));
+    }
+    const mean = (rs, k) => rs.reduce((a, r) => a + r[k], 0) / rs.length;
+    for (const [name, rs] of [["POST signature, no message", runs.plain], ["POST signature + outbox row + queue send", runs.outbox]]) {
+      const statuses = {};
+      for (const r of rs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+      console.log(`| ${name} | ${conns} | ${mean(rs, "rps").toFixed(0)} | ${mean(rs, "p50").toFixed(1)} | ${mean(rs, "p99").toFixed(1)} | ${JSON.stringify(statuses)} |`);
+    }
+    const cost = 1 - mean(runs.outbox, "rps") / mean(runs.plain, "rps");
+    console.log(`| cost of the outbox at ${conns} connection(s) | | ${(cost * 100).toFixed(1)} % | | | |`);
+  }
+  // Drain: every message of the load, made due again as a backlog, through cron -> queue ->
+  // consumer -> binding. The sweep hands over at most 500 a run, so the cron runs until done.
+  const campaign = "(SELECT id FROM campaigns WHERE slug = 'bench-mail')";
+  const waiting = () => d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign} AND status <> 'sent'`)[0].n;
+  for (let i = 0; i < 60 && waiting() > 0; i++) await new Promise((r) => setTimeout(r, 1000)); // the load's own sends
+  d1(`UPDATE outbox SET status = 'pending', queued_at = NULL, created_at = created_at - 60000, due_at = 0 WHERE campaign_id = ${campaign}`);
+  const n = d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign}`)[0].n;
+  const t = performance.now();
+  while (waiting() > 0) {
+    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 250));
+    if (performance.now() - t > 600_000) { console.log("DRAIN DID NOT FINISH"); process.exitCode = 1; break; }
+  }
+  const secs = (performance.now() - t) / 1000;
+  console.log(`\nOutbox drain: ${n} messages through cron, queue, consumer and the local Email Service in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} messages/s).`);
 }
 
 /** Leaderboard and "my rank" latency with a million supporters in the campaign. */
@@ -207,8 +248,9 @@ async function staffScaleTable() {
   console.log(`| workerd peak resident memory (whole bench) before / after | ${before.hwm.toFixed(0)} / ${after.hwm.toFixed(0)} MB |`);
 }
 
-sizes();
-await renderTable();
-await throughputTable();
-await scaleTable();
-await staffScaleTable();
+// RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
+const only = process.env.RALLY_BENCH_ONLY?.split(",");
+const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, scale: scaleTable, staff: staffScaleTable };
+for (const [name, run] of Object.entries(sections)) {
+  if (!only || only.includes(name)) await run();
+}

@@ -114,6 +114,11 @@ impl Batch {
         self.statements.extend(statements);
     }
 
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
     /// Adds a statement and returns the slot its rows (as `T`) will be read from.
     pub fn read<T>(&mut self, statement: D1PreparedStatement) -> Slot<T> {
         self.statements.push(statement);

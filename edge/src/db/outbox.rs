@@ -40,6 +40,7 @@ pub struct Written {
 /// an erasure, an unsubscribe or an edit is seen).
 #[derive(Deserialize, Debug)]
 pub struct Outgoing {
+    pub id: f64,
     pub kind: String,
     pub lang: String,
     pub attempts: u32,
@@ -71,6 +72,29 @@ pub struct Outgoing {
     pub claim_public_id: Option<String>,
     pub verdict: Option<String>,
     pub explanation: Option<String>,
+}
+
+/// A link a claimed message carries: its token's SHA-256, purpose, message and expiry.
+pub struct NewLink {
+    pub hash: String,
+    pub purpose: &'static str,
+    pub outbox_id: f64,
+    pub expires_at: f64,
+}
+
+/// What became of a claimed message.
+pub enum Outcome {
+    /// The binding took it: its message id.
+    Sent(String),
+    /// The binding refused it: why, and when to try again.
+    Failed(String, f64),
+    /// Not to be sent: why.
+    Dropped(&'static str),
+}
+
+/// Ids as a JSON array of integers, for `json_each` (one bound parameter for any number).
+fn json_ids(ids: &[f64]) -> String {
+    serde_json::Value::Array(ids.iter().map(|i| (*i as i64).into()).collect()).to_string()
 }
 
 /// What a link token leads to.
@@ -147,37 +171,45 @@ impl Store {
         )
     }
 
-    /// Claims message `id` for sending (once: a second claimer finds nothing), writes the links
-    /// it carries, and reads what it is rendered from. `None`: not ours to send (sent, being
-    /// sent, dropped, not yet due).
+    /// Claims messages `ids` for sending (each once: a second claimer finds it taken), writes
+    /// the links they carry, and reads what each is rendered from, in one batch of three
+    /// statements whatever the number of messages. Messages not returned are not ours to send
+    /// (sent, being sent, dropped, not yet due).
     ///
-    /// A message claimed more than `stale_ms` ago and never marked was lost with its isolate
+    /// A message claimed more than `stale_ms` ago and never settled was lost with its isolate
     /// (a crash during the send): it may be claimed again. That is the one window where a
     /// message can reach someone twice (the binding may have taken it before the crash).
-    pub async fn claim_message(
+    pub async fn claim_messages(
         &self,
-        id: f64,
-        links: &[(&str, String, f64)],
+        ids: &[f64],
+        links: &[NewLink],
         now: f64,
         stale_ms: f64,
-    ) -> AppResult<Option<Outgoing>> {
+    ) -> AppResult<Vec<Outgoing>> {
+        let ids = json_ids(ids);
+        let links = serde_json::Value::Array(
+            links
+                .iter()
+                .map(|l| serde_json::json!({ "h": l.hash, "p": l.purpose, "o": l.outbox_id as i64, "e": l.expires_at as i64 }))
+                .collect(),
+        )
+        .to_string();
         let mut b = Batch::new();
         b.add(self.stmt(
             "UPDATE outbox SET status = 'sending', claimed_at = ?2, attempts = attempts + 1 \
-             WHERE id = ?1 AND ((status IN ('pending', 'queued') AND due_at <= ?2) \
+             WHERE id IN (SELECT value FROM json_each(?1)) AND ((status IN ('pending', 'queued') AND due_at <= ?2) \
                                 OR (status = 'sending' AND claimed_at < ?2 - ?3))",
-            &[num(id), num(now), num(stale_ms)],
+            &[text(&ids), num(now), num(stale_ms)],
         )?);
-        for (purpose, hash, expires) in links {
-            b.add(self.stmt(
-                "INSERT INTO links (token_hash, purpose, outbox_id, expires_at, created_at) \
-                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS \
-                   (SELECT 1 FROM outbox WHERE id = ?3 AND status = 'sending' AND claimed_at = ?5) \
-                 ON CONFLICT (token_hash) DO NOTHING",
-                &[text(hash), text(purpose), num(id), num(*expires), num(now)],
-            )?);
-        }
-        let row = b.read::<Outgoing>(self.stmt(
+        b.add(self.stmt(
+            "INSERT INTO links (token_hash, purpose, outbox_id, expires_at, created_at) \
+             SELECT json_extract(j.value, '$.h'), json_extract(j.value, '$.p'), o.id, json_extract(j.value, '$.e'), ?2 \
+             FROM json_each(?1) j JOIN outbox o ON o.id = json_extract(j.value, '$.o') \
+             WHERE o.status = 'sending' AND o.claimed_at = ?2 \
+             ON CONFLICT (token_hash) DO NOTHING",
+            &[text(&links), num(now)],
+        )?);
+        let rows = b.read::<Outgoing>(self.stmt(
             "SELECT o.id, o.kind, o.lang, o.attempts, o.expires_at, \
                     COALESCE(s.email, r.email) AS email, s.first_name, s.ref_code, s.erased_at, s.unsubscribed_at, \
                     o.action, COALESCE(g.id, m.id) AS action_row, COALESCE(g.confirmed, m.confirmed) AS confirmed, \
@@ -195,44 +227,66 @@ impl Store {
              LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
              LEFT JOIN pledges pl ON pl.id = m.pledge_id \
              LEFT JOIN claims cl ON cl.id = o.claim_id \
-             WHERE o.id = ?1 AND o.status = 'sending' AND o.claimed_at = ?2",
-            &[num(id), num(now)],
+             WHERE o.id IN (SELECT value FROM json_each(?1)) AND o.status = 'sending' AND o.claimed_at = ?2",
+            &[text(&ids), num(now)],
         )?);
-        b.run(self).await?.first(row)
+        b.run(self).await?.rows(rows)
     }
 
-    /// The binding accepted message `id`.
-    pub async fn message_sent(&self, id: f64, message_id: &str, now: f64) -> AppResult<()> {
-        self.stmt(
-            "UPDATE outbox SET status = 'sent', sent_at = ?2, message_id = ?3, error = NULL WHERE id = ?1",
-            &[num(id), num(now), text(message_id)],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-
-    /// The binding refused message `id`: it waits until `retry_at`, or stops as `failed` after
-    /// its last attempt.
-    pub async fn message_failed(&self, id: f64, error: &str, retry_at: f64) -> AppResult<()> {
-        self.stmt(
-            "UPDATE outbox SET status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END, \
-               queued_at = NULL, due_at = ?3, error = ?2 WHERE id = ?1",
-            &[num(id), text(error), num(retry_at), num(MAX_ATTEMPTS)],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-
-    /// Message `id` is not to be sent, for `reason`.
-    pub async fn message_dropped(&self, id: f64, reason: &str) -> AppResult<()> {
-        self.stmt(
-            "UPDATE outbox SET status = 'dropped', error = ?2 WHERE id = ?1",
-            &[num(id), text(reason)],
-        )?
-        .run()
-        .await?;
+    /// Records what became of claimed messages, in one batch of at most three statements:
+    /// sent (with the binding's message id), refused (waiting until its retry time, or
+    /// `failed` after the last attempt), or dropped (with why).
+    pub async fn settle(&self, outcomes: &[(f64, Outcome)], now: f64) -> AppResult<()> {
+        let (mut sent, mut failed, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, o) in outcomes {
+            let id = *id as i64;
+            match o {
+                Outcome::Sent(message_id) => {
+                    sent.push(serde_json::json!({ "id": id, "v": message_id }))
+                }
+                Outcome::Failed(error, retry_at) => {
+                    failed.push(serde_json::json!({ "id": id, "v": error, "at": *retry_at as i64 }))
+                }
+                Outcome::Dropped(reason) => {
+                    dropped.push(serde_json::json!({ "id": id, "v": reason }))
+                }
+            }
+        }
+        // `?1` is a JSON array of `{ id, v, at }`; each row reads its own entry.
+        const MINE: &str = "FROM json_each(?1) j WHERE json_extract(j.value, '$.id') = outbox.id";
+        const ALL: &str = "id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))";
+        let mut b = Batch::new();
+        if !sent.is_empty() {
+            b.add(self.stmt(
+                &format!(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?2, error = NULL, \
+                       message_id = (SELECT json_extract(j.value, '$.v') {MINE}) WHERE {ALL}"
+                ),
+                &[text(&serde_json::Value::Array(sent).to_string()), num(now)],
+            )?);
+        }
+        if !failed.is_empty() {
+            b.add(self.stmt(
+                &format!(
+                    "UPDATE outbox SET status = CASE WHEN attempts >= ?2 THEN 'failed' ELSE 'pending' END, \
+                       queued_at = NULL, due_at = (SELECT json_extract(j.value, '$.at') {MINE}), \
+                       error = (SELECT json_extract(j.value, '$.v') {MINE}) WHERE {ALL}"
+                ),
+                &[text(&serde_json::Value::Array(failed).to_string()), num(MAX_ATTEMPTS)],
+            )?);
+        }
+        if !dropped.is_empty() {
+            b.add(self.stmt(
+                &format!(
+                    "UPDATE outbox SET status = 'dropped', error = (SELECT json_extract(j.value, '$.v') {MINE}) \
+                     WHERE {ALL}"
+                ),
+                &[text(&serde_json::Value::Array(dropped).to_string())],
+            )?);
+        }
+        if !b.is_empty() {
+            b.run(self).await?;
+        }
         Ok(())
     }
 

@@ -18,9 +18,9 @@ mod words;
 
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
-use worker::{EmailAddress, Env, MessageBatch, MessageExt, SendEmailBuilder};
+use worker::{EmailAddress, Env, MessageBatch, SendEmailBuilder};
 
-use crate::db::outbox::{Outgoing, Written, MAX_ATTEMPTS};
+use crate::db::outbox::{NewLink, Outcome, Outgoing, Written, MAX_ATTEMPTS};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::now;
@@ -68,19 +68,36 @@ pub fn store(env: &Env) -> AppResult<Store> {
     })?))
 }
 
-/// Hands the messages an action just wrote, those due now, to the queue. A failure here loses
-/// nothing (the rows are in D1 and the sweep finds them), so it is logged, not returned.
-pub async fn enqueue(env: &Env, written: &[Written]) {
+thread_local! {
+    /// Ids written by this request and due now, handed to the queue after the response.
+    static DUE: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes the messages an action just wrote, those due now, for the queue. They are handed over
+/// after the response (`lib.rs` takes them with [`take_due`]), so the visitor never waits for
+/// the queue; if the isolate dies first, nothing is lost: the rows are in D1 and the sweep
+/// hands them over after [`crate::db::outbox::FRESH_MS`].
+pub fn enqueue(written: &[Written]) {
     let at = now();
-    let due: Vec<f64> = written
-        .iter()
-        .filter(|w| w.due_at <= at)
-        .map(|w| w.id)
-        .collect();
-    if let Err(e) = send_ids(env, &due).await {
+    DUE.with(|d| {
+        d.borrow_mut()
+            .extend(written.iter().filter(|w| w.due_at <= at).map(|w| w.id))
+    });
+}
+
+/// The ids noted by [`enqueue`] during this request, if any.
+pub fn take_due() -> Option<Vec<f64>> {
+    let ids = DUE.with(|d| std::mem::take(&mut *d.borrow_mut()));
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// Hands `ids` to the queue. A failure loses nothing (the sweep finds the rows), so it is
+/// logged, not returned.
+pub async fn hand_over(env: &Env, ids: Vec<f64>) {
+    if let Err(e) = send_ids(env, &ids).await {
         worker::console_error!(
             "outbox: could not hand {} message(s) to the queue: {e}",
-            due.len()
+            ids.len()
         );
     }
 }
@@ -108,20 +125,19 @@ async fn send_ids(env: &Env, ids: &[f64]) -> worker::Result<()> {
 #[serde(transparent)]
 pub struct OutboxId(pub f64);
 
-/// The queue consumer: sends each message once. A message is acknowledged whatever the send's
-/// outcome (D1 keeps the attempt and the cron retries); only when D1 itself fails is it left to
-/// the queue's own retries (then its dead-letter queue; D1 still has the row, so the sweep
-/// sends it later anyway).
+/// The queue consumer: sends each message of the batch once. The whole batch is claimed in
+/// one D1 round trip and settled in another, whatever its size, so sending costs D1 two
+/// round trips a batch, not two a message. Acknowledged whatever the sends' outcomes (D1
+/// keeps the attempts and the cron retries); only when D1 itself fails is the batch left to
+/// the queue's own retries (then its dead-letter queue; D1 still has the rows, so the sweep
+/// sends them later anyway).
 pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result<()> {
-    let store = store(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let config = Config::from_env(env);
-    for message in batch.messages()? {
-        match deliver(&store, env, &config, message.body().0).await {
-            Ok(()) => message.ack(),
-            Err(e) => {
-                worker::console_error!("outbox {}: {e}", message.body().0);
-                message.retry();
-            }
+    let ids: Vec<f64> = batch.messages()?.iter().map(|m| m.body().0).collect();
+    match deliver(env, &ids).await {
+        Ok(()) => batch.ack_all(),
+        Err(e) => {
+            worker::console_error!("outbox batch of {}: {e}", ids.len());
+            batch.retry_all();
         }
     }
     Ok(())
@@ -161,46 +177,66 @@ fn drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
     }
 }
 
-/// Claims, renders and sends message `id`; `Err` only when D1 fails.
-async fn deliver(store: &Store, env: &Env, config: &Config, id: f64) -> AppResult<()> {
+/// Claims, renders and sends messages `ids`; `Err` only when D1 fails.
+async fn deliver(env: &Env, ids: &[f64]) -> AppResult<()> {
+    let store = store(env)?;
+    let config = Config::from_env(env);
     let at = now();
     let secret = links::secret(env)?;
-    let confirm = links::token(&secret, "confirm", id)?;
-    let unsubscribe = links::token(&secret, "unsubscribe", id)?;
-    let link_rows = [
-        ("confirm", links::hash(&confirm), at + CONFIRM_LINK_MS),
-        (
-            "unsubscribe",
-            links::hash(&unsubscribe),
-            at + UNSUBSCRIBE_LINK_MS,
-        ),
-    ];
-    let Some(m) = store
-        .claim_message(id, &link_rows, at, config.stale_ms)
-        .await?
-    else {
-        // Sent, being sent, dropped or not due: someone else's, or nobody's.
-        return Ok(());
-    };
-    if let Some(reason) = drop_reason(&m, at) {
-        return store.message_dropped(id, reason).await;
+    let mut new_links = Vec::with_capacity(ids.len() * 2);
+    for &id in ids {
+        for (purpose, ttl) in [
+            ("confirm", CONFIRM_LINK_MS),
+            ("unsubscribe", UNSUBSCRIBE_LINK_MS),
+        ] {
+            new_links.push(NewLink {
+                hash: links::hash(&links::token(&secret, purpose, id)?),
+                purpose,
+                outbox_id: id,
+                expires_at: at + ttl,
+            });
+        }
     }
+    let claimed = store
+        .claim_messages(ids, &new_links, at, config.stale_ms)
+        .await?;
+    // The sends go out together; each one's outcome is settled with the others.
+    let sends = claimed
+        .iter()
+        .map(|m| outcome(env, &config, &secret, m, at));
+    let outcomes = futures_util::future::join_all(sends).await;
+    store.settle(&outcomes, now()).await
+}
+
+/// Sends one claimed message, or says why not.
+async fn outcome(
+    env: &Env,
+    config: &Config,
+    secret: &str,
+    m: &Outgoing,
+    at: f64,
+) -> (f64, Outcome) {
+    if let Some(reason) = drop_reason(m, at) {
+        return (m.id, Outcome::Dropped(reason));
+    }
+    let token = |purpose| links::token(secret, purpose, m.id).unwrap_or_default();
     let links = render::Links {
-        confirm: format!("{}/m/{confirm}", config.public_url),
-        unsubscribe: format!("{}/u/{unsubscribe}", config.public_url),
+        confirm: format!("{}/m/{}", config.public_url, token("confirm")),
+        unsubscribe: format!("{}/u/{}", config.public_url, token("unsubscribe")),
         public_url: config.public_url.clone(),
     };
-    let Some(msg) = render::render(&m, &links, at) else {
-        return store.message_dropped(id, "nothing to say").await;
+    let Some(msg) = render::render(m, &links, at) else {
+        return (m.id, Outcome::Dropped("nothing to say"));
     };
-    match send(env, config, &m, &msg, &links).await {
-        Ok(message_id) => store.message_sent(id, &message_id, now()).await,
+    let result = match send(env, config, m, &msg, &links).await {
+        Ok(message_id) => Outcome::Sent(message_id),
         Err(reason) => {
             let wait =
                 config.retry_ms * 4f64.powi(m.attempts.saturating_sub(1).min(MAX_ATTEMPTS) as i32);
-            store.message_failed(id, &reason, now() + wait).await
+            Outcome::Failed(reason, now() + wait)
         }
-    }
+    };
+    (m.id, result)
 }
 
 /// One message through the Email Service binding: the binding's message id, or why it refused.

@@ -236,6 +236,7 @@ mod tests {
 
     fn outgoing(kind: &str, lang: &str) -> Outgoing {
         Outgoing {
+            id: 7.0,
             kind: kind.into(),
             lang: lang.into(),
             attempts: 1,

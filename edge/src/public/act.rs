@@ -261,7 +261,7 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             now: at,
         })
         .await?;
-    crate::mail::enqueue(&ctx.env, &outcome.messages).await;
+    crate::mail::enqueue(&outcome.messages);
     let origin = origin(&req)?;
     if let Some(recent) = outcome.claimed.clone() {
         let view = K::view(&m, &outcome, recent, at, &origin);

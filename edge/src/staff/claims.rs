@@ -137,7 +137,7 @@ pub async fn update(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let told = store
         .update_claim(&claim, moderator(&who), &u, publishing, at)
         .await?;
-    crate::mail::enqueue(&ctx.env, &told).await;
+    crate::mail::enqueue(&told);
     // The public feed changes only if the claim is, or was, published.
     if publishing || claim.status() == ClaimStatus::Published {
         let slug = param(&ctx, "campaign")?.to_owned();

@@ -45,6 +45,6 @@ pub async fn resend(req: Request, ctx: Ctx) -> AppResult<Response> {
     if !store.resend(who.campaign_id, id, audit, at).await? {
         return Err(AppError::not_found("failed message"));
     }
-    crate::mail::enqueue(&ctx.env, &[crate::db::outbox::Written { id, due_at: at }]).await;
+    crate::mail::enqueue(&[crate::db::outbox::Written { id, due_at: at }]);
     json(&Resent { id: id as u64 }, 202)
 }
