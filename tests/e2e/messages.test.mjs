@@ -369,3 +369,17 @@ test("the dashboard: sender settings refused beside their fields; the Messages t
   assert.equal(await p.locator("#s-confirm").isChecked(), true, "the campaign confirms by email");
   await context.close();
 });
+
+test("an expired confirmation link answers a clear page in the person's language and confirms nothing", async () => {
+  const name = uniqueName("x");
+  const me = person({ first_name: name, lang: "pt-BR" });
+  assert.equal((await sign("mail-confirm", me, { campaign: "e2e-mail" })).status, 201);
+  const [msg] = await delivered(name);
+  d1(`UPDATE links SET expires_at = 1 WHERE outbox_id IN (SELECT o.id FROM outbox o JOIN supporters s ON s.id = o.supporter_id WHERE s.email = '${me.email}')`);
+  for (const init of [{}, { method: "POST", body: "do=confirm", headers: { "Content-Type": "application/x-www-form-urlencoded" } }]) {
+    const res = await fetchAgain(linkIn(msg.text, "m"), init);
+    assert.equal(res.status, 410);
+    assert.match(await res.text(), /Este link expirou\./);
+  }
+  assert.equal(d1(`SELECT g.confirmed FROM signatures g JOIN supporters s ON s.id = g.supporter_id WHERE s.email = '${me.email}'`)[0].confirmed, 0);
+});
