@@ -234,7 +234,9 @@ mod settings_tests {
         let ok = good().validate().unwrap();
         assert_eq!(ok.sender_name, "Friends of the Park");
         assert_eq!(ok.sender_email, "hello@park.example");
-        let cases: [(&str, &str, &str, &[(&str, ErrorCode)]); 5] = [
+        // (sender name, sender address, reply-to, the problems)
+        type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, ErrorCode)]);
+        let cases: [Case; 5] = [
             (
                 "Park <evil@x.example>",
                 "",
