@@ -25,8 +25,10 @@ CREATE INDEX commitments_unconfirmed ON commitments (pledge_id)   WHERE confirme
 CREATE TABLE outbox (
   id           INTEGER PRIMARY KEY,
   campaign_id  INTEGER NOT NULL REFERENCES campaigns (id),
+  -- Messages to people, and (integrations) deliveries to the campaign's other tools.
   kind         TEXT    NOT NULL
-               CHECK (kind IN ('confirm', 'confirm_reminder', 'pledge_eve', 'pledge_morning', 'outcome')),
+               CHECK (kind IN ('confirm', 'confirm_reminder', 'pledge_eve', 'pledge_morning', 'outcome',
+                               'webhook', 'sync')),
   -- Whom it is for: a supporter, or (outcomes) the report whose reporter asked. The address is
   -- read when sending, never copied here, so an erasure or an unsubscribe takes effect at once.
   supporter_id INTEGER REFERENCES supporters (id),
