@@ -192,6 +192,7 @@ fn invalid_value_hint(field: &str) -> Option<&'static str> {
         "timezone" => "timezone must be an IANA time zone such as America/Sao_Paulo",
         "weekly_goal" => "weekly_goal must be a whole number from 1 to 100",
         "team_size" => "team_size must be a whole number from 2 to 50",
+        "sender_name" => "sender_name must not hold < > \" \\ @ , ; : or line breaks",
         "points_sign" | "points_pledge" | "points_report" | "points_recruit" => {
             "points must be a whole number from 0 to 1000"
         }
