@@ -14,6 +14,7 @@ pub mod cluster;
 mod error;
 pub mod factcheck;
 mod goal;
+pub mod integrations;
 mod lang;
 mod petition;
 mod pledge;

@@ -1,0 +1,248 @@
+//! Integrations: the events Rally hands to a campaign's other tools, and which addresses may
+//! receive them. A webhook address is checked when it is saved, here, so the dashboard shows
+//! the same reason beside the field that the edge refuses it with.
+
+/// The events an endpoint may ask for, as named in each delivery's `type`.
+pub const EVENTS: [&str; 7] = [
+    "signature.created",
+    "commitment.created",
+    "report.created",
+    "supporter.updated",
+    "supporter.unsubscribed",
+    "supporter.erased",
+    "claim.published",
+];
+
+/// Why an address may not receive webhooks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsafeUrl {
+    /// Not a URL with a host.
+    Malformed,
+    /// Not `https://` (deliveries carry personal data).
+    NotHttps,
+    /// A user name or password in the address.
+    Credentials,
+    /// A port other than 443.
+    Port,
+    /// Loopback, private, link-local, shared or reserved: a name or address inside a network,
+    /// never a campaign's tool on the internet (and the classic way to reach cloud metadata).
+    Private,
+}
+
+impl UnsafeUrl {
+    /// The reason, for the form beside the field.
+    pub fn message(self) -> &'static str {
+        match self {
+            UnsafeUrl::Malformed => "url must be a full address such as https://crm.example.org/hooks/rally",
+            UnsafeUrl::NotHttps => "url must start with https://",
+            UnsafeUrl::Credentials => "url must not contain a user name or password",
+            UnsafeUrl::Port => "url must use the standard https port (443)",
+            UnsafeUrl::Private => {
+                "url must be a public address: not localhost, a private, loopback or link-local address"
+            }
+        }
+    }
+}
+
+/// The parts of an absolute URL this check needs.
+struct Parts<'a> {
+    scheme: String,
+    host: String,
+    port: Option<&'a str>,
+    userinfo: bool,
+}
+
+fn parts(raw: &str) -> Option<Parts<'_>> {
+    let (scheme, rest) = raw.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((_, hp)) => (true, hp),
+        None => (false, authority),
+    };
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let (h, after) = v6.split_once(']')?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
+        };
+        (format!("[{}]", h.to_ascii_lowercase()), port)
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+            None => (hostport.to_ascii_lowercase(), None),
+        }
+    };
+    if host.is_empty() || host == "[]" {
+        return None;
+    }
+    Some(Parts {
+        scheme: scheme.to_ascii_lowercase(),
+        host: host.trim_end_matches('.').to_owned(),
+        port,
+        userinfo,
+    })
+}
+
+/// A dotted quad, if `host` is one.
+fn ipv4(host: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut n = 0;
+    for part in host.split('.') {
+        if n == 4 || part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        out[n] = part.parse().ok()?;
+        n += 1;
+    }
+    (n == 4).then_some(out)
+}
+
+/// Whether an IPv4 address is anything but a public unicast one.
+fn private_v4([a, b, c, _]: [u8; 4]) -> bool {
+    a == 0
+        || a == 10
+        || a == 127
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 169 && b == 254)
+        || (a == 172 && (16..32).contains(&b))
+        || (a == 192 && b == 168)
+        || (a == 192 && b == 0 && c == 0)
+        || (a == 198 && (b == 18 || b == 19))
+        || a >= 224
+}
+
+/// Whether a host is loopback, private, link-local or otherwise not on the public internet.
+fn private_host(host: &str) -> bool {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        if let Some(v4) = v6.strip_prefix("::ffff:") {
+            return ipv4(v4).is_none_or(private_v4);
+        }
+        let first = v6.split(':').next().unwrap_or("");
+        let head = u16::from_str_radix(first, 16).unwrap_or(0);
+        return v6 == "::1"
+            || v6 == "::"
+            || first.is_empty()
+            || (head & 0xffc0) == 0xfe80
+            || (head & 0xfe00) == 0xfc00
+            || (head & 0xff00) == 0xff00;
+    }
+    if let Some(v4) = ipv4(host) {
+        return private_v4(v4);
+    }
+    // Digits and dots (or hex) that are not a dotted quad: `2130706433`, `0x7f.1`, `127.1`,
+    // which resolvers read as addresses. Nobody's tool lives at such a name.
+    let numeric = host
+        .split('.')
+        .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x'));
+    numeric
+        || !host.contains('.')
+        || host == "localhost"
+        || [".localhost", ".local", ".internal", ".home.arpa", ".lan"]
+            .iter()
+            .any(|s| host.ends_with(s))
+}
+
+/// Checks a webhook address: `https://`, no credentials, port 443, a public host. `local`
+/// (a local-only setting for tests, never in production) also lets `http://` loopback
+/// addresses on any port through, for a receiver on the test machine. The trimmed address.
+pub fn check_url(raw: &str, local: bool) -> Result<String, UnsafeUrl> {
+    let raw = raw.trim();
+    if raw.len() > 2000 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(UnsafeUrl::Malformed);
+    }
+    let p = parts(raw).ok_or(UnsafeUrl::Malformed)?;
+    let loopback =
+        p.host == "localhost" || p.host == "[::1]" || ipv4(&p.host).is_some_and(|[a, ..]| a == 127);
+    if local && loopback && (p.scheme == "http" || p.scheme == "https") && !p.userinfo {
+        return Ok(raw.to_owned());
+    }
+    if p.scheme != "https" {
+        return Err(if p.scheme == "http" {
+            UnsafeUrl::NotHttps
+        } else {
+            UnsafeUrl::Malformed
+        });
+    }
+    if p.userinfo {
+        return Err(UnsafeUrl::Credentials);
+    }
+    if private_host(&p.host) {
+        return Err(UnsafeUrl::Private);
+    }
+    match p.port {
+        None | Some("443") => Ok(raw.to_owned()),
+        Some(_) => Err(UnsafeUrl::Port),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use UnsafeUrl::*;
+
+    #[test]
+    fn webhook_addresses_must_be_public_https_on_443() {
+        let cases: [(&str, Result<(), UnsafeUrl>); 30] = [
+            ("https://crm.example.org/hooks/rally", Ok(())),
+            ("https://crm.example.org:443/hooks?x=1", Ok(())),
+            ("  https://Hooks.Example.COM/  ", Ok(())),
+            ("https://93.184.216.34/hook", Ok(())),
+            ("https://[2606:4700::6810:84e5]/hook", Ok(())),
+            ("http://crm.example.org/hooks", Err(NotHttps)),
+            ("ftp://crm.example.org/", Err(Malformed)),
+            ("crm.example.org/hooks", Err(Malformed)),
+            ("https:///nohost", Err(Malformed)),
+            ("https://crm.example .org/", Err(Malformed)),
+            ("https://user:pass@crm.example.org/", Err(Credentials)),
+            ("https://crm.example.org:8443/hooks", Err(Port)),
+            ("https://crm.example.org:80/", Err(Port)),
+            ("https://localhost/hook", Err(Private)),
+            ("https://app.localhost/hook", Err(Private)),
+            ("https://printer.local/", Err(Private)),
+            ("https://intranet/", Err(Private)),
+            ("https://10.0.0.1/hook", Err(Private)),
+            ("https://172.16.5.4/", Err(Private)),
+            ("https://192.168.1.1/", Err(Private)),
+            ("https://100.64.0.1/", Err(Private)),
+            ("https://127.0.0.1/", Err(Private)),
+            ("https://169.254.169.254/latest/meta-data/", Err(Private)),
+            ("https://0.0.0.0/", Err(Private)),
+            ("https://[::1]/hook", Err(Private)),
+            ("https://[fe80::1]/", Err(Private)),
+            ("https://[fd00::5]/", Err(Private)),
+            ("https://[::ffff:10.0.0.1]/", Err(Private)),
+            ("https://2130706433/", Err(Private)),
+            ("https://0x7f.1/", Err(Private)),
+        ];
+        for (url, want) in cases {
+            assert_eq!(check_url(url, false).map(|_| ()), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn the_local_setting_admits_loopback_only() {
+        for url in [
+            "http://127.0.0.1:9999/hook",
+            "http://localhost:8080/",
+            "http://[::1]:7000/",
+        ] {
+            assert!(check_url(url, true).is_ok(), "{url}");
+            assert!(check_url(url, false).is_err(), "{url}");
+        }
+        for (url, want) in [
+            ("http://10.0.0.1:9999/", NotHttps),
+            ("https://169.254.169.254/", Private),
+            ("http://user@127.0.0.1:1/", NotHttps),
+        ] {
+            assert_eq!(check_url(url, true), Err(want), "{url}");
+        }
+    }
+
+    #[test]
+    fn every_reason_names_the_field() {
+        for r in [Malformed, NotHttps, Credentials, Port, Private] {
+            assert!(r.message().starts_with("url "), "{r:?}");
+        }
+    }
+}
