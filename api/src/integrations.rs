@@ -2,6 +2,10 @@
 //! receive them. A webhook address is checked when it is saved, here, so the dashboard shows
 //! the same reason beside the field that the edge refuses it with.
 
+use serde::{Deserialize, Serialize};
+
+use crate::{ErrorCode, FieldError};
+
 /// The events an endpoint may ask for, as named in each delivery's `type`.
 pub const EVENTS: [&str; 7] = [
     "signature.created",
@@ -144,17 +148,17 @@ fn private_host(host: &str) -> bool {
 }
 
 /// Checks a webhook address: `https://`, no credentials, port 443, a public host. `local`
-/// (a local-only setting for tests, never in production) also lets `http://` loopback
-/// addresses on any port through, for a receiver on the test machine. The trimmed address.
+/// (a local-only setting for tests, never in production) also lets exactly
+/// `http://127.0.0.1:<port>` through, for a receiver on the test machine; every other loopback
+/// form stays refused. The trimmed address.
 pub fn check_url(raw: &str, local: bool) -> Result<String, UnsafeUrl> {
     let raw = raw.trim();
     if raw.len() > 2000 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UnsafeUrl::Malformed);
     }
     let p = parts(raw).ok_or(UnsafeUrl::Malformed)?;
-    let loopback =
-        p.host == "localhost" || p.host == "[::1]" || ipv4(&p.host).is_some_and(|[a, ..]| a == 127);
-    if local && loopback && (p.scheme == "http" || p.scheme == "https") && !p.userinfo {
+    let test_receiver = p.host == "127.0.0.1" && p.scheme == "http" && p.port.is_some();
+    if local && test_receiver && !p.userinfo {
         return Ok(raw.to_owned());
     }
     if p.scheme != "https" {
@@ -221,19 +225,20 @@ mod tests {
     }
 
     #[test]
-    fn the_local_setting_admits_loopback_only() {
-        for url in [
-            "http://127.0.0.1:9999/hook",
-            "http://localhost:8080/",
-            "http://[::1]:7000/",
-        ] {
-            assert!(check_url(url, true).is_ok(), "{url}");
-            assert!(check_url(url, false).is_err(), "{url}");
-        }
+    fn the_local_setting_admits_a_loopback_receiver_only() {
+        assert!(check_url("http://127.0.0.1:9999/hook", true).is_ok());
+        assert_eq!(
+            check_url("http://127.0.0.1:9999/hook", false),
+            Err(NotHttps)
+        );
         for (url, want) in [
             ("http://10.0.0.1:9999/", NotHttps),
             ("https://169.254.169.254/", Private),
             ("http://user@127.0.0.1:1/", NotHttps),
+            ("https://localhost/hook", Private),
+            ("http://localhost:8080/", NotHttps),
+            ("https://[::1]/hook", Private),
+            ("http://127.0.0.1/", NotHttps),
         ] {
             assert_eq!(check_url(url, true), Err(want), "{url}");
         }
@@ -244,5 +249,156 @@ mod tests {
         for r in [Malformed, NotHttps, Credentials, Port, Private] {
             assert!(r.message().starts_with("url "), "{r:?}");
         }
+    }
+}
+
+/// `POST` and `PUT .../staff/endpoints[/:id]`: where to send which events.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EndpointDraft {
+    pub url: String,
+    /// Names from [`EVENTS`].
+    pub events: Vec<String>,
+    pub enabled: bool,
+}
+
+/// A draft that passed [`EndpointDraft::validate`]: the address, and the events in
+/// [`EVENTS`] order, each once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidEndpoint {
+    pub url: String,
+    pub events: Vec<&'static str>,
+    pub enabled: bool,
+}
+
+impl EndpointDraft {
+    /// Checks the address ([`check_url`]) and the events; on failure, each problem with its
+    /// field (the address's reason is [`UnsafeUrl::message`]).
+    pub fn validate(
+        &self,
+        local: bool,
+    ) -> Result<ValidEndpoint, Vec<(FieldError, Option<UnsafeUrl>)>> {
+        let mut errors = Vec::new();
+        let url = if self.url.trim().is_empty() {
+            errors.push((
+                FieldError {
+                    field: "url",
+                    code: ErrorCode::Required,
+                },
+                None,
+            ));
+            String::new()
+        } else {
+            check_url(&self.url, local).unwrap_or_else(|why| {
+                errors.push((
+                    FieldError {
+                        field: "url",
+                        code: ErrorCode::InvalidValue,
+                    },
+                    Some(why),
+                ));
+                String::new()
+            })
+        };
+        let unknown = self.events.iter().any(|e| !EVENTS.contains(&e.as_str()));
+        let events: Vec<&'static str> = EVENTS
+            .iter()
+            .copied()
+            .filter(|e| self.events.iter().any(|x| x == e))
+            .collect();
+        if unknown {
+            errors.push((
+                FieldError {
+                    field: "events",
+                    code: ErrorCode::InvalidValue,
+                },
+                None,
+            ));
+        } else if events.is_empty() {
+            errors.push((
+                FieldError {
+                    field: "events",
+                    code: ErrorCode::Required,
+                },
+                None,
+            ));
+        }
+        if errors.is_empty() {
+            Ok(ValidEndpoint {
+                url,
+                events,
+                enabled: self.enabled,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// An endpoint as staff see it (never its secret).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Endpoint {
+    pub id: u64,
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+    pub created_at: u64,
+    /// While set, deliveries are also signed with the secret before the last rotation.
+    pub previous_secret_until: Option<u64>,
+}
+
+/// The answer to creating an endpoint or rotating its secret: the secret, shown this once.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EndpointSecret {
+    pub endpoint: Endpoint,
+    /// `whsec_` and 64 hex digits: the HMAC-SHA256 key of `Rally-Signature`.
+    pub secret: String,
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    #[test]
+    fn drafts_name_each_problem_and_order_events() {
+        let ok = EndpointDraft {
+            url: "https://crm.example.org/h".into(),
+            events: vec![
+                "supporter.erased".into(),
+                "signature.created".into(),
+                "signature.created".into(),
+            ],
+            enabled: true,
+        }
+        .validate(false)
+        .unwrap();
+        assert_eq!(ok.events, ["signature.created", "supporter.erased"]);
+        let problems = |d: EndpointDraft| {
+            d.validate(false)
+                .unwrap_err()
+                .into_iter()
+                .map(|(e, why)| (e.field, e.code, why))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            problems(EndpointDraft::default()),
+            [
+                ("url", ErrorCode::Required, None),
+                ("events", ErrorCode::Required, None)
+            ]
+        );
+        assert_eq!(
+            problems(EndpointDraft {
+                url: "https://10.0.0.1/".into(),
+                events: vec!["signature.deleted".into()],
+                enabled: true,
+            }),
+            [
+                ("url", ErrorCode::InvalidValue, Some(UnsafeUrl::Private)),
+                ("events", ErrorCode::InvalidValue, None)
+            ]
+        );
     }
 }

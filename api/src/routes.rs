@@ -161,6 +161,23 @@ pub const ALL: &[Route] = &[
     ),
     route(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/endpoints", Staff),
+    route(Post, "/api/v1/campaigns/:campaign/staff/endpoints", Staff),
+    route(
+        Put,
+        "/api/v1/campaigns/:campaign/staff/endpoints/:id",
+        Staff,
+    ),
+    route(
+        Delete,
+        "/api/v1/campaigns/:campaign/staff/endpoints/:id",
+        Staff,
+    ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/endpoints/:id/rotate",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff),
     route(
         Post,

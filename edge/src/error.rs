@@ -18,6 +18,8 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     /// Too many requests from this network; retry after this many seconds.
     RateLimited { retry_after: u32 },
+    /// A refusal whose body the handler wrote (field problems with messages of their own).
+    Explained(ErrorBody),
     /// Our fault: a storage error, a missing binding. Logged, answered as `internal`.
     Internal(String),
 }
@@ -28,6 +30,7 @@ impl std::fmt::Display for AppError {
         match self {
             AppError::Refused { message, .. } => write!(f, "refused: {message}"),
             AppError::Invalid(errors) => write!(f, "invalid: {} field(s)", errors.len()),
+            AppError::Explained(body) => write!(f, "refused: {}", body.error.message),
             AppError::RateLimited { retry_after } => write!(f, "rate limited for {retry_after} s"),
             AppError::Internal(detail) => write!(f, "internal: {detail}"),
         }
@@ -72,6 +75,7 @@ impl AppError {
                 let body = ErrorBody::from_fields(&errors);
                 (body.error.code.status(), body, None)
             }
+            AppError::Explained(body) => (body.error.code.status(), body, None),
             AppError::RateLimited { retry_after } => (
                 429,
                 ErrorBody::new(

@@ -281,6 +281,12 @@ pub fn request_id() -> AppResult<String> {
     Ok(random::<16>()?.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A fresh webhook signing secret: `whsec_` and 256 random bits, hex.
+pub fn webhook_secret() -> AppResult<String> {
+    let hex: String = random::<32>()?.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("whsec_{hex}"))
+}
+
 /// A fresh referral code: 8 characters of the referral alphabet (40 random bits).
 pub fn ref_code() -> AppResult<String> {
     let alphabet = rally_api::validate::REF_ALPHABET;

@@ -244,8 +244,13 @@ fn bench() -> Result<()> {
 
 /// Edges for tests and benchmarks retry a refused message after 100 ms (then 0.4, 1.6, 6.4 s)
 /// instead of wrangler.toml's 5 minutes, and take a message claimed by an isolate that died
-/// as lost after 3 s instead of 10 minutes, so a test can watch both within its time.
-const QUICK_RETRIES: &[(&str, &str)] = &[("MAIL_RETRY_MS", "100"), ("MAIL_STALE_MS", "3000")];
+/// as lost after 3 s instead of 10 minutes, so a test can watch both within its time. They also
+/// let webhooks go to loopback, where the tests' receivers listen (never in production).
+const TEST_VARS: &[(&str, &str)] = &[
+    ("MAIL_RETRY_MS", "100"),
+    ("MAIL_STALE_MS", "3000"),
+    ("WEBHOOKS_ALLOW_LOOPBACK", "1"),
+];
 
 /// Runs `f` against a fresh edge (free port, new state seeded with the demo campaign and the
 /// test fixtures); the edge is stopped and its state removed whatever `f` returns.
@@ -255,7 +260,7 @@ fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<(
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let result = edge::Edge::start(edge::free_port()?, &state, &seeds, QUICK_RETRIES)
+    let result = edge::Edge::start(edge::free_port()?, &state, &seeds, TEST_VARS)
         .and_then(|edge| f(&edge, &state));
     let _ = std::fs::remove_dir_all(&state);
     result
@@ -270,7 +275,7 @@ fn edge_cmd(args: &[String]) -> Result<()> {
     let state = PathBuf::from(state);
     let seeds: Vec<PathBuf> = f.all("--seed").map(|s| root().join(s)).collect();
     edge::signals::catch();
-    let edge = edge::Edge::start(port, &state, &seeds, QUICK_RETRIES)?;
+    let edge = edge::Edge::start(port, &state, &seeds, TEST_VARS)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()
 }

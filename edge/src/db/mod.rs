@@ -9,6 +9,7 @@ pub mod act;
 pub mod boards;
 pub mod claims;
 pub mod exports;
+pub mod integrations;
 pub mod outbox;
 pub mod overview;
 pub mod people;

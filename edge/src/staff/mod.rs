@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod exports;
+pub mod integrations;
 pub mod members;
 pub mod messages;
 pub mod overview;

@@ -1,0 +1,164 @@
+//! A campaign's webhook endpoints: list, create, change, remove, rotate the secret.
+
+use rally_api::integrations::{Endpoint, ValidEndpoint};
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use crate::db::{num, text, Batch, Store};
+use crate::error::AppResult;
+
+/// How long a rotated-out secret keeps signing, so receivers can switch without losing
+/// deliveries.
+pub const ROTATION_GRACE_MS: f64 = 24.0 * 3_600_000.0;
+
+#[derive(Deserialize)]
+struct Row {
+    id: f64,
+    url: String,
+    events: String,
+    enabled: f64,
+    created_at: f64,
+    previous_until: Option<f64>,
+}
+
+impl Row {
+    fn view(self, now: f64) -> Endpoint {
+        Endpoint {
+            id: self.id as u64,
+            url: self.url,
+            events: self
+                .events
+                .split(',')
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            enabled: self.enabled != 0.0,
+            created_at: self.created_at as u64,
+            previous_secret_until: self.previous_until.filter(|u| *u > now).map(|u| u as u64),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, url, events, enabled, created_at, previous_until";
+
+impl Store {
+    /// Runs one endpoint write (`RETURNING` its columns) with its audit row, in one batch.
+    async fn write_endpoint(
+        &self,
+        sql: &str,
+        args: &[wasm_bindgen::JsValue],
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<Option<Endpoint>> {
+        let mut b = Batch::new();
+        let row = b.read::<Row>(self.stmt(sql, args)?);
+        b.add(audit);
+        Ok(b.run(self).await?.first(row)?.map(|r| r.view(now)))
+    }
+
+    /// The campaign's endpoints, oldest first.
+    pub async fn endpoints(&self, campaign_id: u32, now: f64) -> AppResult<Vec<Endpoint>> {
+        let rows: Vec<Row> = self
+            .all(
+                &format!("SELECT {COLUMNS} FROM endpoints WHERE campaign_id = ?1 ORDER BY id"),
+                &[num(campaign_id)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.view(now)).collect())
+    }
+
+    /// A new endpoint with its secret, and its audit row, in one batch.
+    pub async fn create_endpoint(
+        &self,
+        campaign_id: u32,
+        staff_id: u32,
+        e: &ValidEndpoint,
+        secret: &str,
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<Option<Endpoint>> {
+        self.write_endpoint(
+            &format!(
+                "INSERT INTO endpoints (campaign_id, url, events, enabled, secret, created_by, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING {COLUMNS}"
+            ),
+            &[
+                num(campaign_id),
+                text(&e.url),
+                text(&e.events.join(",")),
+                num(u8::from(e.enabled)),
+                text(secret),
+                num(staff_id),
+                num(now),
+            ], audit, now)
+            .await
+    }
+
+    /// Changes endpoint `id` of the campaign (address, events, on/off), with its audit row.
+    pub async fn update_endpoint(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        e: &ValidEndpoint,
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<Option<Endpoint>> {
+        self.write_endpoint(
+            &format!(
+                "UPDATE endpoints SET url = ?3, events = ?4, enabled = ?5, updated_at = ?6 \
+                 WHERE campaign_id = ?1 AND id = ?2 RETURNING {COLUMNS}"
+            ),
+            &[
+                num(campaign_id),
+                num(id),
+                text(&e.url),
+                text(&e.events.join(",")),
+                num(u8::from(e.enabled)),
+                num(now),
+            ],
+            audit,
+            now,
+        )
+        .await
+    }
+
+    /// Removes endpoint `id` of the campaign; whether there was one.
+    pub async fn delete_endpoint(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        audit: D1PreparedStatement,
+    ) -> AppResult<bool> {
+        let mut b = Batch::new();
+        let gone = b.read::<crate::db::Any>(self.stmt(
+            "DELETE FROM endpoints WHERE campaign_id = ?1 AND id = ?2 RETURNING id",
+            &[num(campaign_id), num(id)],
+        )?);
+        b.add(audit);
+        b.run(self).await?.any(gone)
+    }
+
+    /// A new secret for endpoint `id`; the old one keeps signing for [`ROTATION_GRACE_MS`].
+    pub async fn rotate_endpoint(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        secret: &str,
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<Option<Endpoint>> {
+        self.write_endpoint(
+            &format!(
+                "UPDATE endpoints SET previous_secret = secret, previous_until = ?4, secret = ?3, updated_at = ?5 \
+                 WHERE campaign_id = ?1 AND id = ?2 RETURNING {COLUMNS}"
+            ),
+            &[
+                num(campaign_id),
+                num(id),
+                text(secret),
+                num(now + ROTATION_GRACE_MS),
+                num(now),
+            ], audit, now)
+            .await
+    }
+}
