@@ -402,3 +402,39 @@ mod draft_tests {
         );
     }
 }
+
+/// One delivery in an endpoint's log (`GET .../staff/endpoints/:id/deliveries`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Delivery {
+    pub id: u64,
+    /// The envelope's `id`: the same on every retry.
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `pending`, `queued`, `sending`, `sent`, `failed` (dead), `dropped`.
+    pub status: String,
+    pub attempts: u64,
+    /// The receiver's last answer: status code, latency, first bytes.
+    pub last_status: Option<u64>,
+    pub latency_ms: Option<u64>,
+    pub response: Option<String>,
+    pub error: Option<String>,
+    pub created_at: u64,
+    pub sent_at: Option<u64>,
+}
+
+/// `POST .../staff/endpoints/:id/redeliver`: `{ "delivery": id }` for one dead delivery, `{}`
+/// for all of the endpoint's.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Redeliver {
+    pub delivery: Option<u64>,
+}
+
+/// How many dead deliveries are on their way again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Redelivered {
+    pub count: u64,
+}

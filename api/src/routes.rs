@@ -178,6 +178,16 @@ pub const ALL: &[Route] = &[
         "/api/v1/campaigns/:campaign/staff/endpoints/:id/rotate",
         Staff,
     ),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/endpoints/:id/deliveries",
+        Staff,
+    ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff),
     route(
         Post,

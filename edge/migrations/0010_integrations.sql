@@ -18,3 +18,12 @@ CREATE TABLE endpoints (
   updated_at       INTEGER
 );
 CREATE INDEX endpoints_campaign ON endpoints (campaign_id);
+
+-- A delivery is an outbox row of kind `webhook`: which endpoint, which event, and the log of
+-- its last attempt (status code, latency, the first bytes of the answer).
+ALTER TABLE outbox ADD COLUMN endpoint_id INTEGER REFERENCES endpoints (id);
+ALTER TABLE outbox ADD COLUMN event_type  TEXT;
+ALTER TABLE outbox ADD COLUMN last_status INTEGER;
+ALTER TABLE outbox ADD COLUMN latency_ms  INTEGER;
+ALTER TABLE outbox ADD COLUMN response    TEXT;
+CREATE INDEX outbox_endpoint ON outbox (endpoint_id, id) WHERE endpoint_id IS NOT NULL;

@@ -107,6 +107,8 @@ pub const ROUTES: &[Row] = &[
     row(Put, "/api/v1/campaigns/:campaign/staff/endpoints/:id", Staff, handler!(staff::integrations::update)),
     row(Delete, "/api/v1/campaigns/:campaign/staff/endpoints/:id", Staff, handler!(staff::integrations::delete)),
     row(Post, "/api/v1/campaigns/:campaign/staff/endpoints/:id/rotate", Staff, handler!(staff::integrations::rotate)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/endpoints/:id/deliveries", Staff, handler!(staff::integrations::deliveries)),
+    row(Post, "/api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver", Staff, handler!(staff::integrations::redeliver)),
     row(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff, handler!(staff::messages::list)),
     row(Post, "/api/v1/campaigns/:campaign/staff/messages/:id/resend", Staff, handler!(staff::messages::resend)),
     row(Get, "/api/v1/campaigns/:campaign/staff/members", Staff, handler!(staff::members::list)),

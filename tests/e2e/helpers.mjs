@@ -218,6 +218,7 @@ export const STAFF = {
   exportOwner: "rs_test_export_owner_4e5f6a",
   mailOwner: "rs_test_mail_owner_3b7d1f",
   refusedOwner: "rs_test_refused_owner_8c2e4a",
+  hooksOwner: "rs_test_hooks_owner_6d1a2b",
 };
 
 /**

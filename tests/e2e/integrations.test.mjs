@@ -60,3 +60,126 @@ test("an owner adds an endpoint (secret shown once), rotates its secret, turns i
     assert.ok(audit.includes(action), action);
   }
 });
+
+// Deliveries. The receiver is a real HTTP server in this test, on loopback (which test edges
+// admit through their local-only WEBHOOKS_ALLOW_LOOPBACK): it checks every Rally-Signature and
+// counts deliveries by event id, and can be told to fail.
+import { createServer } from "node:http";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { person, sign, cron, eventually } from "./helpers.mjs";
+
+/** A receiver: `fail(event)` returns a status to answer instead of 200 (or nothing). */
+function receiver(fail = () => null) {
+  const got = [];
+  const tries = new Map();
+  const secrets = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => { body += d; });
+    req.on("end", () => {
+      const header = req.headers["rally-signature"] ?? "";
+      const t = /t=(\d+)/.exec(header)?.[1];
+      const given = [...header.matchAll(/v1=([0-9a-f]{64})/g)].map((m) => Buffer.from(m[1], "hex"));
+      const valid = secrets.some((s) => {
+        const want = createHmac("sha256", s).update(`${t}.${body}`).digest();
+        return given.some((g) => g.length === want.length && timingSafeEqual(g, want));
+      });
+      const event = JSON.parse(body);
+      const n = (tries.get(event.id) ?? 0) + 1;
+      tries.set(event.id, n);
+      const status = fail(event, n) ?? 200;
+      got.push({ event, valid, status, header });
+      res.writeHead(status, { "Content-Type": "text/plain" }).end(status === 200 ? "ok" : `no (${status})`);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () =>
+    resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, got, tries, secrets, close: () => server.close() })));
+}
+
+const hooks = (path, init = {}) => staffOf("e2e-hooks", STAFF.hooksOwner)(path, init);
+function staffOf(campaign, key) {
+  return async (path, init = {}) => {
+    const res = await fetchAgain(`${EDGE}/api/v1/campaigns/${campaign}/staff${path}`, {
+      ...init, headers: { Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}) },
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+async function endpoint(url, events) {
+  const res = await hooks("/endpoints", { method: "POST", body: JSON.stringify({ url, events, enabled: true }) });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
+const acked = (r) => r.got.filter((g) => g.status === 200);
+
+test("200 signatures reach a receiver signed and exactly once each, though it fails some 3 times first", { timeout: 180_000 }, async () => {
+  // Every 5th event (by id) is refused three times before it is taken.
+  const r = await receiver((event, n) => (Number(event.id.slice(4)) % 5 === 0 && n <= 3 ? 500 : null));
+  try {
+    const { endpoint: ep, secret } = await endpoint(r.url, ["signature.created"]);
+    r.secrets.push(secret);
+    const people = Array.from({ length: 200 }, () => person());
+    for (let i = 0; i < people.length; i += 10) {
+      const answers = await Promise.all(people.slice(i, i + 10).map((p) => sign("hooks", p, { campaign: "e2e-hooks" })));
+      assert.deepEqual(answers.map((a) => a.status), answers.map(() => 201));
+    }
+    await eventually(async () => { await cron(); return new Set(acked(r).map((g) => g.event.id)).size; }, (n) => n === 200, 120_000);
+    await cron();
+    await new Promise((res) => setTimeout(res, 1500));
+    const ids = acked(r).map((g) => g.event.id);
+    assert.equal(ids.length, 200, "no event acknowledged twice");
+    assert.ok(r.got.every((g) => g.valid), "every delivery carries a valid signature");
+    assert.ok(r.got.some((g) => g.status === 500), "the receiver did refuse some");
+    const emails = new Set(acked(r).map((g) => g.event.data["osdi:signature"].person.email_addresses[0].address));
+    assert.deepEqual([...emails].sort(), people.map((p) => p.email).sort());
+    const one = acked(r)[0].event;
+    assert.equal(one.type, "signature.created");
+    assert.equal(one.campaign, "e2e-hooks");
+    assert.deepEqual(one.data.petition, { slug: "hooks", title: "Hooked petition" });
+    assert.ok("referrer_data" in one.data["osdi:signature"]);
+    const log = (await hooks(`/endpoints/${ep.id}/deliveries`)).body;
+    assert.ok(log.every((d) => d.status === "sent" && d.last_status === 200), JSON.stringify(log.find((d) => d.status !== "sent")));
+    assert.ok(log.some((d) => d.attempts === 4), "a delivery refused three times took four attempts");
+    await hooks(`/endpoints/${ep.id}`, { method: "DELETE" });
+  } finally {
+    r.close();
+  }
+});
+
+test("a receiver down for longer sees retries, then a dead delivery that a redeliver sends; erasure follows the signature; a rotated secret signs", { timeout: 120_000 }, async () => {
+  let down = true;
+  const r = await receiver(() => (down ? 503 : null));
+  try {
+    const { endpoint: ep, secret } = await endpoint(r.url, ["signature.created", "supporter.erased"]);
+    r.secrets.push(secret);
+    const who = person();
+    assert.equal((await sign("hooks", who, { campaign: "e2e-hooks" })).status, 201);
+    const dead = await eventually(async () => { await cron(); return (await hooks(`/endpoints/${ep.id}/deliveries`)).body; },
+      (log) => log.length === 1 && log[0].status === "failed", 60_000);
+    assert.deepEqual([dead[0].attempts, dead[0].last_status, dead[0].response], [4, 503, "no (503)"]);
+    assert.equal(r.got.length, 4, "four attempts, all refused");
+
+    down = false;
+    const again = await hooks(`/endpoints/${ep.id}/redeliver`, { method: "POST", body: "{}" });
+    assert.deepEqual([again.status, again.body.count], [202, 1]);
+    await eventually(async () => { await cron(); return acked(r).length; }, (n) => n === 1, 30_000);
+    assert.equal(acked(r)[0].event.id, `evt_${dead[0].id}`, "the same event id");
+
+    // A rotated secret: deliveries verify with the new one.
+    const rotated = await hooks(`/endpoints/${ep.id}/rotate`, { method: "POST" });
+    r.secrets.length = 0;
+    r.secrets.push(rotated.body.secret);
+    // Erasure: after the signature it erases, carrying the Rally id and nothing personal.
+    const [{ id }] = (await hooks(`/supporters?q=${encodeURIComponent(who.email)}`)).body;
+    assert.equal((await hooks(`/supporters/${id}`, { method: "DELETE" })).status, 200);
+    await eventually(async () => { await cron(); return acked(r).length; }, (n) => n === 2, 30_000);
+    const erased = acked(r)[1];
+    assert.equal(erased.event.type, "supporter.erased");
+    assert.deepEqual(erased.event.data, { person: { identifiers: [`rally:supporter-${id}`] } });
+    assert.ok(erased.valid, "signed with the new secret");
+    assert.ok(!JSON.stringify(erased.event).includes(who.email));
+  } finally {
+    r.close();
+  }
+});

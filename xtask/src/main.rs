@@ -250,6 +250,8 @@ const TEST_VARS: &[(&str, &str)] = &[
     ("MAIL_RETRY_MS", "100"),
     ("MAIL_STALE_MS", "3000"),
     ("WEBHOOKS_ALLOW_LOOPBACK", "1"),
+    ("WEBHOOK_RETRY_MS", "100"),
+    ("WEBHOOK_ATTEMPTS", "4"),
 ];
 
 /// Runs `f` against a fresh edge (free port, new state seeded with the demo campaign and the

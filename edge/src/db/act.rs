@@ -455,6 +455,17 @@ impl Store {
         // and the queue.
         let confirm =
             b.read::<Written>(self.confirm_stmt(tg, m.campaign_id, s.request_id, s.now)?);
+        let hooks = b.read::<Written>(self.webhook_stmt(
+            tg,
+            if tg.kind == "sign" {
+                "signature.created"
+            } else {
+                "commitment.created"
+            },
+            m.campaign_id,
+            s.request_id,
+            s.now,
+        )?);
         let reminders = match s.reminders {
             Some(times) => Some(b.read::<Written>(self.reminder_stmt(
                 m.campaign_id,
@@ -501,6 +512,7 @@ impl Store {
         };
         let created = row.created_request.as_deref() == Some(s.request_id);
         let mut messages = results.rows(confirm)?;
+        messages.extend(results.rows(hooks)?);
         if let Some(r) = reminders {
             messages.extend(results.rows(r)?);
         }

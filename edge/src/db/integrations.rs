@@ -1,6 +1,6 @@
 //! A campaign's webhook endpoints: list, create, change, remove, rotate the secret.
 
-use rally_api::integrations::{Endpoint, ValidEndpoint};
+use rally_api::integrations::{Delivery, Endpoint, ValidEndpoint};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
@@ -160,5 +160,42 @@ impl Store {
                 num(now),
             ], audit, now)
             .await
+    }
+
+    /// The latest 100 deliveries of endpoint `id`, newest first.
+    pub async fn deliveries(&self, campaign_id: u32, id: u32) -> AppResult<Vec<Delivery>> {
+        self.all(
+            "SELECT id, 'evt_' || id AS event_id, event_type AS kind, status, attempts, last_status, latency_ms, \
+                    response, error, created_at, sent_at \
+             FROM outbox WHERE campaign_id = ?1 AND endpoint_id = ?2 ORDER BY id DESC LIMIT 100",
+            &[num(campaign_id), num(id)],
+        )
+        .await
+    }
+
+    /// Dead deliveries of endpoint `id` (one, or all) waiting again with their attempts reset;
+    /// their ids, for the queue.
+    pub async fn redeliver(
+        &self,
+        campaign_id: u32,
+        id: u32,
+        delivery: Option<u64>,
+        audit: D1PreparedStatement,
+        now: f64,
+    ) -> AppResult<Vec<crate::db::outbox::Written>> {
+        let mut b = Batch::new();
+        let again = b.read(self.stmt(
+            "UPDATE outbox SET status = 'queued', queued_at = ?4, attempts = 0, due_at = ?4, error = NULL \
+             WHERE campaign_id = ?1 AND endpoint_id = ?2 AND status = 'failed' AND (?3 IS NULL OR id = ?3) \
+             RETURNING id, due_at",
+            &[
+                num(campaign_id),
+                num(id),
+                delivery.map_or(wasm_bindgen::JsValue::NULL, |d| num(d as f64)),
+                num(now),
+            ],
+        )?);
+        b.add(audit);
+        b.run(self).await?.rows(again)
     }
 }

@@ -38,7 +38,7 @@ pub struct Written {
 
 /// Everything a message is rendered from, read when sending (never copied at writing time, so
 /// an erasure, an unsubscribe or an edit is seen).
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, Default)]
 pub struct Outgoing {
     pub id: f64,
     pub kind: String,
@@ -72,6 +72,22 @@ pub struct Outgoing {
     pub claim_public_id: Option<String>,
     pub verdict: Option<String>,
     pub explanation: Option<String>,
+    // Deliveries (kind `webhook`).
+    pub created_at: f64,
+    pub event_type: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub secret: Option<String>,
+    pub previous_secret: Option<String>,
+    pub previous_until: Option<f64>,
+    pub supporter_id: Option<f64>,
+    pub last_name: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub contact_consent: Option<f64>,
+    pub action_at: Option<f64>,
+    pub source: Option<String>,
+    pub referrer: Option<String>,
+    pub slug: Option<String>,
 }
 
 /// A link a claimed message carries: its token's SHA-256, purpose, message and expiry.
@@ -82,14 +98,37 @@ pub struct NewLink {
     pub expires_at: f64,
 }
 
-/// What became of a claimed message.
+/// What became of a claimed message or delivery.
 pub enum Outcome {
-    /// The binding took it: its message id.
-    Sent(String),
-    /// The binding refused it: why, and when to try again.
-    Failed(String, f64),
+    /// Taken: the binding's message id, or the receiver's answer.
+    Sent(String, Option<Log>),
+    /// Refused: why, when to try again, after how many attempts to stop, the receiver's answer.
+    Failed(String, f64, u32, Option<Log>),
     /// Not to be sent: why.
     Dropped(&'static str),
+}
+
+/// A delivery's last attempt, for the endpoint's log.
+pub struct Log {
+    pub status: u16,
+    pub latency_ms: f64,
+    /// The first bytes of the answer.
+    pub response: String,
+}
+
+fn log_json(log: &Option<Log>) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    match log {
+        Some(l) => (
+            l.status.into(),
+            (l.latency_ms.round() as i64).into(),
+            l.response.clone().into(),
+        ),
+        None => (
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+        ),
+    }
 }
 
 /// Ids as a JSON array of integers, for `json_each` (one bound parameter for any number).
@@ -121,6 +160,50 @@ struct Id {
 }
 
 impl Store {
+    /// A delivery of event `event` about the action `request_id` wrote (to `t`'s table) to each
+    /// enabled endpoint of the campaign that asked for it. Part of the action's batch.
+    pub fn webhook_stmt(
+        &self,
+        t: Target,
+        event: &str,
+        campaign_id: u32,
+        request_id: &str,
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        let (kind, rows) = (t.kind, t.rows);
+        self.stmt(
+            &format!(
+                "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, \
+                                     created_at, endpoint_id, event_type) \
+                 SELECT ?1, 'webhook', x.supporter_id, '{kind}', x.request_id, x.lang, \
+                        'webhook:' || e.id || ':' || x.request_id, ?3, ?3, e.id, ?4 \
+                 FROM {rows} x JOIN endpoints e ON e.campaign_id = ?1 AND e.enabled = 1 \
+                   AND instr(',' || e.events || ',', ',' || ?4 || ',') > 0 \
+                 WHERE x.request_id = ?2 \
+                 ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
+            ),
+            &[num(campaign_id), text(request_id), num(now), text(event)],
+        )
+    }
+
+    /// A `supporter.erased` delivery to each enabled endpoint that asked for it: it carries
+    /// the supporter's Rally id and nothing else. Part of the erasure's batch.
+    pub fn erased_webhook_stmt(
+        &self,
+        campaign_id: u32,
+        supporter_id: u32,
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, lang, dedupe, due_at, created_at, endpoint_id, event_type) \
+             SELECT ?1, 'webhook', ?2, 'en', 'webhook:' || e.id || ':erased:' || ?2, ?3, ?3, e.id, 'supporter.erased' \
+             FROM endpoints e WHERE e.campaign_id = ?1 AND e.enabled = 1 \
+               AND instr(',' || e.events || ',', ',supporter.erased,') > 0 \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &[num(campaign_id), num(supporter_id), num(now)],
+        )
+    }
+
     /// The "confirm your action" message of the action `request_id` wrote, if the campaign
     /// confirms actions (the row was written unconfirmed). Part of the action's batch.
     pub fn confirm_stmt(
@@ -198,7 +281,10 @@ impl Store {
         b.add(self.stmt(
             "UPDATE outbox SET status = 'sending', claimed_at = ?2, attempts = attempts + 1 \
              WHERE id IN (SELECT value FROM json_each(?1)) AND ((status IN ('pending', 'queued') AND due_at <= ?2) \
-                                OR (status = 'sending' AND claimed_at < ?2 - ?3))",
+                                OR (status = 'sending' AND claimed_at < ?2 - ?3)) \
+               AND (endpoint_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox q \
+                     WHERE q.endpoint_id = outbox.endpoint_id AND q.supporter_id = outbox.supporter_id \
+                       AND q.id < outbox.id AND q.status IN ('pending', 'queued', 'sending')))",
             &[text(&ids), num(now), num(stale_ms)],
         )?);
         b.add(self.stmt(
@@ -218,8 +304,14 @@ impl Store {
                     COALESCE(p.title, pl.statement) AS title, \
                     COALESCE(p.accent, pl.accent) AS accent, pl.id AS pledge_id, pl.body AS pledge_body, \
                     pl.starts_at, pl.ends_at, pl.place, \
-                    cl.text AS claim_text, cl.public_id AS claim_public_id, cl.verdict, cl.explanation \
+                    cl.text AS claim_text, cl.public_id AS claim_public_id, cl.verdict, cl.explanation, \
+                    o.created_at, o.event_type, e.url AS endpoint_url, e.secret, e.previous_secret, e.previous_until, \
+                    o.supporter_id, s.last_name, s.postal_code, s.country, s.contact_consent, \
+                    COALESCE(g.created_at, m.created_at) AS action_at, COALESCE(g.source, m.source) AS source, \
+                    (SELECT ref_code FROM supporters x WHERE x.id = COALESCE(g.referrer_id, m.referrer_id)) AS referrer, \
+                    COALESCE(p.slug, pl.slug) AS slug \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
+             LEFT JOIN endpoints e ON e.id = o.endpoint_id \
              LEFT JOIN supporters s ON s.id = o.supporter_id \
              LEFT JOIN reports r ON r.id = o.report_id \
              LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
@@ -241,11 +333,16 @@ impl Store {
         for (id, o) in outcomes {
             let id = *id as i64;
             match o {
-                Outcome::Sent(message_id) => {
-                    sent.push(serde_json::json!({ "id": id, "v": message_id }))
+                Outcome::Sent(message_id, log) => {
+                    let (st, ms, r) = log_json(log);
+                    sent.push(serde_json::json!({ "id": id, "v": message_id, "st": st, "ms": ms, "r": r }))
                 }
-                Outcome::Failed(error, retry_at) => {
-                    failed.push(serde_json::json!({ "id": id, "v": error, "at": *retry_at as i64 }))
+                Outcome::Failed(error, retry_at, max, log) => {
+                    let (st, ms, r) = log_json(log);
+                    failed.push(
+                        serde_json::json!({ "id": id, "v": error, "at": *retry_at as i64,
+                        "max": max, "st": st, "ms": ms, "r": r }),
+                    )
                 }
                 Outcome::Dropped(reason) => {
                     dropped.push(serde_json::json!({ "id": id, "v": reason }))
@@ -255,12 +352,20 @@ impl Store {
         // `?1` is a JSON array of `{ id, v, at }`; each row reads its own entry.
         const MINE: &str = "FROM json_each(?1) j WHERE json_extract(j.value, '$.id') = outbox.id";
         const ALL: &str = "id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))";
+        // A delivery's answer, for its endpoint's log (NULL for messages).
+        const LOG: &str =
+            "last_status = (SELECT json_extract(j.value, '$.st') FROM json_each(?1) j \
+               WHERE json_extract(j.value, '$.id') = outbox.id), \
+             latency_ms = (SELECT json_extract(j.value, '$.ms') FROM json_each(?1) j \
+               WHERE json_extract(j.value, '$.id') = outbox.id), \
+             response = (SELECT json_extract(j.value, '$.r') FROM json_each(?1) j \
+               WHERE json_extract(j.value, '$.id') = outbox.id)";
         let mut b = Batch::new();
         if !sent.is_empty() {
             b.add(self.stmt(
                 &format!(
                     "UPDATE outbox SET status = 'sent', sent_at = ?2, error = NULL, \
-                       message_id = (SELECT json_extract(j.value, '$.v') {MINE}) WHERE {ALL}"
+                       message_id = (SELECT json_extract(j.value, '$.v') {MINE}), {LOG} WHERE {ALL}"
                 ),
                 &[text(&serde_json::Value::Array(sent).to_string()), num(now)],
             )?);
@@ -268,11 +373,12 @@ impl Store {
         if !failed.is_empty() {
             b.add(self.stmt(
                 &format!(
-                    "UPDATE outbox SET status = CASE WHEN attempts >= ?2 THEN 'failed' ELSE 'pending' END, \
+                    "UPDATE outbox SET status = CASE WHEN attempts >= (SELECT json_extract(j.value, '$.max') {MINE}) \
+                         THEN 'failed' ELSE 'pending' END, \
                        queued_at = NULL, due_at = (SELECT json_extract(j.value, '$.at') {MINE}), \
-                       error = (SELECT json_extract(j.value, '$.v') {MINE}) WHERE {ALL}"
+                       error = (SELECT json_extract(j.value, '$.v') {MINE}), {LOG} WHERE {ALL}"
                 ),
-                &[text(&serde_json::Value::Array(failed).to_string()), num(MAX_ATTEMPTS)],
+                &[text(&serde_json::Value::Array(failed).to_string())],
             )?);
         }
         if !dropped.is_empty() {

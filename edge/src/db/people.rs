@@ -4,6 +4,7 @@ use rally_api::staff::{Erased, PersonView};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::db::outbox::Written;
 use crate::db::{num, text, Batch, Store};
 use crate::error::{AppError, AppResult};
 
@@ -118,14 +119,15 @@ impl Store {
     }
 
     /// Erases supporter `id` (whose email is `email`) in one batch: details removed, tokens
-    /// revoked, rows kept anonymous so every count stays right; what was kept.
+    /// revoked, rows kept anonymous so every count stays right, the erasure's deliveries to the
+    /// campaign's tools written; what was kept, and those deliveries.
     pub async fn erase_person(
         &self,
         campaign_id: u32,
         id: u32,
         email: &str,
         audit: worker::D1PreparedStatement,
-    ) -> AppResult<Erased> {
+    ) -> AppResult<(Erased, Vec<Written>)> {
         #[derive(Deserialize)]
         struct Kept {
             signatures: u32,
@@ -136,9 +138,11 @@ impl Store {
         let mut b = Batch::new();
         b.extend([
             // Messages still waiting, to them as a supporter or as a reporter, are dropped.
+            // Deliveries to the campaign's tools still go, in order, before the erasure's own
+            // (they read the now erased details when sent).
             self.stmt(
                 "UPDATE outbox SET status = 'dropped', error = 'erased' \
-                 WHERE status IN ('pending', 'queued') AND (supporter_id = ?2 OR report_id IN \
+                 WHERE status IN ('pending', 'queued') AND kind <> 'webhook' AND (supporter_id = ?2 OR report_id IN \
                    (SELECT id FROM reports WHERE campaign_id = ?1 AND email = ?3))",
                 &[c.clone(), i.clone(), text(email)],
             )?,
@@ -162,20 +166,24 @@ impl Store {
             )?,
             audit,
         ]);
+        let hooks =
+            b.read::<Written>(self.erased_webhook_stmt(campaign_id, id, crate::http::now())?);
         let kept = b.read::<Kept>(self.stmt(
             "SELECT (SELECT COUNT(*) FROM signatures WHERE supporter_id = ?1) AS signatures, \
                     (SELECT COUNT(*) FROM commitments WHERE supporter_id = ?1) AS commitments",
             &[i],
         )?);
-        let kept = b
-            .run(self)
-            .await?
+        let r = b.run(self).await?;
+        let kept = r
             .first(kept)?
             .ok_or_else(|| AppError::Internal("erasure read-back".into()))?;
-        Ok(Erased {
-            id,
-            signatures_kept: kept.signatures,
-            commitments_kept: kept.commitments,
-        })
+        Ok((
+            Erased {
+                id,
+                signatures_kept: kept.signatures,
+                commitments_kept: kept.commitments,
+            },
+            r.rows(hooks)?,
+        ))
     }
 }

@@ -14,6 +14,7 @@
 pub mod links;
 pub mod pages;
 pub mod render;
+pub mod webhook;
 mod words;
 
 use serde::Deserialize;
@@ -41,6 +42,10 @@ pub struct Config {
     /// How long a message may stay handed to the queue or claimed for sending before it is
     /// taken as lost (with the queue, or with an isolate that died mid-send).
     pub stale_ms: f64,
+    /// A webhook delivery's first retry wait; each next one is twice as long.
+    pub webhook_retry_ms: f64,
+    /// Attempts before a delivery is dead (12 at 30 s doubling: about 34 hours).
+    pub webhook_attempts: u32,
 }
 
 impl Config {
@@ -58,6 +63,12 @@ impl Config {
             stale_ms: var("MAIL_STALE_MS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(600_000.0),
+            webhook_retry_ms: var("WEBHOOK_RETRY_MS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30_000.0),
+            webhook_attempts: var("WEBHOOK_ATTEMPTS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(12),
         }
     }
 }
@@ -216,6 +227,9 @@ async fn outcome(
     m: &Outgoing,
     at: f64,
 ) -> (f64, Outcome) {
+    if m.kind == "webhook" {
+        return (m.id, webhook::deliver(config, m, at).await);
+    }
     if let Some(reason) = drop_reason(m, at) {
         return (m.id, Outcome::Dropped(reason));
     }
@@ -229,11 +243,11 @@ async fn outcome(
         return (m.id, Outcome::Dropped("nothing to say"));
     };
     let result = match send(env, config, m, &msg, &links).await {
-        Ok(message_id) => Outcome::Sent(message_id),
+        Ok(message_id) => Outcome::Sent(message_id, None),
         Err(reason) => {
             let wait =
                 config.retry_ms * 4f64.powi(m.attempts.saturating_sub(1).min(MAX_ATTEMPTS) as i32);
-            Outcome::Failed(reason, now() + wait)
+            Outcome::Failed(reason, now() + wait, MAX_ATTEMPTS, None)
         }
     };
     (m.id, result)

@@ -274,6 +274,7 @@ mod tests {
             claim_public_id: Some("QW3RTY23".into()),
             verdict: Some("false".into()),
             explanation: Some("No sale is planned.".into()),
+            ..Default::default()
         }
     }
 

@@ -3,7 +3,9 @@
 //! when saved (`rally_api::integrations::check_url`): public `https://` on 443 only, unless the
 //! edge's local-only `WEBHOOKS_ALLOW_LOOPBACK` lets a test's receiver on loopback through.
 
-use rally_api::integrations::{EndpointDraft, EndpointSecret, ValidEndpoint};
+use rally_api::integrations::{
+    EndpointDraft, EndpointSecret, Redeliver, Redelivered, ValidEndpoint,
+};
 use rally_api::ErrorBody;
 use worker::{Request, Response};
 
@@ -118,4 +120,36 @@ pub async fn rotate(req: Request, ctx: Ctx) -> AppResult<Response> {
         .await?
         .ok_or_else(|| AppError::not_found("endpoint"))?;
     json(&EndpointSecret { endpoint, secret }, 200)
+}
+
+/// `GET /api/v1/campaigns/:campaign/staff/endpoints/:id/deliveries`: the endpoint's log.
+pub async fn deliveries(req: Request, ctx: Ctx) -> AppResult<Response> {
+    let (store, who) = owner(&req, &ctx).await?;
+    json(&store.deliveries(who.campaign_id, id(&ctx)?).await?, 200)
+}
+
+/// `POST /api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver`: dead deliveries (one, or
+/// all of the endpoint's) go out again, with the same event ids.
+pub async fn redeliver(mut req: Request, ctx: Ctx) -> AppResult<Response> {
+    let (store, who) = owner(&req, &ctx).await?;
+    let body: Redeliver = http::json_body(&mut req).await?;
+    let id = id(&ctx)?;
+    let at = now();
+    let audit = store.audit_stmt(
+        who.campaign_id,
+        who.id,
+        "endpoint_redeliver",
+        &id.to_string(),
+        at,
+    )?;
+    let again = store
+        .redeliver(who.campaign_id, id, body.delivery, audit, at)
+        .await?;
+    crate::mail::enqueue(&again);
+    json(
+        &Redelivered {
+            count: again.len() as u64,
+        },
+        202,
+    )
 }

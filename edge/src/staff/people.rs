@@ -115,10 +115,9 @@ pub async fn erase(req: Request, ctx: Ctx) -> AppResult<Response> {
     let id = person_id(&ctx)?;
     let p = person(&store, &who, id).await?;
     let audit = store.audit_stmt(who.campaign_id, who.id, "erase", &id.to_string(), now())?;
-    json(
-        &store
-            .erase_person(who.campaign_id, id, &p.email, audit)
-            .await?,
-        200,
-    )
+    let (erased, hooks) = store
+        .erase_person(who.campaign_id, id, &p.email, audit)
+        .await?;
+    crate::mail::enqueue(&hooks);
+    json(&erased, 200)
 }
