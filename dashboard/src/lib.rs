@@ -18,6 +18,7 @@ use crate::hooks::use_submit;
 mod builder;
 mod claims;
 mod hooks;
+mod integrations;
 mod members;
 mod messages;
 mod net;
@@ -47,6 +48,7 @@ enum Tab {
     FactChecks,
     Widgets,
     Staff,
+    Integrations,
     Messages,
     Settings,
     Audit,
@@ -157,6 +159,7 @@ fn Signed(props: &SignedProps) -> Html {
         (Tab::FactChecks, "Fact-checks"),
         (Tab::Widgets, "Widgets"),
         (Tab::Staff, "Staff"),
+        (Tab::Integrations, "Integrations"),
         (Tab::Messages, "Messages"),
         (Tab::Settings, "Settings"),
         (Tab::Audit, "Audit log"),
@@ -183,6 +186,8 @@ fn Signed(props: &SignedProps) -> Html {
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
                 Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },
                 Tab::Staff => html! { <p class="note">{ "Only owners manage staff." }</p> },
+                Tab::Integrations if who.role == "owner" => html! { <integrations::Integrations base={base.clone()} /> },
+                Tab::Integrations => html! { <p class="note">{ "Only owners manage integrations." }</p> },
                 Tab::Messages => html! { <messages::Messages base={base.clone()} can_resend={who.role == "owner" || who.role == "organiser"} /> },
                 Tab::Settings => html! { <settings::Settings base={base.clone()} owner={who.role == "owner"} /> },
                 Tab::Audit => html! { <people::Audit base={base.clone()} /> },

@@ -183,3 +183,37 @@ test("a receiver down for longer sees retries, then a dead delivery that a redel
     r.close();
   }
 });
+
+import { launch, newContext } from "./helpers.mjs";
+
+test("the dashboard's Integrations tab: an unsafe address refused beside the field; an endpoint added, its secret shown once, removed", async () => {
+  const browser = await launch();
+  try {
+    const context = await newContext(browser);
+    const p = await context.newPage();
+    await p.goto(`${EDGE}/dashboard/`);
+    await p.locator("#key").fill(STAFF.hooksOwner);
+    await p.locator("button[type=submit]").click();
+    await p.locator("header .who").waitFor();
+    await p.locator("nav button", { hasText: "Integrations" }).click();
+    await p.locator("#ep-url").fill("https://169.254.169.254/latest/meta-data/");
+    await p.getByLabel("A petition is signed").check();
+    await p.locator("button[type=submit]", { hasText: "Add endpoint" }).click();
+    await p.locator("#ep-url-error").waitFor();
+    assert.match(await p.locator("#ep-url-error").textContent(), /must be a public address/);
+    assert.equal(await p.locator("#ep-url").getAttribute("aria-invalid"), "true");
+
+    await p.locator("#ep-url").fill("https://crm.example.org/hooks/dashboard");
+    await p.locator("button[type=submit]", { hasText: "Add endpoint" }).click();
+    await p.locator("#ep-secret").waitFor();
+    assert.match(await p.locator("#ep-secret").inputValue(), /^whsec_[0-9a-f]{64}$/);
+    const row = p.locator("table.endpoints tr", { hasText: "https://crm.example.org/hooks/dashboard" });
+    await row.waitFor();
+    assert.match(await row.textContent(), /A petition is signed/);
+    await row.locator("button.remove").click();
+    await row.waitFor({ state: "detached" });
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+});
