@@ -3,7 +3,8 @@
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain } from "../e2e/helpers.mjs";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain, STAFF } from "../e2e/helpers.mjs";
+import { createServer } from "node:http";
 import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
 const EDGE = process.env.RALLY_EDGE;
@@ -68,10 +69,10 @@ let ipSeq = 0;
 const ip = () => { ipSeq += 1; return `100.64.${(ipSeq >> 8) & 255}.${ipSeq & 255}`; };
 let emailSeq = 0;
 
-function signRequest(campaign = "demo") {
+function signRequest(campaign = "demo", petition = "bench-sign") {
   emailSeq += 1;
   return {
-    url: `${EDGE}/api/v1/campaigns/${campaign}/petitions/bench-sign/signatures`,
+    url: `${EDGE}/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`,
     init: {
       method: "POST",
       headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip(), "Idempotency-Key": `bench-${process.pid}-${emailSeq}` },
@@ -174,6 +175,58 @@ async function messagesTable() {
   console.log(`\nOutbox drain: ${n} messages through cron, queue, consumer and the local Email Service in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} messages/s).`);
 }
 
+/**
+ * What webhooks cost: signing with two endpoints on (a delivery row each in the batch, then two
+ * signed POSTs to a local receiver through the queue) beside signing with none, alternated in
+ * one run; then deliveries a second through the queue for a backlog.
+ */
+async function webhooksTable() {
+  let received = 0;
+  const server = createServer((req, res) => { req.resume(); req.on("end", () => { received += 1; res.end("ok"); }); });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const staff = (path, init = {}) => fetchAgain(`${EDGE}/api/v1/campaigns/e2e-hooks/staff${path}`, {
+    ...init, headers: { Authorization: `Bearer ${STAFF.hooksOwner}`, "Content-Type": "application/json" } });
+  for (let i = 0; i < 2; i++) {
+    const res = await staff("/endpoints", { method: "POST", body: JSON.stringify({ url: `${url}?n=${i}`, events: ["signature.created"], enabled: true }) });
+    if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${await res.text()}`);
+  }
+  console.log(`\n## Webhooks (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
+  console.log("| route | connections | req/s (mean of 2 runs) | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
+  for (const conns of [1, 32]) {
+    const runs = { none: [], two: [] };
+    for (let round = 0; round < 2; round++) {
+      runs.none.push(await load(() => signRequest("demo"), conns));
+      runs.two.push(await load(() => signRequest("e2e-hooks", "hooks"), conns));
+    }
+    const mean = (rs, k) => rs.reduce((a, r) => a + r[k], 0) / rs.length;
+    for (const [name, rs] of [["POST signature, no endpoint", runs.none], ["POST signature, two endpoints", runs.two]]) {
+      const statuses = {};
+      for (const r of rs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+      console.log(`| ${name} | ${conns} | ${mean(rs, "rps").toFixed(0)} | ${mean(rs, "p50").toFixed(1)} | ${mean(rs, "p99").toFixed(1)} | ${JSON.stringify(statuses)} |`);
+    }
+    console.log(`| cost of two endpoints at ${conns} connection(s) | | ${((1 - mean(runs.two, "rps") / mean(runs.none, "rps")) * 100).toFixed(1)} % | | | |`);
+  }
+  const campaign = "(SELECT id FROM campaigns WHERE slug = 'e2e-hooks')";
+  const waiting = () => d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign} AND kind = 'webhook' AND status <> 'sent'`)[0].n;
+  for (let i = 0; i < 120 && waiting() > 0; i++) {
+    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  d1(`UPDATE outbox SET status = 'pending', queued_at = NULL, created_at = created_at - 60000, due_at = 0 WHERE campaign_id = ${campaign} AND kind = 'webhook'`);
+  const n = d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign} AND kind = 'webhook'`)[0].n;
+  const before = received;
+  const t = performance.now();
+  while (waiting() > 0) {
+    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 250));
+    if (performance.now() - t > 600_000) { console.log("DRAIN DID NOT FINISH"); process.exitCode = 1; break; }
+  }
+  const secs = (performance.now() - t) / 1000;
+  console.log(`\nWebhook drain: ${n} deliveries (${received - before} received) through cron, queue, consumer and a local receiver in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} deliveries/s).`);
+  server.close();
+}
+
 /** Leaderboard and "my rank" latency with a million supporters in the campaign. */
 async function scaleTable() {
   const n = 1_000_000;
@@ -250,7 +303,7 @@ async function staffScaleTable() {
 
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, scale: scaleTable, staff: staffScaleTable };
+const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, scale: scaleTable, staff: staffScaleTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

@@ -299,3 +299,14 @@ export function crash({ child, group }) {
   try { process.kill(-group, "SIGKILL"); } catch {}
   try { process.kill(-child.pid, "SIGKILL"); } catch {}
 }
+
+/** A dashboard page signed in with staff credential `key` (in a new context of `browser`). */
+export async function dashboardAs(browser, key) {
+  const context = await newContext(browser);
+  const p = await context.newPage();
+  await p.goto(`${EDGE}/dashboard/`);
+  await p.locator("#key").fill(key);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  return { context, page: p };
+}

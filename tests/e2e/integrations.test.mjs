@@ -184,17 +184,12 @@ test("a receiver down for longer sees retries, then a dead delivery that a redel
   }
 });
 
-import { launch, newContext } from "./helpers.mjs";
+import { launch, dashboardAs } from "./helpers.mjs";
 
 test("the dashboard's Integrations tab: an unsafe address refused beside the field; an endpoint added, its secret shown once, removed", async () => {
   const browser = await launch();
   try {
-    const context = await newContext(browser);
-    const p = await context.newPage();
-    await p.goto(`${EDGE}/dashboard/`);
-    await p.locator("#key").fill(STAFF.hooksOwner);
-    await p.locator("button[type=submit]").click();
-    await p.locator("header .who").waitFor();
+    const { context, page: p } = await dashboardAs(browser, STAFF.hooksOwner);
     await p.locator("nav button", { hasText: "Integrations" }).click();
     await p.locator("#ep-url").fill("https://169.254.169.254/latest/meta-data/");
     await p.getByLabel("A petition is signed").check();

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   EDGE, STAFF, launch, newContext, hostPage, page, person, fillForm, d1, eventually, freshIp,
-  sign, mailTo, cron, fetchAgain,
+  sign, mailTo, cron, fetchAgain, dashboardAs,
 } from "./helpers.mjs";
 
 const RUN = Date.now().toString(36);
@@ -344,12 +344,7 @@ test("the cron drops idempotency keys older than a day and says so to staff", as
 });
 
 test("the dashboard: sender settings refused beside their fields; the Messages tab shows sends and failures", async () => {
-  const context = await newContext(browser);
-  const p = await context.newPage();
-  await p.goto(`${EDGE}/dashboard/`);
-  await p.locator("#key").fill(STAFF.refusedOwner);
-  await p.locator("button[type=submit]").click();
-  await p.locator("header .who").waitFor();
+  const { context, page: p } = await dashboardAs(browser, STAFF.refusedOwner);
   await p.locator("nav button", { hasText: "Messages" }).click();
   const row = p.locator("table.message-days tr[data-kind=confirm]").first();
   await row.waitFor();
