@@ -212,3 +212,36 @@ test("the dashboard's Integrations tab: an unsafe address refused beside the fie
     await browser.close();
   }
 });
+
+test("a supporter's change and a published fact-check reach the endpoints that asked for them", { timeout: 60_000 }, async () => {
+  const r = await receiver();
+  try {
+    const { endpoint: ep, secret } = await endpoint(r.url, ["supporter.updated", "claim.published"]);
+    r.secrets.push(secret);
+    const who = person();
+    const signed = await sign("hooks", who, { campaign: "e2e-hooks" });
+    const me = await fetchAgain(`${EDGE}/api/v1/campaigns/e2e-hooks/me`, {
+      method: "PATCH", headers: { Authorization: `Bearer ${signed.body.supporter_token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ listed: false }),
+    });
+    assert.equal(me.status, 200, await me.text());
+    const word = `hk${Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)])}`;
+    const report = await fetchAgain(`${EDGE}/api/v1/campaigns/e2e-hooks/reports`, {
+      method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.77" },
+      body: JSON.stringify({ claim: `The ${word} river ${word}x is poisoned ${word}y`, seen_on: "whatsapp" }),
+    }).then((x) => x.json());
+    const published = await hooks(`/claims/${report.claim_id}`, { method: "PATCH", body: JSON.stringify({
+      status: "published", verdict: "false", explanation: "The water board's tests are clean." }) });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+    await eventually(async () => { await cron(); return acked(r).length; }, (n) => n === 2, 30_000);
+    const byType = Object.fromEntries(acked(r).map((g) => [g.event.type, g.event]));
+    assert.equal(byType["supporter.updated"].data.person.email_addresses[0].address, who.email);
+    assert.deepEqual(byType["claim.published"].data.claim, {
+      id: report.claim_id, text: `The ${word} river ${word}x is poisoned ${word}y`, verdict: "false",
+      explanation: "The water board's tests are clean." });
+    assert.ok(acked(r).every((g) => g.valid));
+    await hooks(`/endpoints/${ep.id}`, { method: "DELETE" });
+  } finally {
+    r.close();
+  }
+});

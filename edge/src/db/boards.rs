@@ -154,9 +154,11 @@ impl Store {
         campaign_id: u32,
         supporter_id: u32,
         u: &rally_api::MeUpdate,
-    ) -> AppResult<()> {
+        now: f64,
+    ) -> AppResult<Vec<crate::db::outbox::Written>> {
+        let mut b = crate::db::Batch::new();
         // ?3 / ?4: NULL means "leave as is"; ?5 says whether ?4 (possibly NULL) is to be written.
-        self.stmt(
+        b.add(self.stmt(
             "UPDATE supporters SET listed = COALESCE(?3, listed), \
                  nickname = CASE WHEN ?5 = 1 THEN ?4 ELSE nickname END, region = COALESCE(?6, region) \
              WHERE campaign_id = ?1 AND id = ?2",
@@ -168,10 +170,16 @@ impl Store {
                 num(u8::from(u.nickname.is_some())),
                 opt(u.region.as_deref()),
             ],
-        )?
-        .run()
-        .await?;
-        Ok(())
+        )?);
+        // The campaign's tools hear of the change (once per change: keyed by its moment).
+        let hooks = b.read(self.event_webhook_stmt(
+            campaign_id,
+            crate::db::outbox::About::Supporter(supporter_id),
+            "supporter.updated",
+            &format!("{}", now as u64),
+            now,
+        )?);
+        b.run(self).await?.rows(hooks)
     }
 
     /// Claims the right to rewrite KV `key` now: true for at most one caller a second per key,

@@ -521,11 +521,27 @@ impl Store {
             )
             .map(|s| b.read::<Written>(s))
         });
+        // The campaign's tools hear of each publication (keyed by its moment: a claim
+        // published again after an edit is a new event).
+        let published = publishing.then(|| {
+            self.event_webhook_stmt(
+                who.campaign_id,
+                crate::db::outbox::About::Claim(claim.id),
+                "claim.published",
+                &format!("{}", at as u64),
+                at,
+            )
+            .map(|s| b.read::<Written>(s))
+        });
         let r = b.run(self).await?;
-        match told {
-            Some(slot) => r.rows(slot?),
-            None => Ok(Vec::new()),
+        let mut written = match told {
+            Some(slot) => r.rows(slot?)?,
+            None => Vec::new(),
+        };
+        if let Some(slot) = published {
+            written.extend(r.rows(slot?)?);
         }
+        Ok(written)
     }
 
     /// Recomputes a claim's counts from its reports (after a merge or split: staff-only, rare).

@@ -7,6 +7,7 @@
 
 use rally_api::staff::{MessageDay, MessageFailure, Sweep};
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 use crate::db::act::Target;
@@ -131,6 +132,12 @@ fn log_json(log: &Option<Log>) -> (serde_json::Value, serde_json::Value, serde_j
     }
 }
 
+/// What an event delivery is about.
+pub enum About {
+    Supporter(u32),
+    Claim(u32),
+}
+
 /// Ids as a JSON array of integers, for `json_each` (one bound parameter for any number).
 fn json_ids(ids: &[f64]) -> String {
     serde_json::Value::Array(ids.iter().map(|i| (*i as i64).into()).collect()).to_string()
@@ -186,21 +193,30 @@ impl Store {
         )
     }
 
-    /// A `supporter.erased` delivery to each enabled endpoint that asked for it: it carries
-    /// the supporter's Rally id and nothing else. Part of the erasure's batch.
-    pub fn erased_webhook_stmt(
+    /// A delivery of `event` (about a supporter, or a claim) to each enabled endpoint of the
+    /// campaign that asked for it, once per `key`. Part of the batch of what causes it: an
+    /// erasure (`supporter.erased`, which carries the Rally id and nothing else), an
+    /// unsubscribe, a claim's publication.
+    pub fn event_webhook_stmt(
         &self,
         campaign_id: u32,
-        supporter_id: u32,
+        about: About,
+        event: &str,
+        key: &str,
         now: f64,
     ) -> AppResult<D1PreparedStatement> {
+        let (supporter, claim) = match about {
+            About::Supporter(s) => (num(s), JsValue::NULL),
+            About::Claim(c) => (JsValue::NULL, num(c)),
+        };
         self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, supporter_id, lang, dedupe, due_at, created_at, endpoint_id, event_type) \
-             SELECT ?1, 'webhook', ?2, 'en', 'webhook:' || e.id || ':erased:' || ?2, ?3, ?3, e.id, 'supporter.erased' \
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, claim_id, lang, dedupe, due_at, created_at, \
+                                 endpoint_id, event_type) \
+             SELECT ?1, 'webhook', ?2, ?3, 'en', 'webhook:' || e.id || ':' || ?4 || ':' || ?5, ?6, ?6, e.id, ?4 \
              FROM endpoints e WHERE e.campaign_id = ?1 AND e.enabled = 1 \
-               AND instr(',' || e.events || ',', ',supporter.erased,') > 0 \
+               AND instr(',' || e.events || ',', ',' || ?4 || ',') > 0 \
              ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
-            &[num(campaign_id), num(supporter_id), num(now)],
+            &[num(campaign_id), supporter, claim, text(event), text(key), num(now)],
         )
     }
 
@@ -606,9 +622,17 @@ impl Store {
         supporter_id: Option<u32>,
         report_id: Option<u32>,
         now: f64,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<Written>> {
         let mut b = Batch::new();
+        let mut hooks = None;
         if let Some(s) = supporter_id {
+            hooks = Some(b.read::<Written>(self.event_webhook_stmt(
+                campaign_id,
+                About::Supporter(s),
+                "supporter.unsubscribed",
+                &s.to_string(),
+                now,
+            )?));
             b.extend([
                 self.stmt(
                     "UPDATE supporters SET contact_consent = 0, unsubscribed_at = COALESCE(unsubscribed_at, ?2) WHERE id = ?1",
@@ -641,8 +665,11 @@ impl Store {
                 )?,
             ]);
         }
-        b.run(self).await?;
-        Ok(())
+        let r = b.run(self).await?;
+        match hooks {
+            Some(slot) => r.rows(slot),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The staff's view of campaign `campaign_id`'s messages: counts per UTC day and kind over

@@ -166,8 +166,13 @@ impl Store {
             )?,
             audit,
         ]);
-        let hooks =
-            b.read::<Written>(self.erased_webhook_stmt(campaign_id, id, crate::http::now())?);
+        let hooks = b.read::<Written>(self.event_webhook_stmt(
+            campaign_id,
+            crate::db::outbox::About::Supporter(id),
+            "supporter.erased",
+            &id.to_string(),
+            crate::http::now(),
+        )?);
         let kept = b.read::<Kept>(self.stmt(
             "SELECT (SELECT COUNT(*) FROM signatures WHERE supporter_id = ?1) AS signatures, \
                     (SELECT COUNT(*) FROM commitments WHERE supporter_id = ?1) AS commitments",

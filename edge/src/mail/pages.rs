@@ -190,9 +190,10 @@ pub async fn unsubscribe(req: Request, ctx: Ctx) -> AppResult<Response> {
         Ok(l) => l,
         Err(page) => return Ok(page),
     };
-    store(&ctx)?
+    let hooks = store(&ctx)?
         .unsubscribe(l.campaign_id, l.supporter_id, l.report_id, now())
         .await?;
+    crate::mail::enqueue(&hooks);
     let w = words::of(&l.lang);
     let done = w.unsubscribed.replace("{campaign}", &l.campaign_name);
     page(w, w.unsubscribe_title, &l.campaign_name, &para(&done), 200)

@@ -49,23 +49,30 @@ pub fn envelope(m: &Outgoing) -> Value {
     let person_id = m
         .supporter_id
         .map(|s| format!("rally:supporter-{}", s as u64));
+    let status = if m.unsubscribed_at.is_some() || m.contact_consent != Some(1.0) {
+        "unsubscribed"
+    } else {
+        "subscribed"
+    };
+    let person = json!({
+        "identifiers": [person_id],
+        "given_name": m.first_name,
+        "family_name": m.last_name,
+        "email_addresses": [{ "address": m.email, "primary": true, "status": status }],
+        "postal_addresses": [{ "postal_code": m.postal_code, "country": m.country }],
+        "languages_spoken": [m.lang],
+    });
     let data = match kind {
         // Nothing personal: the id receivers use to find their copy.
         "supporter.erased" => json!({ "person": { "identifiers": [person_id] } }),
+        "supporter.unsubscribed" | "supporter.updated" => json!({ "person": person }),
+        "claim.published" => json!({ "claim": {
+            "id": m.claim_public_id,
+            "text": m.claim_text,
+            "verdict": m.verdict,
+            "explanation": m.explanation,
+        } }),
         _ => {
-            let status = if m.unsubscribed_at.is_some() || m.contact_consent != Some(1.0) {
-                "unsubscribed"
-            } else {
-                "subscribed"
-            };
-            let person = json!({
-                "identifiers": [person_id],
-                "given_name": m.first_name,
-                "family_name": m.last_name,
-                "email_addresses": [{ "address": m.email, "primary": true, "status": status }],
-                "postal_addresses": [{ "postal_code": m.postal_code, "country": m.country }],
-                "languages_spoken": [m.lang],
-            });
             let item = json!({ "slug": m.slug, "title": m.title });
             let action = json!({
                 "identifiers": [format!("rally:{}-{}", m.action.as_deref().unwrap_or("action"), m.action_row.unwrap_or_default() as u64)],

@@ -48,7 +48,8 @@ pub async fn update(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
     let update: rally_api::MeUpdate = http::json_body(&mut req).await?;
     let update = update.validate().map_err(AppError::Invalid)?;
-    store.update_me(c.id, m.id, &update).await?;
+    let hooks = store.update_me(c.id, m.id, &update, now()).await?;
+    crate::mail::enqueue(&hooks);
     me(req, ctx).await
 }
 
