@@ -135,35 +135,38 @@ async function throughputTable() {
 }
 
 /**
- * What follow-up costs: the same signature route without and with the outbox row in its batch
- * (campaign `bench-mail` confirms by email, so each signature also writes a message, hands it to
- * the queue, and the consumer sends it through the Email Service binding on the same machine),
- * alternated A B A B in one run; then how fast the queue drains a backlog.
+ * Two variants of one route, alternated A B A B at 1 and 32 connections in one run (so machine
+ * noise falls on both), printed with what B costs over A.
  */
-async function messagesTable() {
-  console.log(`\n## Follow-up messages (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
+async function alternated(what, [nameA, makeA], [nameB, makeB]) {
   console.log("| route | connections | req/s (mean of 2 runs) | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
   for (const conns of [1, 32]) {
-    const runs = { plain: [], outbox: [] };
+    const runs = { a: [], b: [] };
     for (let round = 0; round < 2; round++) {
-      runs.plain.push(await load(() => signRequest("demo"), conns));
-      runs.outbox.push(await load(() => signRequest("bench-mail"), conns));
+      runs.a.push(await load(makeA, conns));
+      runs.b.push(await load(makeB, conns));
     }
     const mean = (rs, k) => rs.reduce((a, r) => a + r[k], 0) / rs.length;
-    for (const [name, rs] of [["POST signature, no message", runs.plain], ["POST signature + outbox row + queue send", runs.outbox]]) {
+    for (const [name, rs] of [[nameA, runs.a], [nameB, runs.b]]) {
       const statuses = {};
       for (const r of rs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
       console.log(`| ${name} | ${conns} | ${mean(rs, "rps").toFixed(0)} | ${mean(rs, "p50").toFixed(1)} | ${mean(rs, "p99").toFixed(1)} | ${JSON.stringify(statuses)} |`);
     }
-    const cost = 1 - mean(runs.outbox, "rps") / mean(runs.plain, "rps");
-    console.log(`| cost of the outbox at ${conns} connection(s) | | ${(cost * 100).toFixed(1)} % | | | |`);
+    console.log(`| cost of ${what} at ${conns} connection(s) | | ${((1 - mean(runs.b, "rps") / mean(runs.a, "rps")) * 100).toFixed(1)} % | | | |`);
   }
-  // Drain: every message of the load, made due again as a backlog, through cron -> queue ->
-  // consumer -> binding. The sweep hands over at most 500 a run, so the cron runs until done.
-  const campaign = "(SELECT id FROM campaigns WHERE slug = 'bench-mail')";
-  const waiting = () => d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign} AND status IN ('pending', 'queued', 'sending')`)[0].n;
-  for (let i = 0; i < 60 && waiting() > 0; i++) await new Promise((r) => setTimeout(r, 1000)); // the load's own sends
-  d1(`UPDATE outbox SET status = 'pending', queued_at = NULL, created_at = created_at - 60000, due_at = 0 WHERE campaign_id = ${campaign} AND status = 'sent'`);
+}
+
+/**
+ * How fast the outbox rows `where` drain: once the load's own have gone, every sent one is made
+ * due again as a backlog and the cron runs until none waits. Seconds and the backlog's size.
+ */
+async function drain(where) {
+  const waiting = () => d1(`SELECT COUNT(*) AS n FROM outbox WHERE ${where} AND status IN ('pending', 'queued', 'sending')`)[0].n;
+  for (let i = 0; i < 120 && waiting() > 0; i++) {
+    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  d1(`UPDATE outbox SET status = 'pending', queued_at = NULL, created_at = created_at - 60000, due_at = 0 WHERE ${where} AND status = 'sent'`);
   const n = waiting();
   const t = performance.now();
   while (waiting() > 0) {
@@ -171,7 +174,22 @@ async function messagesTable() {
     await new Promise((r) => setTimeout(r, 250));
     if (performance.now() - t > 600_000) { console.log("DRAIN DID NOT FINISH"); process.exitCode = 1; break; }
   }
-  const secs = (performance.now() - t) / 1000;
+  return { n, secs: (performance.now() - t) / 1000 };
+}
+
+/**
+ * What follow-up costs: the same signature route without and with the outbox row in its batch
+ * (campaign `bench-mail` confirms by email, so each signature also writes a message, hands it to
+ * the queue, and the consumer sends it through the Email Service binding on the same machine),
+ * alternated A B A B in one run; then how fast the queue drains a backlog.
+ */
+async function messagesTable() {
+  console.log(`\n## Follow-up messages (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
+  await alternated("the outbox",
+    ["POST signature, no message", () => signRequest("demo")],
+    ["POST signature + outbox row + queue send", () => signRequest("bench-mail")]);
+  // Through cron, queue, consumer and the local Email Service.
+  const { n, secs } = await drain("campaign_id = (SELECT id FROM campaigns WHERE slug = 'bench-mail')");
   console.log(`\nOutbox drain: ${n} messages through cron, queue, consumer and the local Email Service in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} messages/s).`);
 }
 
@@ -181,8 +199,7 @@ async function messagesTable() {
  * one run; then deliveries a second through the queue for a backlog.
  */
 async function webhooksTable() {
-  let received = 0;
-  const server = createServer((req, res) => { req.resume(); req.on("end", () => { received += 1; res.end("ok"); }); });
+  const server = createServer((req, res) => { req.resume(); req.on("end", () => res.end("ok")); });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${server.address().port}/hook`;
   const staff = (path, init = {}) => fetchAgain(`${EDGE}/api/v1/campaigns/e2e-hooks/staff${path}`, {
@@ -192,39 +209,11 @@ async function webhooksTable() {
     if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${await res.text()}`);
   }
   console.log(`\n## Webhooks (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
-  console.log("| route | connections | req/s (mean of 2 runs) | p50 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---|");
-  for (const conns of [1, 32]) {
-    const runs = { none: [], two: [] };
-    for (let round = 0; round < 2; round++) {
-      runs.none.push(await load(() => signRequest("demo"), conns));
-      runs.two.push(await load(() => signRequest("e2e-hooks", "hooks"), conns));
-    }
-    const mean = (rs, k) => rs.reduce((a, r) => a + r[k], 0) / rs.length;
-    for (const [name, rs] of [["POST signature, no endpoint", runs.none], ["POST signature, two endpoints", runs.two]]) {
-      const statuses = {};
-      for (const r of rs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-      console.log(`| ${name} | ${conns} | ${mean(rs, "rps").toFixed(0)} | ${mean(rs, "p50").toFixed(1)} | ${mean(rs, "p99").toFixed(1)} | ${JSON.stringify(statuses)} |`);
-    }
-    console.log(`| cost of two endpoints at ${conns} connection(s) | | ${((1 - mean(runs.two, "rps") / mean(runs.none, "rps")) * 100).toFixed(1)} % | | | |`);
-  }
-  const campaign = "(SELECT id FROM campaigns WHERE slug = 'e2e-hooks')";
-  const waiting = () => d1(`SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = ${campaign} AND kind = 'webhook' AND status IN ('pending', 'queued', 'sending')`)[0].n;
-  for (let i = 0; i < 120 && waiting() > 0; i++) {
-    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  // The load's deliveries, all of them sent, made due again as a backlog.
-  d1(`UPDATE outbox SET status = 'pending', queued_at = NULL, created_at = created_at - 60000, due_at = 0 WHERE campaign_id = ${campaign} AND kind = 'webhook' AND status = 'sent'`);
-  const n = waiting();
-  const before = received;
-  const t = performance.now();
-  while (waiting() > 0) {
-    await fetchAgain(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
-    await new Promise((r) => setTimeout(r, 250));
-    if (performance.now() - t > 600_000) { console.log("DRAIN DID NOT FINISH"); process.exitCode = 1; break; }
-  }
-  const secs = (performance.now() - t) / 1000;
-  console.log(`\nWebhook drain: ${n} deliveries (${received - before} received) through cron, queue, consumer and a local receiver in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} deliveries/s).`);
+  await alternated("two endpoints",
+    ["POST signature, no endpoint", () => signRequest("demo")],
+    ["POST signature, two endpoints", () => signRequest("e2e-hooks", "hooks")]);
+  const { n, secs } = await drain("campaign_id = (SELECT id FROM campaigns WHERE slug = 'e2e-hooks') AND kind = 'webhook'");
+  console.log(`\nWebhook drain: ${n} deliveries through cron, queue, consumer and a local receiver in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} deliveries/s).`);
   server.close();
 }
 

@@ -12,7 +12,8 @@ use crate::error::{AppError, AppResult};
 /// The supporter a valid token names: `(supporter id, version)`.
 pub type Claims = (u32, u32);
 
-fn secret(env: &Env) -> AppResult<String> {
+/// The edge's `TOKEN_SECRET`: it keys supporter tokens and (`mail::links`) message links.
+pub fn secret(env: &Env) -> AppResult<String> {
     env.secret("TOKEN_SECRET")
         .map(|s| s.to_string())
         .map_err(|_| AppError::Internal("TOKEN_SECRET is not set".into()))

@@ -30,6 +30,14 @@ const DAY_MS: f64 = 86_400_000.0;
 /// How many old rows of each kind one sweep deletes (the rest wait for the next minute).
 const HOUSEKEEPING_LIMIT: u32 = 5_000;
 
+/// The signature or commitment (and its petition or pledge) an outbox row `o` is about, found
+/// through the request that wrote it: `g`/`p` for a signature, `m`/`pl` for a commitment.
+const ACTION_JOINS: &str =
+    "LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
+     LEFT JOIN petitions p ON p.id = g.petition_id \
+     LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
+     LEFT JOIN pledges pl ON pl.id = m.pledge_id";
+
 /// An outbox row just written, and when it is due.
 #[derive(Deserialize)]
 pub struct Written {
@@ -312,7 +320,7 @@ impl Store {
             &[text(&links), num(now)],
         )?);
         let rows = b.read::<Outgoing>(self.stmt(
-            "SELECT o.id, o.kind, o.lang, o.attempts, o.expires_at, \
+            &format!("SELECT o.id, o.kind, o.lang, o.attempts, o.expires_at, \
                     COALESCE(s.email, r.email) AS email, s.first_name, s.ref_code, s.erased_at, s.unsubscribed_at, \
                     o.action, COALESCE(g.id, m.id) AS action_row, COALESCE(g.confirmed, m.confirmed) AS confirmed, \
                     COALESCE(g.page_url, m.page_url) AS page_url, \
@@ -329,13 +337,9 @@ impl Store {
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
              LEFT JOIN endpoints e ON e.id = o.endpoint_id \
              LEFT JOIN supporters s ON s.id = o.supporter_id \
-             LEFT JOIN reports r ON r.id = o.report_id \
-             LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
-             LEFT JOIN petitions p ON p.id = g.petition_id \
-             LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
-             LEFT JOIN pledges pl ON pl.id = m.pledge_id \
+             LEFT JOIN reports r ON r.id = o.report_id {ACTION_JOINS} \
              LEFT JOIN claims cl ON cl.id = o.claim_id \
-             WHERE o.id IN (SELECT value FROM json_each(?1)) AND o.status = 'sending' AND o.claimed_at = ?2",
+             WHERE o.id IN (SELECT value FROM json_each(?1)) AND o.status = 'sending' AND o.claimed_at = ?2"),
             &[text(&ids), num(now)],
         )?);
         b.run(self).await?.rows(rows)
@@ -369,19 +373,17 @@ impl Store {
         const MINE: &str = "FROM json_each(?1) j WHERE json_extract(j.value, '$.id') = outbox.id";
         const ALL: &str = "id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))";
         // A delivery's answer, for its endpoint's log (NULL for messages).
-        const LOG: &str =
-            "last_status = (SELECT json_extract(j.value, '$.st') FROM json_each(?1) j \
-               WHERE json_extract(j.value, '$.id') = outbox.id), \
-             latency_ms = (SELECT json_extract(j.value, '$.ms') FROM json_each(?1) j \
-               WHERE json_extract(j.value, '$.id') = outbox.id), \
-             response = (SELECT json_extract(j.value, '$.r') FROM json_each(?1) j \
-               WHERE json_extract(j.value, '$.id') = outbox.id)";
+        let log = format!(
+            "last_status = (SELECT json_extract(j.value, '$.st') {MINE}), \
+             latency_ms = (SELECT json_extract(j.value, '$.ms') {MINE}), \
+             response = (SELECT json_extract(j.value, '$.r') {MINE})"
+        );
         let mut b = Batch::new();
         if !sent.is_empty() {
             b.add(self.stmt(
                 &format!(
                     "UPDATE outbox SET status = 'sent', sent_at = ?2, error = NULL, \
-                       message_id = (SELECT json_extract(j.value, '$.v') {MINE}), {LOG} WHERE {ALL}"
+                       message_id = (SELECT json_extract(j.value, '$.v') {MINE}), {log} WHERE {ALL}"
                 ),
                 &[text(&serde_json::Value::Array(sent).to_string()), num(now)],
             )?);
@@ -392,7 +394,7 @@ impl Store {
                     "UPDATE outbox SET status = CASE WHEN attempts >= (SELECT json_extract(j.value, '$.max') {MINE}) \
                          THEN 'failed' ELSE 'pending' END, \
                        queued_at = NULL, due_at = (SELECT json_extract(j.value, '$.at') {MINE}), \
-                       error = (SELECT json_extract(j.value, '$.v') {MINE}), {LOG} WHERE {ALL}"
+                       error = (SELECT json_extract(j.value, '$.v') {MINE}), {log} WHERE {ALL}"
                 ),
                 &[text(&serde_json::Value::Array(failed).to_string())],
             )?);
@@ -511,17 +513,13 @@ impl Store {
     /// The message and the person a link token (its SHA-256) leads to, if it exists.
     pub async fn link(&self, token_hash: &str) -> AppResult<Option<LinkTarget>> {
         self.first(
-            "SELECT l.purpose, l.expires_at, o.lang, o.campaign_id, \
+            &format!("SELECT l.purpose, l.expires_at, o.lang, o.campaign_id, \
                     c.name AS campaign_name, o.supporter_id, o.report_id, s.erased_at, o.action, o.action_request, \
                     COALESCE(g.id, m.id) AS action_exists, COALESCE(g.confirmed, m.confirmed) AS confirmed, \
                     COALESCE(p.title, pl.statement) AS title \
              FROM links l JOIN outbox o ON o.id = l.outbox_id JOIN campaigns c ON c.id = o.campaign_id \
-             LEFT JOIN supporters s ON s.id = o.supporter_id \
-             LEFT JOIN signatures g ON o.action = 'sign' AND g.request_id = o.action_request \
-             LEFT JOIN petitions p ON p.id = g.petition_id \
-             LEFT JOIN commitments m ON o.action = 'pledge' AND m.request_id = o.action_request \
-             LEFT JOIN pledges pl ON pl.id = m.pledge_id \
-             WHERE l.token_hash = ?1",
+             LEFT JOIN supporters s ON s.id = o.supporter_id {ACTION_JOINS} \
+             WHERE l.token_hash = ?1"),
             &[text(token_hash)],
         )
         .await

@@ -5,15 +5,9 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use worker::Env;
 
+pub use crate::auth::token::secret;
 use crate::error::{AppError, AppResult};
-
-pub fn secret(env: &Env) -> AppResult<String> {
-    env.secret("TOKEN_SECRET")
-        .map(|s| s.to_string())
-        .map_err(|_| AppError::Internal("TOKEN_SECRET is not set".into()))
-}
 
 /// The token of message `outbox_id`'s `purpose` link: 32 hex characters (128 bits).
 pub fn token(secret: &str, purpose: &str, outbox_id: f64) -> AppResult<String> {
