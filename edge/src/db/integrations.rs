@@ -130,6 +130,14 @@ impl Store {
         audit: D1PreparedStatement,
     ) -> AppResult<bool> {
         let mut b = Batch::new();
+        // Its deliveries stay in no log once it is gone; those still waiting are dropped.
+        b.add(self.stmt(
+            "UPDATE outbox SET endpoint_id = NULL, \
+               status = CASE WHEN status IN ('pending', 'queued') THEN 'dropped' ELSE status END, \
+               error = CASE WHEN status IN ('pending', 'queued') THEN 'endpoint removed' ELSE error END \
+             WHERE endpoint_id = (SELECT id FROM endpoints WHERE campaign_id = ?1 AND id = ?2)",
+            &[num(campaign_id), num(id)],
+        )?);
         let gone = b.read::<crate::db::Any>(self.stmt(
             "DELETE FROM endpoints WHERE campaign_id = ?1 AND id = ?2 RETURNING id",
             &[num(campaign_id), num(id)],
