@@ -438,3 +438,215 @@ pub struct Redeliver {
 pub struct Redelivered {
     pub count: u64,
 }
+
+/// The Action Network connector (`GET .../staff/action-network`): whether a key is stored (its
+/// last four characters, never the key), on/off, the tags each person gets, and which petition
+/// or pledge is recorded on which Action Network petition or event.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActionNetwork {
+    pub configured: bool,
+    pub key_hint: String,
+    pub enabled: bool,
+    pub tags: Vec<String>,
+    pub targets: Vec<SyncTarget>,
+}
+
+/// One mapping: a Rally petition (`kind` `petition`) or pledge (`pledge`), by slug, and the
+/// Action Network petition or event id (the part of its API address after `/petitions/` or
+/// `/events/`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncTarget {
+    pub kind: String,
+    pub slug: String,
+    pub remote_id: String,
+}
+
+/// `PUT .../staff/action-network`: an empty `api_key` keeps the stored one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActionNetworkDraft {
+    pub api_key: String,
+    pub enabled: bool,
+    pub tags: Vec<String>,
+    pub targets: Vec<SyncTarget>,
+}
+
+/// The longest tag, and the most tags, a connector adds.
+pub const TAG_MAX: usize = 64;
+pub const TAGS_MAX: usize = 20;
+
+/// An Action Network API key: 16 to 128 letters, digits, `-` or `_`.
+fn key_ok(key: &str) -> bool {
+    (16..=128).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn remote_id_ok(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl ActionNetworkDraft {
+    /// Checks the draft; `has_key` says whether a key is already stored (then an empty one
+    /// keeps it). The key, tags and targets trimmed, or each problem with its field.
+    pub fn validate(&self, has_key: bool) -> Result<ActionNetworkDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut bad = |field, code| errors.push(FieldError { field, code });
+        let api_key = self.api_key.trim().to_owned();
+        if api_key.is_empty() && !has_key {
+            bad("api_key", ErrorCode::Required);
+        } else if !api_key.is_empty() && !key_ok(&api_key) {
+            bad("api_key", ErrorCode::InvalidValue);
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for t in &self.tags {
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t.is_empty() {
+                continue;
+            }
+            if t.chars().count() > TAG_MAX || t.contains(',') {
+                bad("tags", ErrorCode::InvalidValue);
+                break;
+            }
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        if tags.len() > TAGS_MAX {
+            bad("tags", ErrorCode::TooLong);
+        }
+        let mut targets: Vec<SyncTarget> = Vec::new();
+        for t in &self.targets {
+            let target = SyncTarget {
+                kind: t.kind.trim().to_owned(),
+                slug: t.slug.trim().to_owned(),
+                remote_id: t.remote_id.trim().to_owned(),
+            };
+            let duplicate = targets
+                .iter()
+                .any(|x| x.kind == target.kind && x.slug == target.slug);
+            if !matches!(target.kind.as_str(), "petition" | "pledge")
+                || target.slug.is_empty()
+                || !remote_id_ok(&target.remote_id)
+                || duplicate
+            {
+                bad("targets", ErrorCode::InvalidValue);
+                break;
+            }
+            targets.push(target);
+        }
+        if errors.is_empty() {
+            Ok(ActionNetworkDraft {
+                api_key,
+                enabled: self.enabled,
+                tags,
+                targets,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod action_network_tests {
+    use super::*;
+
+    fn target(kind: &str, slug: &str, remote_id: &str) -> SyncTarget {
+        SyncTarget {
+            kind: kind.into(),
+            slug: slug.into(),
+            remote_id: remote_id.into(),
+        }
+    }
+
+    #[test]
+    fn drafts_are_checked_field_by_field() {
+        let draft = |api_key: &str, tags: &[&str], targets: Vec<SyncTarget>| ActionNetworkDraft {
+            api_key: api_key.into(),
+            enabled: true,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            targets,
+        };
+        let ok = draft(
+            " 0123456789abcdef0123 ",
+            &[" rally ", "", "rally", "petition  signer"],
+            vec![target(
+                "petition",
+                "save-the-park",
+                "d91b4b2e-ae0e-4cd3-9ed7",
+            )],
+        )
+        .validate(false)
+        .unwrap();
+        assert_eq!(ok.api_key, "0123456789abcdef0123");
+        assert_eq!(ok.tags, ["rally", "petition signer"]);
+        // (draft, has a key already, the fields refused)
+        type Case = (ActionNetworkDraft, bool, Vec<(&'static str, ErrorCode)>);
+        let cases: Vec<Case> = vec![
+            (draft("", &[], vec![]), true, vec![]),
+            (
+                draft("", &[], vec![]),
+                false,
+                vec![("api_key", ErrorCode::Required)],
+            ),
+            (
+                draft("short", &[], vec![]),
+                true,
+                vec![("api_key", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("0123456789abcdef 0123", &[], vec![]),
+                true,
+                vec![("api_key", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("", &["a,b"], vec![]),
+                true,
+                vec![("tags", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("", &[&"x".repeat(65)], vec![]),
+                true,
+                vec![("tags", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("", &[], vec![target("event", "a", "b")]),
+                true,
+                vec![("targets", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("", &[], vec![target("pledge", "a", "../x")]),
+                true,
+                vec![("targets", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft("", &[], vec![target("pledge", "", "x")]),
+                true,
+                vec![("targets", ErrorCode::InvalidValue)],
+            ),
+            (
+                draft(
+                    "",
+                    &[],
+                    vec![target("pledge", "a", "x"), target("pledge", "a", "y")],
+                ),
+                true,
+                vec![("targets", ErrorCode::InvalidValue)],
+            ),
+        ];
+        for (d, has_key, expected) in cases {
+            assert_eq!(
+                crate::error::problems(d.validate(has_key)),
+                expected,
+                "{d:?}"
+            );
+        }
+    }
+}

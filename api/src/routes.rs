@@ -188,6 +188,31 @@ pub const ALL: &[Route] = &[
         "/api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver",
         Staff,
     ),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/action-network",
+        Staff,
+    ),
+    route(
+        Put,
+        "/api/v1/campaigns/:campaign/staff/action-network",
+        Staff,
+    ),
+    route(
+        Delete,
+        "/api/v1/campaigns/:campaign/staff/action-network",
+        Staff,
+    ),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/action-network/deliveries",
+        Staff,
+    ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/action-network/redeliver",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff),
     route(
         Post,
@@ -214,6 +239,16 @@ pub const ALL: &[Route] = &[
         "/api/v1/campaigns/:campaign/staff/pledges/:pledge",
         Staff,
     ),
+    // The OSDI API other tools pull from (an API token in `OSDI-API-Token`).
+    route(Get, "/api/v1/osdi", Staff),
+    route(Get, "/api/v1/osdi/people", Staff),
+    route(Get, "/api/v1/osdi/people/:id", Staff),
+    route(Get, "/api/v1/osdi/petitions", Staff),
+    route(Get, "/api/v1/osdi/petitions/:id", Staff),
+    route(Get, "/api/v1/osdi/petitions/:id/signatures", Staff),
+    route(Get, "/api/v1/osdi/events", Staff),
+    route(Get, "/api/v1/osdi/events/:id", Staff),
+    route(Get, "/api/v1/osdi/events/:id/attendances", Staff),
     route(Get, "/p/:campaign/:petition", Page),
     route(Get, "/r/:campaign/:id", Page),
     route(Get, "/m/:token", Page),

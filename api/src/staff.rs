@@ -14,11 +14,17 @@ pub const ROLES: [&str; 4] = ["owner", "organiser", "moderator", "viewer"];
 pub struct NewStaff {
     pub name: String,
     pub role: String,
+    /// `person` (the default: signs in to the dashboard) or `api` (an API token: reads the
+    /// OSDI API with `OSDI-API-Token`, nothing else).
+    pub kind: String,
 }
 
+/// The kinds of credential: a person's, or an API token.
+pub const KINDS: [&str; 2] = ["person", "api"];
+
 impl NewStaff {
-    /// The member's name (as a person's name is checked) and role.
-    pub fn validate(&self) -> Result<(String, &'static str), Vec<FieldError>> {
+    /// The member's name (as a person's name is checked), role and kind.
+    pub fn validate(&self) -> Result<(String, &'static str, &'static str), Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = crate::validate::name(&self.name).unwrap_or_else(|code| {
             errors.push(FieldError {
@@ -38,8 +44,18 @@ impl NewStaff {
                 },
             });
         }
-        match role {
-            Some(r) if errors.is_empty() => Ok((name, r)),
+        let kind = match self.kind.trim() {
+            "" => Some(KINDS[0]),
+            k => KINDS.iter().copied().find(|x| *x == k),
+        };
+        if kind.is_none() {
+            errors.push(FieldError {
+                field: "kind",
+                code: ErrorCode::InvalidValue,
+            });
+        }
+        match (role, kind) {
+            (Some(r), Some(k)) if errors.is_empty() => Ok((name, r, k)),
             _ => Err(errors),
         }
     }
@@ -54,17 +70,29 @@ mod tests {
         let ok = NewStaff {
             name: "  Rita   Reis ".into(),
             role: "moderator".into(),
+            kind: String::new(),
         };
-        assert_eq!(ok.validate().unwrap(), ("Rita Reis".into(), "moderator"));
+        assert_eq!(
+            ok.validate().unwrap(),
+            ("Rita Reis".into(), "moderator", "person")
+        );
+        let api = NewStaff {
+            name: "CRM sync".into(),
+            role: "organiser".into(),
+            kind: "api".into(),
+        };
+        assert_eq!(api.validate().unwrap().2, "api");
         let bad = NewStaff {
             name: String::new(),
             role: "admin".into(),
+            kind: "robot".into(),
         };
         assert_eq!(
             crate::error::problems(bad.validate()),
             [
                 ("name", ErrorCode::Required),
-                ("role", ErrorCode::InvalidValue)
+                ("role", ErrorCode::InvalidValue),
+                ("kind", ErrorCode::InvalidValue)
             ]
         );
     }
@@ -328,6 +356,9 @@ pub struct Member {
     pub id: u32,
     pub name: String,
     pub role: String,
+    /// `person` or `api` ([`KINDS`]).
+    #[serde(default)]
+    pub kind: String,
     pub created_at: f64,
     pub revoked_at: Option<f64>,
     /// Who issued the credential, if it was issued from the dashboard.
@@ -340,6 +371,8 @@ pub struct Issued {
     pub id: u32,
     pub name: String,
     pub role: String,
+    #[serde(default)]
+    pub kind: String,
     /// The credential itself: shown this once, stored only as its hash.
     pub key: String,
 }

@@ -1,12 +1,11 @@
 //! Integrations (owners): webhook endpoints. Add one (its signing secret is shown once), turn it
 //! on or off, rotate its secret, remove it, and read its delivery log with a redeliver for dead
-//! deliveries.
+//! deliveries. Below them, the Action Network connector (`action_network.rs`).
 
 use gloo_net::http::Method;
 use rally_api::integrations::{
     Delivery, Endpoint, EndpointDraft, EndpointSecret, Redeliver, EVENTS,
 };
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::hooks::{use_fetch, use_submit};
@@ -34,6 +33,28 @@ enum Body {
     Redeliver(Redeliver),
 }
 
+/// A delivery log: event, type, status (`failed` shown as dead), attempts, the answer, latency.
+pub(crate) fn log_table(rows: &[Delivery]) -> Html {
+    html! {
+        <table>
+            <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Status" }</th>
+                <th scope="col">{ "Attempts" }</th><th scope="col">{ "Answer" }</th><th scope="col">{ "Latency" }</th></tr></thead>
+            <tbody>
+                { for rows.iter().map(|d| html! {
+                    <tr>
+                        <td>{ d.event_id.clone() }</td><td>{ d.kind.clone() }</td>
+                        <td class="status">{ if d.status == "failed" { "dead".to_owned() } else { d.status.clone() } }</td>
+                        <td>{ d.attempts }</td>
+                        <td>{ format!("{} {}", d.last_status.map(|s| s.to_string()).unwrap_or_default(),
+                            d.response.clone().or(d.error.clone()).unwrap_or_default()) }</td>
+                        <td>{ d.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default() }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
 #[component]
 pub fn Integrations(props: &BaseProps) -> Html {
     let data = use_fetch::<Vec<Endpoint>>(format!("{}/endpoints", props.base));
@@ -55,12 +76,7 @@ pub fn Integrations(props: &BaseProps) -> Html {
             let Some(f) = form.cast::<web_sys::HtmlFormElement>() else {
                 return;
             };
-            let input = |name: &str| {
-                f.query_selector(&format!("[name='{name}']"))
-                    .ok()
-                    .flatten()
-                    .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
-            };
+            let input = |name: &str| crate::form_input(&f, name);
             let body = EndpointDraft {
                 url: input("url").map(|i| i.value()).unwrap_or_default(),
                 events: EVENTS
@@ -175,22 +191,7 @@ pub fn Integrations(props: &BaseProps) -> Html {
                 if dead > 0 {
                     <button type="button" class="redeliver" onclick={redeliver}>{ format!("Redeliver {dead} dead") }</button>
                 }
-                <table>
-                    <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Status" }</th>
-                        <th scope="col">{ "Attempts" }</th><th scope="col">{ "Answer" }</th><th scope="col">{ "Latency" }</th></tr></thead>
-                    <tbody>
-                        { for rows.iter().map(|d| html! {
-                            <tr>
-                                <td>{ d.event_id.clone() }</td><td>{ d.kind.clone() }</td>
-                                <td class="status">{ if d.status == "failed" { "dead".to_owned() } else { d.status.clone() } }</td>
-                                <td>{ d.attempts }</td>
-                                <td>{ format!("{} {}", d.last_status.map(|s| s.to_string()).unwrap_or_default(),
-                                    d.response.clone().or(d.error.clone()).unwrap_or_default()) }</td>
-                                <td>{ d.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default() }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
+                { log_table(rows) }
             </section>
         }
     });
@@ -237,6 +238,7 @@ pub fn Integrations(props: &BaseProps) -> Html {
                     <button type="button" onclick={copy_secret}>{ "Copy" }</button>
                 </div>
             }
+            <crate::action_network::ActionNetworkPanel base={props.base.clone()} />
         </section>
     }
 }

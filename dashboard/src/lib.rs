@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_submit;
 
+mod action_network;
 mod builder;
 mod claims;
 mod hooks;
@@ -210,6 +211,18 @@ pub(crate) async fn sleep(ms: i32) {
         }
     });
     let _ = JsFuture::from(p).await;
+}
+
+/// The input named `name` in form `form`, if there is one.
+pub(crate) fn form_input(
+    form: &web_sys::HtmlFormElement,
+    name: &str,
+) -> Option<web_sys::HtmlInputElement> {
+    use wasm_bindgen::JsCast;
+    form.query_selector(&format!("[name='{name}']"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
 }
 
 /// Copies `text` to the clipboard.

@@ -12,15 +12,17 @@ pub fn Members(props: &BaseProps) -> Html {
     let data = use_fetch::<Vec<Member>>(format!("{}/members", props.base));
     let name = use_node_ref();
     let role = use_node_ref();
+    let kind = use_node_ref();
     let submit = use_submit();
     let issued = use_state(|| None::<Issued>);
     let message = use_state(|| None::<String>);
     let confirm = use_state(|| None::<u32>);
     let onsubmit = {
-        let (base, name, role, submit, issued, reload) = (
+        let (base, name, role, kind, submit, issued, reload) = (
             props.base.clone(),
             name.clone(),
             role.clone(),
+            kind.clone(),
             submit.clone(),
             issued.clone(),
             data.reload.clone(),
@@ -35,7 +37,15 @@ pub fn Members(props: &BaseProps) -> Html {
                 .cast::<web_sys::HtmlSelectElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let body = NewStaff { name: nm, role: rl };
+            let kd = kind
+                .cast::<web_sys::HtmlSelectElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let body = NewStaff {
+                name: nm,
+                role: rl,
+                kind: kd,
+            };
             let (path, issued, reload) =
                 (format!("{base}/members"), issued.clone(), reload.clone());
             submit.run(
@@ -50,11 +60,11 @@ pub fn Members(props: &BaseProps) -> Html {
         })
     };
     let error_of = |field: &str| submit.error(field);
-    let general = submit.general(&["name", "role"]);
+    let general = submit.general(&["name", "role", "kind"]);
     let list = data.view(|rows| {
             html! {
                 <table class="members">
-                    <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Issued by" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Actions" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Kind" }</th><th scope="col">{ "Issued by" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Actions" }</th></tr></thead>
                     <tbody>
                         { for rows.iter().map(|m| {
                             let id = m.id;
@@ -80,6 +90,7 @@ pub fn Members(props: &BaseProps) -> Html {
                                 <tr data-id={id.to_string()}>
                                     <td class="name">{ m.name.clone() }</td>
                                     <td class="role">{ m.role.clone() }</td>
+                                    <td class="kind">{ if m.kind == "api" { "API token" } else { "person" } }</td>
                                     <td>{ m.created_by.clone().unwrap_or_default() }</td>
                                     <td class="status">{ if revoked { "revoked" } else { "active" } }</td>
                                     <td>
@@ -125,12 +136,21 @@ pub fn Members(props: &BaseProps) -> Html {
                     { for rally_api::staff::ROLES.iter().map(|r| html! { <option value={*r} selected={*r == "viewer"}>{ *r }</option> }) }
                 </select>
                 if let Some(e) = error_of("role") { <p class="err" id="staff-role-error">{ e }</p> }
+                <label for="staff-kind">{ "Kind" }</label>
+                <select id="staff-kind" ref={kind}
+                    aria-invalid={error_of("kind").is_some().to_string()}
+                    aria-describedby={error_of("kind").map(|_| "staff-kind-error")}>
+                    <option value="person" selected=true>{ "A person (signs in to this dashboard)" }</option>
+                    <option value="api">{ "An API token (for the OSDI API, OSDI-API-Token)" }</option>
+                </select>
+                if let Some(e) = error_of("kind") { <p class="err" id="staff-kind-error">{ e }</p> }
                 { for general.iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
                 <button type="submit" disabled={submit.busy()}>{ "Issue credential" }</button>
             </form>
             if let Some(i) = &*issued {
                 <div class="issued" role="status">
-                    <p>{ format!("A credential for {} ({}). It is shown this once: copy it now and hand it over privately. Rally keeps only its hash.", i.name, i.role) }</p>
+                    <p>{ format!("A{} for {} ({}). It is shown this once: copy it now and hand it over privately. Rally keeps only its hash.",
+                        if i.kind == "api" { "n API token" } else { " credential" }, i.name, i.role) }</p>
                     <label for="issued-key">{ "Credential" }</label>
                     <input id="issued-key" readonly=true value={i.key.clone()} />
                     <button type="button" onclick={copy_key}>{ "Copy" }</button>

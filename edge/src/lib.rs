@@ -4,14 +4,16 @@
 //! - [`router`]: the route table (method, pattern, access class, handler) and the adapter from
 //!   a handler's result to the response, CORS included;
 //! - handlers, one module per concern: [`public`] (the API widgets call), [`staff`] (the
-//!   dashboard's), [`pages`] (the edge's own HTML);
+//!   dashboard's), [`osdi`] (the OSDI API other tools pull from, by API token), [`pages`]
+//!   (the edge's own HTML);
 //! - [`auth`] (supporter tokens; staff sessions, roles and the cross-site check), [`http`]
 //!   (parameters, JSON bodies, bindings, clock, ids, rate limits), [`cache`] (KV snapshots),
 //!   [`views`] (view counting);
 //! - [`db`]: every SQL statement, one file per domain; [`error`]: the one error type.
 //!
 //! Beside requests, the worker consumes the `OUTBOX` queue and runs a cron every minute: both
-//! are [`mail`], follow-up messages (confirmations, reminders, fact-check outcomes).
+//! are [`mail`]: follow-up messages (confirmations, reminders, fact-check outcomes), webhook
+//! deliveries and Action Network syncs, all rows of one outbox.
 //!
 //! Static files (the widget bundles, the dashboard, the example sites) are served by the
 //! `[assets]` binding before the worker is called.
@@ -23,6 +25,7 @@ mod error;
 mod format;
 mod http;
 mod mail;
+mod osdi;
 mod pages;
 mod public;
 mod router;

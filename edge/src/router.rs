@@ -15,7 +15,7 @@ use worker::{Request, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::{mail, pages, public, staff};
+use crate::{mail, osdi, pages, public, staff};
 
 /// What a handler returns: the response, or the error the adapter turns into one.
 pub type Reply = Pin<Box<dyn Future<Output = AppResult<Response>>>>;
@@ -109,6 +109,11 @@ pub const ROUTES: &[Row] = &[
     row(Post, "/api/v1/campaigns/:campaign/staff/endpoints/:id/rotate", Staff, handler!(staff::integrations::rotate)),
     row(Get, "/api/v1/campaigns/:campaign/staff/endpoints/:id/deliveries", Staff, handler!(staff::integrations::deliveries)),
     row(Post, "/api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver", Staff, handler!(staff::integrations::redeliver)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/action-network", Staff, handler!(staff::action_network::get)),
+    row(Put, "/api/v1/campaigns/:campaign/staff/action-network", Staff, handler!(staff::action_network::put)),
+    row(Delete, "/api/v1/campaigns/:campaign/staff/action-network", Staff, handler!(staff::action_network::delete)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/action-network/deliveries", Staff, handler!(staff::action_network::deliveries)),
+    row(Post, "/api/v1/campaigns/:campaign/staff/action-network/redeliver", Staff, handler!(staff::action_network::redeliver)),
     row(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff, handler!(staff::messages::list)),
     row(Post, "/api/v1/campaigns/:campaign/staff/messages/:id/resend", Staff, handler!(staff::messages::resend)),
     row(Get, "/api/v1/campaigns/:campaign/staff/members", Staff, handler!(staff::members::list)),
@@ -119,6 +124,16 @@ pub const ROUTES: &[Row] = &[
     row(Put, "/api/v1/campaigns/:campaign/staff/petitions/:petition", Staff, handler!(staff::widgets::save::<staff::widgets::Petition>)),
     row(Post, "/api/v1/campaigns/:campaign/staff/pledges", Staff, handler!(staff::widgets::save::<staff::widgets::Pledge>)),
     row(Put, "/api/v1/campaigns/:campaign/staff/pledges/:pledge", Staff, handler!(staff::widgets::save::<staff::widgets::Pledge>)),
+    // The OSDI API other tools pull from: an API token in `OSDI-API-Token` names the campaign.
+    row(Get, "/api/v1/osdi", Staff, handler!(osdi::entry)),
+    row(Get, "/api/v1/osdi/people", Staff, handler!(osdi::people)),
+    row(Get, "/api/v1/osdi/people/:id", Staff, handler!(osdi::person_one)),
+    row(Get, "/api/v1/osdi/petitions", Staff, handler!(osdi::petitions)),
+    row(Get, "/api/v1/osdi/petitions/:id", Staff, handler!(osdi::petition)),
+    row(Get, "/api/v1/osdi/petitions/:id/signatures", Staff, handler!(osdi::signatures)),
+    row(Get, "/api/v1/osdi/events", Staff, handler!(osdi::events)),
+    row(Get, "/api/v1/osdi/events/:id", Staff, handler!(osdi::event)),
+    row(Get, "/api/v1/osdi/events/:id/attendances", Staff, handler!(osdi::attendances)),
     // The edge's own pages.
     row(Get, "/p/:campaign/:petition", Page, handler!(pages::petition)),
     row(Get, "/r/:campaign/:id", Page, handler!(pages::rebuttal)),

@@ -219,6 +219,7 @@ export const STAFF = {
   mailOwner: "rs_test_mail_owner_3b7d1f",
   refusedOwner: "rs_test_refused_owner_8c2e4a",
   hooksOwner: "rs_test_hooks_owner_6d1a2b",
+  syncOwner: "rs_test_sync_owner_2f9e4c",
 };
 
 /**
@@ -310,3 +311,7 @@ export async function dashboardAs(browser, key) {
   await p.locator("header .who").waitFor();
   return { context, page: p };
 }
+
+/** The cells of one CSV line of an export (text quoted with quotes doubled, numbers bare). */
+export const cells = (line) => [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)]
+  .map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]));

@@ -88,7 +88,7 @@ function receiver(fail = () => null) {
       const n = (tries.get(event.id) ?? 0) + 1;
       tries.set(event.id, n);
       const status = fail(event, n) ?? 200;
-      got.push({ event, valid, status, header });
+      got.push({ event, valid, status, header, raw: body });
       res.writeHead(status, { "Content-Type": "text/plain" }).end(status === 200 ? "ok" : `no (${status})`);
     });
   });
@@ -178,6 +178,13 @@ test("a receiver down for longer sees retries, then a dead delivery that a redel
     assert.equal(erased.event.type, "supporter.erased");
     assert.deepEqual(erased.event.data, { person: { identifiers: [`rally:supporter-${id}`] } });
     assert.ok(erased.valid, "signed with the new secret");
+    // Within the day's grace the old secret signs too, so a receiver not yet switched over
+    // still verifies it.
+    const t = /t=(\d+)/.exec(erased.header)[1];
+    const old = createHmac("sha256", secret).update(`${t}.${erased.raw}`).digest("hex");
+    const v1s = [...erased.header.matchAll(/v1=([0-9a-f]{64})/g)].map((m) => m[1]);
+    assert.equal(v1s.length, 2, "two signatures during the grace");
+    assert.ok(v1s.includes(old), "the old secret verifies too");
     assert.ok(!JSON.stringify(erased.event).includes(who.email));
   } finally {
     r.close();
@@ -213,10 +220,10 @@ test("the dashboard's Integrations tab: an unsafe address refused beside the fie
   }
 });
 
-test("a supporter's change and a published fact-check reach the endpoints that asked for them", { timeout: 60_000 }, async () => {
+test("a supporter's change, a report and a published fact-check reach the endpoints that asked for them", { timeout: 60_000 }, async () => {
   const r = await receiver();
   try {
-    const { endpoint: ep, secret } = await endpoint(r.url, ["supporter.updated", "claim.published"]);
+    const { endpoint: ep, secret } = await endpoint(r.url, ["supporter.updated", "report.created", "claim.published"]);
     r.secrets.push(secret);
     const who = person();
     const signed = await sign("hooks", who, { campaign: "e2e-hooks" });
@@ -233,8 +240,12 @@ test("a supporter's change and a published fact-check reach the endpoints that a
     const published = await hooks(`/claims/${report.claim_id}`, { method: "PATCH", body: JSON.stringify({
       status: "published", verdict: "false", explanation: "The water board's tests are clean." }) });
     assert.equal(published.status, 200, JSON.stringify(published.body));
-    await eventually(async () => { await cron(); return acked(r).length; }, (n) => n === 2, 30_000);
+    await eventually(async () => { await cron(); return acked(r).length; }, (n) => n === 3, 30_000);
     const byType = Object.fromEntries(acked(r).map((g) => [g.event.type, g.event]));
+    const reported = byType["report.created"].data.report;
+    assert.equal(reported.text, `The ${word} river ${word}x is poisoned ${word}y`);
+    assert.deepEqual([reported.seen_on, reported.claim.id], ["whatsapp", report.claim_id]);
+    assert.match(reported.identifiers[0], /^rally:report-\d+$/);
     assert.equal(byType["supporter.updated"].data.person.email_addresses[0].address, who.email);
     assert.deepEqual(byType["claim.published"].data.claim, {
       id: report.claim_id, text: `The ${word} river ${word}x is poisoned ${word}y`, verdict: "false",

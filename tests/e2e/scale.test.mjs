@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { EDGE, ROOT, STATE, sign, person, d1 } from "./helpers.mjs";
+import { EDGE, ROOT, STATE, sign, person, d1, cells } from "./helpers.mjs";
 
 const N = 1_000_000;
 const api = async (path, token) => {
@@ -78,4 +78,60 @@ test("the staff overview and a full CSV export stay right at a million signature
   assert.equal(lines, stored + 1, "the header and every signature, once");
   assert.match(last, /"scale-petition"/);
   console.log(`# at ${stored} signatures: overview ${overviewMs.toFixed(0)} ms, full CSV export ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+});
+
+// The OSDI API at the same scale: an API token walks every page of the petition's signatures
+// (keyset, 1 000 a page) and gets exactly what the CSV export holds, in the same order. Page
+// times are printed (first, middle, last), not asserted: the machine is noisy.
+import { createHash } from "node:crypto";
+
+test("the OSDI API walks every one of a million signatures, exactly what the export holds", { timeout: 900_000 }, async () => {
+  const issued = await fetch(`${EDGE}/api/v1/campaigns/scale/staff/members`, {
+    method: "POST", headers: { Authorization: "Bearer rs_bench_scale_owner", "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "Scale OSDI", role: "organiser", kind: "api" }),
+  });
+  assert.equal(issued.status, 201);
+  const token = (await issued.json()).key;
+  const walked = createHash("sha256");
+  const times = [];
+  let n = 0;
+  let total;
+  for (let url = `${EDGE}/api/v1/osdi/petitions/scale-petition/signatures?per_page=1000`; url;) {
+    const t = performance.now();
+    const res = await fetch(url, { headers: { "OSDI-API-Token": token } });
+    assert.equal(res.status, 200, url);
+    const body = await res.json();
+    times.push(performance.now() - t);
+    total ??= body.total_records;
+    for (const s of body._embedded["osdi:signatures"]) {
+      walked.update(`${s.identifiers[0].slice("rally:signature-".length)},${s.person.email_addresses?.[0].address ?? ""}\n`);
+      n++;
+    }
+    url = body._links.next?.href;
+  }
+  const exported = createHash("sha256");
+  let rows = 0;
+  let rest = "";
+  const res = await fetch(`${EDGE}/api/v1/campaigns/scale/staff/exports/signatures`, { headers: { Authorization: "Bearer rs_bench_scale_owner" } });
+  const decoder = new TextDecoder();
+  let header = true;
+  const take = (line) => {
+    if (header) { header = false; return; }
+    const c = cells(line);
+    if (c[1] !== "scale-petition") return;
+    exported.update(`${c[0]},${c[3] === "Erased" ? "" : c[5]}\n`);
+    rows++;
+  };
+  for await (const chunk of res.body) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split("\r\n");
+    rest = lines.pop();
+    lines.forEach(take);
+  }
+  if (rest) take(rest);
+  assert.ok(n >= N, `${n} signatures walked`);
+  assert.equal(n, total, "every signature the petition counts");
+  assert.equal(n, rows, "as many as the export");
+  assert.equal(walked.digest("hex"), exported.digest("hex"), "the same signatures and people, in the same order");
+  const ms = (i) => times[i].toFixed(0);
+  console.log(`# OSDI walk of ${n} signatures: ${times.length} pages, first ${ms(0)} ms, middle ${ms(times.length >> 1)} ms, last ${ms(times.length - 1)} ms, ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s in all`);
 });

@@ -128,6 +128,8 @@ impl Edge {
                 "--var",
                 "TOKEN_SECRET:local-development-token-secret",
                 "--var",
+                "SYNC_KEY:local-development-sync-key",
+                "--var",
                 &format!("PUBLIC_URL:http://127.0.0.1:{port}"),
                 "--test-scheduled",
             ])

@@ -5,7 +5,8 @@
 //! - `cargo xtask test`  fmt, clippy, unit tests, Wasm tests in Chromium, end-to-end tests
 //! - `cargo xtask bench` sizes, render times and throughput, printed as a table
 //! - `cargo xtask build` just build `edge/build/` and `dist/site/`
-//! - `cargo xtask edge --port P --state DIR [--seed FILE]...` migrate, seed and serve an edge
+//! - `cargo xtask edge --port P --state DIR [--seed FILE]... [--action-network-port Q]` migrate,
+//!   seed and serve an edge
 //!   in the foreground (the end-to-end tests start throwaway edges this way)
 //! - `cargo xtask seed-scale --state DIR [--supporters N]` a million supporters in local D1
 
@@ -221,12 +222,13 @@ fn test() -> Result<()> {
 
 /// The end-to-end suite: a throwaway edge with its own port and state, always stopped.
 fn e2e() -> Result<()> {
-    with_throwaway_edge("e2e", |edge, state| {
+    with_throwaway_edge("e2e", |edge, state, stand_in| {
         run(Command::new("node")
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
             .args(test_files("tests/e2e")?)
             .env("RALLY_EDGE", edge.url())
-            .env("RALLY_STATE", state))
+            .env("RALLY_STATE", state)
+            .env("RALLY_ACTION_NETWORK_PORT", stand_in.to_string()))
     })
 }
 
@@ -234,7 +236,7 @@ fn bench() -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     build::all()?;
-    with_throwaway_edge("bench", |edge, state| {
+    with_throwaway_edge("bench", |edge, state, _| {
         run(Command::new("node")
             .arg("tests/bench/bench.mjs")
             .env("RALLY_EDGE", edge.url())
@@ -245,39 +247,71 @@ fn bench() -> Result<()> {
 /// Edges for tests and benchmarks retry a refused message after 100 ms (then 0.4, 1.6, 6.4 s)
 /// instead of wrangler.toml's 5 minutes, and take a message claimed by an isolate that died
 /// as lost after 3 s instead of 10 minutes, so a test can watch both within its time. They also
-/// let webhooks go to loopback, where the tests' receivers listen (never in production).
-const TEST_VARS: &[(&str, &str)] = &[
-    ("MAIL_RETRY_MS", "100"),
-    ("MAIL_STALE_MS", "3000"),
-    ("WEBHOOKS_ALLOW_LOOPBACK", "1"),
-    ("WEBHOOK_RETRY_MS", "100"),
-    ("WEBHOOK_ATTEMPTS", "4"),
-];
+/// let webhooks go to loopback, where the tests' receivers listen (never in production), and
+/// send Action Network syncs to `http://127.0.0.1:<stand_in>/api/v2`, where a test's stand-in
+/// for Action Network listens (these machines cannot reach Action Network).
+fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("MAIL_RETRY_MS", "100".into()),
+        ("MAIL_STALE_MS", "3000".into()),
+        ("WEBHOOKS_ALLOW_LOOPBACK", "1".into()),
+        ("WEBHOOK_RETRY_MS", "100".into()),
+        ("WEBHOOK_ATTEMPTS", "4".into()),
+        (
+            "ACTION_NETWORK_URL",
+            format!("http://127.0.0.1:{stand_in}/api/v2"),
+        ),
+    ]
+}
 
 /// Runs `f` against a fresh edge (free port, new state seeded with the demo campaign and the
-/// test fixtures); the edge is stopped and its state removed whatever `f` returns.
-fn with_throwaway_edge(tag: &str, f: impl FnOnce(&edge::Edge, &Path) -> Result<()>) -> Result<()> {
+/// test fixtures) with the port its Action Network syncs go to; the edge is stopped and its
+/// state removed whatever `f` returns.
+fn with_throwaway_edge(
+    tag: &str,
+    f: impl FnOnce(&edge::Edge, &Path, u16) -> Result<()>,
+) -> Result<()> {
     let state = tempdir(tag)?;
     let seeds = [
         root().join("edge/seed/demo.sql"),
         root().join("tests/fixtures/seed.sql"),
     ];
-    let result = edge::Edge::start(edge::free_port()?, &state, &seeds, TEST_VARS)
-        .and_then(|edge| f(&edge, &state));
+    let port = edge::free_port()?;
+    let mut stand_in = edge::free_port()?;
+    while stand_in == port || stand_in == port + 1000 {
+        stand_in = edge::free_port()?;
+    }
+    let vars = test_vars(stand_in);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let result =
+        edge::Edge::start(port, &state, &seeds, &vars).and_then(|edge| f(&edge, &state, stand_in));
     let _ = std::fs::remove_dir_all(&state);
     result
 }
 
 fn edge_cmd(args: &[String]) -> Result<()> {
-    let usage = "usage: cargo xtask edge --port P --state DIR [--seed FILE]...";
-    let f = Flags::parse(args, &["--port", "--state", "--seed"], &[], usage)?;
+    let usage =
+        "usage: cargo xtask edge --port P --state DIR [--seed FILE]... [--action-network-port Q]";
+    let f = Flags::parse(
+        args,
+        &["--port", "--state", "--seed", "--action-network-port"],
+        &[],
+        usage,
+    )?;
     let (Some(port), Some(state)) = (f.parsed::<u16>("--port")?, f.get("--state")) else {
         return Err(usage.into());
     };
     let state = PathBuf::from(state);
     let seeds: Vec<PathBuf> = f.all("--seed").map(|s| root().join(s)).collect();
     edge::signals::catch();
-    let edge = edge::Edge::start(port, &state, &seeds, TEST_VARS)?;
+    // Without a stand-in's port, syncs go to port + 2000 (nothing listens there unless a test
+    // put its stand-in there).
+    let stand_in = f
+        .parsed::<u16>("--action-network-port")?
+        .unwrap_or(port.saturating_add(2000));
+    let vars = test_vars(stand_in);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let edge = edge::Edge::start(port, &state, &seeds, &vars)?;
     println!("ready {} pgid {}", edge.url(), edge.process_group());
     edge.wait()
 }

@@ -129,6 +129,35 @@ pub async fn signed_in(req: &Request, ctx: &Ctx, store: &Store) -> AppResult<Sta
     })
 }
 
+/// The API token a request carries in `OSDI-API-Token` (the OSDI API's header), as the staff
+/// member it is, with its campaign's slug; `unauthorized` without a live one. A person's
+/// credential is not an API token (and an API token signs nobody in to the dashboard).
+pub async fn api_token(req: &Request, store: &Store) -> AppResult<(Staff, String)> {
+    let refused = || {
+        AppError::refused(
+            ErrorCode::Unauthorized,
+            "send an API token of the campaign (issued by an owner) as OSDI-API-Token",
+        )
+    };
+    let key = req
+        .headers()
+        .get("OSDI-API-Token")?
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(refused)?;
+    let row = store
+        .api_token(&key_hash(&key))
+        .await?
+        .ok_or_else(refused)?;
+    Ok((
+        Staff {
+            id: row.id,
+            campaign_id: row.campaign_id,
+            role: Role::parse(&row.role).ok_or_else(refused)?,
+        },
+        row.campaign,
+    ))
+}
+
 impl Staff {
     /// Records one of this member's actions in the audit log.
     pub async fn audit(&self, store: &Store, action: &str, detail: &str) -> AppResult<()> {

@@ -466,6 +466,7 @@ impl Store {
             s.request_id,
             s.now,
         )?);
+        let syncs = b.read::<Written>(self.sync_stmt(tg, m.campaign_id, s.request_id, s.now)?);
         let reminders = match s.reminders {
             Some(times) => Some(b.read::<Written>(self.reminder_stmt(
                 m.campaign_id,
@@ -513,6 +514,7 @@ impl Store {
         let created = row.created_request.as_deref() == Some(s.request_id);
         let mut messages = results.rows(confirm)?;
         messages.extend(results.rows(hooks)?);
+        messages.extend(results.rows(syncs)?);
         if let Some(r) = reminders {
             messages.extend(results.rows(r)?);
         }

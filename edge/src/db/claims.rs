@@ -145,10 +145,10 @@ impl Store {
         .await
     }
 
-    /// Stores a report in one batch: the claim (when new) and its bands, the report, and the
+    /// Stores a report in one batch: the claim (when new) and its bands, the report, the
     /// claim's counts, which move only if this request's report row went in (a concurrent retry
-    /// with the same id changes nothing).
-    pub async fn add_report(&self, r: &NewReport<'_>) -> AppResult<()> {
+    /// with the same id changes nothing), and its `report.created` deliveries, which it returns.
+    pub async fn add_report(&self, r: &NewReport<'_>) -> AppResult<Vec<Written>> {
         let v = r.report;
         let (claim, claim_arg) = claim_ref(r);
         let mine = "EXISTS (SELECT 1 FROM reports WHERE request_id = ?1 AND nonce = ?2)";
@@ -244,8 +244,21 @@ impl Store {
             )?);
             stmts.extend(self.award_stmts(r.request_id, "report")?);
         }
-        self.batch(stmts).await?;
-        Ok(())
+        let mut b = Batch::new();
+        b.extend(stmts);
+        // `report.created` to the endpoints that asked, only if this request's row went in.
+        let hooks = b.read::<Written>(self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, report_id, claim_id, lang, dedupe, due_at, created_at, \
+                                 endpoint_id, event_type) \
+             SELECT r.campaign_id, 'webhook', r.id, r.claim_id, r.lang, \
+                    'webhook:' || e.id || ':report.created:' || r.request_id, ?3, ?3, e.id, 'report.created' \
+             FROM reports r JOIN endpoints e ON e.campaign_id = r.campaign_id AND e.enabled = 1 \
+               AND instr(',' || e.events || ',', ',report.created,') > 0 \
+             WHERE r.request_id = ?1 AND r.nonce = ?2 \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &[text(r.request_id), text(r.nonce), num(r.at)],
+        )?);
+        b.run(self).await?.rows(hooks)
     }
 
     pub async fn report_outcome(&self, request_id: &str) -> AppResult<Option<ReportOutcome>> {

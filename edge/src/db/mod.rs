@@ -10,6 +10,7 @@ pub mod boards;
 pub mod claims;
 pub mod exports;
 pub mod integrations;
+pub mod osdi;
 pub mod outbox;
 pub mod overview;
 pub mod people;

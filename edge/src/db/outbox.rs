@@ -97,6 +97,16 @@ pub struct Outgoing {
     pub source: Option<String>,
     pub referrer: Option<String>,
     pub slug: Option<String>,
+    // A report (`report.created`).
+    pub report_row: Option<f64>,
+    pub report_text: Option<String>,
+    pub report_seen_on: Option<String>,
+    pub report_link: Option<String>,
+    // Action Network syncs (kind `sync`).
+    pub remote_id: Option<String>,
+    pub sync_key: Option<String>,
+    pub sync_tags: Option<String>,
+    pub sync_enabled: Option<f64>,
 }
 
 /// A link a claimed message carries: its token's SHA-256, purpose, message and expiry.
@@ -198,6 +208,34 @@ impl Store {
                  ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
             ),
             &[num(campaign_id), text(request_id), num(now), text(event)],
+        )
+    }
+
+    /// The Action Network sync of the action `request_id` wrote (to `t`'s table), if the
+    /// campaign's connector is on and maps its petition or pledge, and the person agreed to be
+    /// contacted (Action Network subscribes new people to the campaign's list). Part of the
+    /// action's batch, after the supporter's own row.
+    pub fn sync_stmt(
+        &self,
+        t: Target,
+        campaign_id: u32,
+        request_id: &str,
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        let (kind, rows, fk) = (t.kind, t.rows, t.fk);
+        self.stmt(
+            &format!(
+                "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, \
+                                     created_at, target_id) \
+                 SELECT ?1, 'sync', x.supporter_id, '{kind}', x.request_id, x.lang, \
+                        'sync:' || t.id || ':' || x.request_id, ?3, ?3, t.id \
+                 FROM {rows} x JOIN connectors k ON k.campaign_id = ?1 AND k.enabled = 1 \
+                 JOIN connector_targets t ON t.connector_id = k.id AND t.item_kind = '{kind}' AND t.item_id = x.{fk} \
+                 JOIN supporters s ON s.id = x.supporter_id AND s.contact_consent = 1 \
+                 WHERE x.request_id = ?2 \
+                 ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
+            ),
+            &[num(campaign_id), text(request_id), num(now)],
         )
     }
 
@@ -329,13 +367,17 @@ impl Store {
                     COALESCE(p.accent, pl.accent) AS accent, pl.id AS pledge_id, pl.body AS pledge_body, \
                     pl.starts_at, pl.ends_at, pl.place, \
                     cl.text AS claim_text, cl.public_id AS claim_public_id, cl.verdict, cl.explanation, \
+                    r.id AS report_row, r.claim AS report_text, r.seen_on AS report_seen_on, r.link AS report_link, \
                     o.created_at, o.event_type, e.url AS endpoint_url, e.secret, e.previous_secret, e.previous_until, \
                     o.supporter_id, s.last_name, s.postal_code, s.country, s.contact_consent, \
                     COALESCE(g.created_at, m.created_at) AS action_at, COALESCE(g.source, m.source) AS source, \
                     (SELECT ref_code FROM supporters x WHERE x.id = COALESCE(g.referrer_id, m.referrer_id)) AS referrer, \
-                    COALESCE(p.slug, pl.slug) AS slug \
+                    COALESCE(p.slug, pl.slug) AS slug, \
+                    t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
              LEFT JOIN endpoints e ON e.id = o.endpoint_id \
+             LEFT JOIN connector_targets t ON t.id = o.target_id \
+             LEFT JOIN connectors k ON k.id = t.connector_id \
              LEFT JOIN supporters s ON s.id = o.supporter_id \
              LEFT JOIN reports r ON r.id = o.report_id {ACTION_JOINS} \
              LEFT JOIN claims cl ON cl.id = o.claim_id \

@@ -61,7 +61,7 @@ impl Store {
         self.first(
             "SELECT s.id, s.campaign_id, s.role FROM staff s \
              JOIN campaigns c ON c.id = s.campaign_id WHERE c.slug = ?1 AND s.key_hash = ?2 \
-             AND s.revoked_at IS NULL",
+             AND s.revoked_at IS NULL AND s.kind = 'person'",
             &[text(campaign), text(hash)],
         )
         .await
@@ -71,7 +71,19 @@ impl Store {
     pub async fn credential(&self, hash: &str) -> AppResult<Option<CredentialRow>> {
         self.first(
             "SELECT s.id, s.campaign_id, c.slug AS campaign, s.name, s.role FROM staff s \
-             JOIN campaigns c ON c.id = s.campaign_id WHERE s.key_hash = ?1 AND s.revoked_at IS NULL",
+             JOIN campaigns c ON c.id = s.campaign_id WHERE s.key_hash = ?1 AND s.revoked_at IS NULL \
+             AND s.kind = 'person'",
+            &[text(hash)],
+        )
+        .await
+    }
+
+    /// The live API token with this hash, whatever its campaign.
+    pub async fn api_token(&self, hash: &str) -> AppResult<Option<CredentialRow>> {
+        self.first(
+            "SELECT s.id, s.campaign_id, c.slug AS campaign, s.name, s.role FROM staff s \
+             JOIN campaigns c ON c.id = s.campaign_id WHERE s.key_hash = ?1 AND s.revoked_at IS NULL \
+             AND s.kind = 'api'",
             &[text(hash)],
         )
         .await
@@ -150,7 +162,7 @@ impl Store {
     /// A campaign's staff, live ones first.
     pub async fn members(&self, campaign_id: u32) -> AppResult<Vec<Member>> {
         self.all(
-            "SELECT s.id, s.name, s.role, s.created_at, s.revoked_at, b.name AS created_by FROM staff s \
+            "SELECT s.id, s.name, s.role, s.kind, s.created_at, s.revoked_at, b.name AS created_by FROM staff s \
              LEFT JOIN staff b ON b.id = s.created_by WHERE s.campaign_id = ?1 \
              ORDER BY s.revoked_at IS NOT NULL, s.id",
             &[num(campaign_id)],
@@ -164,28 +176,33 @@ impl Store {
         campaign_id: u32,
         by: u32,
         name: &str,
-        role: &str,
+        (role, kind): (&str, &str),
         hash: &str,
         now: f64,
     ) -> AppResult<Option<u32>> {
         let mut b = Batch::new();
         let id = b.read::<Id>(self.stmt(
-            "INSERT INTO staff (campaign_id, name, role, key_hash, created_at, created_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "INSERT INTO staff (campaign_id, name, role, kind, key_hash, created_at, created_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
             &[
                 num(campaign_id),
                 text(name),
                 text(role),
+                text(kind),
                 text(hash),
                 num(now),
                 num(by),
             ],
         )?);
+        let what = if kind == "api" { "API token" } else { "" };
         b.add(self.audit_stmt(
             campaign_id,
             by,
             "staff_issue",
-            &format!("{name} ({role})"),
+            &format!(
+                "{name} ({role}{}{what})",
+                if what.is_empty() { "" } else { ", " }
+            ),
             now,
         )?);
         Ok(b.run(self).await?.first(id)?.map(|r| r.id))

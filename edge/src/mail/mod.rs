@@ -11,6 +11,7 @@
 //! Attempts, failures and reasons are kept in D1 (workers-rs 0.8.7 does not expose a queue
 //! message's attempt count), where staff read them (`staff/messages.rs`).
 
+pub mod action_network;
 pub mod links;
 pub mod pages;
 pub mod render;
@@ -46,6 +47,8 @@ pub struct Config {
     pub webhook_retry_ms: f64,
     /// Attempts before a delivery is dead (12 at 30 s doubling: about 34 hours).
     pub webhook_attempts: u32,
+    /// Action Network's API address ([`action_network::DEFAULT_URL`] unless set).
+    pub action_network_url: String,
 }
 
 impl Config {
@@ -69,6 +72,9 @@ impl Config {
             webhook_attempts: var("WEBHOOK_ATTEMPTS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(12),
+            action_network_url: var("ACTION_NETWORK_URL")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| action_network::DEFAULT_URL.to_owned()),
         }
     }
 }
@@ -229,6 +235,13 @@ async fn outcome(
 ) -> (f64, Outcome) {
     if m.kind == "webhook" {
         return (m.id, webhook::deliver(config, m, at).await);
+    }
+    if m.kind == "sync" {
+        let key = crate::auth::seal::secret(env)
+            .ok()
+            .zip(m.sync_key.as_deref())
+            .and_then(|(secret, sealed)| crate::auth::seal::open(&secret, sealed));
+        return (m.id, action_network::deliver(config, m, key).await);
     }
     if let Some(reason) = drop_reason(m, at) {
         return (m.id, Outcome::Dropped(reason));

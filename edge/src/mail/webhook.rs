@@ -66,6 +66,16 @@ pub fn envelope(m: &Outgoing) -> Value {
         // Nothing personal: the id receivers use to find their copy.
         "supporter.erased" => json!({ "person": { "identifiers": [person_id] } }),
         "supporter.unsubscribed" | "supporter.updated" => json!({ "person": person }),
+        // What was reported and where it was seen; never who reported it.
+        "report.created" => json!({ "report": {
+            "identifiers": [format!("rally:report-{}", m.report_row.unwrap_or_default() as u64)],
+            "created_date": crate::format::iso_datetime(m.created_at),
+            "text": m.report_text,
+            "seen_on": m.report_seen_on,
+            "link": m.report_link,
+            "language": m.lang,
+            "claim": { "id": m.claim_public_id, "verdict": m.verdict },
+        } }),
         "claim.published" => json!({ "claim": {
             "id": m.claim_public_id,
             "text": m.claim_text,
@@ -98,15 +108,7 @@ pub fn envelope(m: &Outgoing) -> Value {
 
 /// Delivers `m` once; the outcome for the outbox.
 pub async fn deliver(config: &Config, m: &Outgoing, now: f64) -> Outcome {
-    let retry = |reason: String, log: Option<Log>| {
-        let wait = config.webhook_retry_ms * 2f64.powi(m.attempts.saturating_sub(1).min(30) as i32);
-        Outcome::Failed(
-            reason,
-            crate::http::now() + wait,
-            config.webhook_attempts,
-            log,
-        )
-    };
+    let retry = backoff(config, m.attempts);
     let Some(url) = m.endpoint_url.as_deref() else {
         return Outcome::Dropped("endpoint removed");
     };
@@ -118,26 +120,69 @@ pub async fn deliver(config: &Config, m: &Outgoing, now: f64) -> Outcome {
         }
     }
     let t = (now / 1000.0) as u64;
-    let request = (|| -> worker::Result<Request> {
-        let headers = Headers::new();
-        headers.set("Content-Type", "application/json")?;
-        headers.set("User-Agent", "Rally-Webhooks/1")?;
-        headers.set("Rally-Event-Id", &format!("evt_{}", m.id as u64))?;
-        headers.set(
+    let event_id = format!("evt_{}", m.id as u64);
+    let headers = [
+        ("Rally-Event-Id", event_id.as_str()),
+        (
             "Rally-Event-Type",
             m.event_type.as_deref().unwrap_or_default(),
-        )?;
-        headers.set("Rally-Signature", &signature(&secrets, t, &body))?;
+        ),
+        ("Rally-Signature", &signature(&secrets, t, &body)),
+    ];
+    outcome(post(url, &headers, &body).await, retry)
+}
+
+/// A failed delivery's outcome after `attempts`: tried again after a wait that doubles from
+/// `WEBHOOK_RETRY_MS`, dead after `WEBHOOK_ATTEMPTS`.
+pub fn backoff(config: &Config, attempts: u32) -> impl Fn(String, Option<Log>) -> Outcome + '_ {
+    move |reason, log| {
+        let wait = config.webhook_retry_ms * 2f64.powi(attempts.saturating_sub(1).min(30) as i32);
+        Outcome::Failed(
+            reason,
+            crate::http::now() + wait,
+            config.webhook_attempts,
+            log,
+        )
+    }
+}
+
+/// What an answer (or its absence) makes of a delivery: `2xx` is taken, anything else is tried
+/// again after `retry`'s wait (a redirect too: it is never followed).
+pub fn outcome(
+    answer: Result<Log, String>,
+    retry: impl Fn(String, Option<Log>) -> Outcome,
+) -> Outcome {
+    match answer {
+        Err(reason) => retry(reason, None),
+        Ok(log) => match log.status {
+            200..=299 => Outcome::Sent(format!("HTTP {}", log.status), Some(log)),
+            300..=399 => retry(
+                format!("HTTP {}: redirects are not followed", log.status),
+                Some(log),
+            ),
+            status => retry(format!("HTTP {status}"), Some(log)),
+        },
+    }
+}
+
+/// POSTs JSON `body` to `url` with `headers`: the answer's status, latency and first bytes, or
+/// why there was none (within [`TIMEOUT_MS`]). Redirects are returned, never followed.
+pub async fn post(url: &str, headers: &[(&str, &str)], body: &str) -> Result<Log, String> {
+    let request = (|| -> worker::Result<Request> {
+        let h = Headers::new();
+        h.set("Content-Type", "application/json")?;
+        h.set("User-Agent", "Rally-Webhooks/1")?;
+        for (k, v) in headers {
+            h.set(k, v)?;
+        }
         let mut init = RequestInit::new();
         init.with_method(Method::Post)
-            .with_headers(headers)
+            .with_headers(h)
             .with_redirect(RequestRedirect::Manual)
-            .with_body(Some(body.clone().into()));
+            .with_body(Some(body.to_owned().into()));
         Request::new_with_init(url, &init)
-    })();
-    let Ok(request) = request else {
-        return retry("the request could not be built".into(), None);
-    };
+    })()
+    .map_err(|_| "the request could not be built".to_owned())?;
     let controller = AbortController::default();
     let signal = controller.signal();
     let started = crate::http::now();
@@ -145,24 +190,19 @@ pub async fn deliver(config: &Config, m: &Outgoing, now: f64) -> Outcome {
     let timeout = Box::pin(Delay::from(Duration::from_millis(TIMEOUT_MS)));
     let mut resp = match select(fetch, timeout).await {
         Either::Left((Ok(resp), _)) => resp,
-        Either::Left((Err(e), _)) => return retry(format!("no answer: {e}"), None),
+        Either::Left((Err(e), _)) => return Err(format!("no answer: {e}")),
         Either::Right(_) => {
             controller.abort();
-            return retry(format!("no answer within {} s", TIMEOUT_MS / 1000), None);
+            return Err(format!("no answer within {} s", TIMEOUT_MS / 1000));
         }
     };
     let status = resp.status_code();
     let text = resp.text().await.unwrap_or_default();
-    let log = Some(Log {
+    Ok(Log {
         status,
         latency_ms: crate::http::now() - started,
         response: text.chars().take(LOGGED).collect(),
-    });
-    match status {
-        200..=299 => Outcome::Sent(format!("HTTP {status}"), log),
-        300..=399 => retry(format!("HTTP {status}: redirects are not followed"), log),
-        _ => retry(format!("HTTP {status}"), log),
-    }
+    })
 }
 
 #[cfg(test)]

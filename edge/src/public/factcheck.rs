@@ -56,7 +56,7 @@ pub async fn report(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let nonce = http::request_id()?;
     let reporter = supporter::reporter(&req, &ctx.env, &store, c.id).await?;
     let week = http::week_of(at, &c.timezone);
-    store
+    let hooks = store
         .add_report(&NewReport {
             reporter,
             week: &week,
@@ -71,6 +71,7 @@ pub async fn report(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             at,
         })
         .await?;
+    crate::mail::enqueue(&hooks);
     let done = store
         .report_outcome(&request_id)
         .await?

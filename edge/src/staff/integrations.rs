@@ -10,6 +10,7 @@ use rally_api::ErrorBody;
 use worker::{Request, Response};
 
 use crate::auth::staff::{signed_in, Role, Staff};
+use crate::db::integrations::Channel;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, json, no_content, now, param, store, Ctx};
@@ -22,7 +23,7 @@ fn local_only(ctx: &Ctx) -> bool {
 }
 
 /// The signed-in owner, and the store.
-async fn owner(req: &Request, ctx: &Ctx) -> AppResult<(Store, Staff)> {
+pub async fn owner(req: &Request, ctx: &Ctx) -> AppResult<(Store, Staff)> {
     let store = store(ctx)?;
     let who = signed_in(req, ctx, &store).await?;
     who.require(&[Role::Owner], "manage integrations")?;
@@ -125,25 +126,43 @@ pub async fn rotate(req: Request, ctx: Ctx) -> AppResult<Response> {
 /// `GET /api/v1/campaigns/:campaign/staff/endpoints/:id/deliveries`: the endpoint's log.
 pub async fn deliveries(req: Request, ctx: Ctx) -> AppResult<Response> {
     let (store, who) = owner(&req, &ctx).await?;
-    json(&store.deliveries(who.campaign_id, id(&ctx)?).await?, 200)
+    json(
+        &store
+            .deliveries(who.campaign_id, Channel::Endpoint(id(&ctx)?))
+            .await?,
+        200,
+    )
 }
 
 /// `POST /api/v1/campaigns/:campaign/staff/endpoints/:id/redeliver`: dead deliveries (one, or
 /// all of the endpoint's) go out again, with the same event ids.
-pub async fn redeliver(mut req: Request, ctx: Ctx) -> AppResult<Response> {
-    let (store, who) = owner(&req, &ctx).await?;
-    let body: Redeliver = http::json_body(&mut req).await?;
+pub async fn redeliver(req: Request, ctx: Ctx) -> AppResult<Response> {
     let id = id(&ctx)?;
-    let at = now();
-    let audit = store.audit_stmt(
-        who.campaign_id,
-        who.id,
+    redeliver_channel(
+        req,
+        &ctx,
+        Channel::Endpoint(id),
         "endpoint_redeliver",
         &id.to_string(),
-        at,
-    )?;
+    )
+    .await
+}
+
+/// Dead deliveries of `channel` (the body names one, or none for all) go out again: `202` with
+/// how many. Owners only; audited as `action`.
+pub async fn redeliver_channel(
+    mut req: Request,
+    ctx: &Ctx,
+    channel: Channel,
+    action: &str,
+    detail: &str,
+) -> AppResult<Response> {
+    let (store, who) = owner(&req, ctx).await?;
+    let body: Redeliver = http::json_body(&mut req).await?;
+    let at = now();
+    let audit = store.audit_stmt(who.campaign_id, who.id, action, detail, at)?;
     let again = store
-        .redeliver(who.campaign_id, id, body.delivery, audit, at)
+        .redeliver(who.campaign_id, channel, body.delivery, audit, at)
         .await?;
     crate::mail::enqueue(&again);
     json(

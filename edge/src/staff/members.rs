@@ -24,17 +24,26 @@ pub async fn list(req: Request, ctx: Ctx) -> AppResult<Response> {
     json(&store.members(who.campaign_id).await?, 200)
 }
 
-/// `POST /api/v1/campaigns/:campaign/staff/members` `{ "name", "role" }`: owners issue a
-/// credential; the answer is the only time it is shown.
+/// `POST /api/v1/campaigns/:campaign/staff/members` `{ "name", "role", "kind" }`: owners issue
+/// a credential (`person`) or an API token (`api`); the answer is the only time it is shown.
 pub async fn issue(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = signed_in(&req, &ctx, &store).await?;
     who.require(&[Role::Owner], "manage staff")?;
     let body: NewStaff = http::json_body(&mut req).await?;
-    let (name, role) = body.validate().map_err(AppError::Invalid)?;
-    let key = format!("rs_{}", http::request_id()?);
+    let (name, role, kind) = body.validate().map_err(AppError::Invalid)?;
+    // The prefix says what a leaked key is: a person's credential or an API token.
+    let prefix = if kind == "api" { "osdi" } else { "rs" };
+    let key = format!("{prefix}_{}", http::request_id()?);
     let id = store
-        .issue_staff(who.campaign_id, who.id, &name, role, &key_hash(&key), now())
+        .issue_staff(
+            who.campaign_id,
+            who.id,
+            &name,
+            (role, kind),
+            &key_hash(&key),
+            now(),
+        )
         .await?
         .ok_or_else(|| AppError::Internal("the new staff row was not returned".into()))?;
     json(
@@ -42,6 +51,7 @@ pub async fn issue(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             id,
             name,
             role: role.to_owned(),
+            kind: kind.to_owned(),
             key,
         },
         201,

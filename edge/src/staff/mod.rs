@@ -1,7 +1,9 @@
 //! Handlers of the staff API, for the dashboard's own origin only (no CORS): sessions, the
-//! overview, supporters, exports, the fact-check queue, settings, staff and the widget builder.
+//! overview, supporters, exports, the fact-check queue, settings, staff, integrations (webhooks,
+//! Action Network) and the widget builder.
 //! Every handler starts with [`crate::auth::staff::signed_in`] and a role check.
 
+pub mod action_network;
 pub mod claims;
 pub mod exports;
 pub mod integrations;
