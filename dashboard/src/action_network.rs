@@ -73,6 +73,10 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                 async move { net::send::<ActionNetwork>(Method::PUT, &path, Some(&body)).await },
                 move |answer| {
                     if answer.is_ok() {
+                        // The key is stored sealed; it does not stay on screen either.
+                        if let Some(key) = crate::form_input(&f, "api_key") {
+                            key.set_value("");
+                        }
                         message.set(Some("Action Network settings saved.".into()));
                         reload.emit(());
                     }
@@ -115,14 +119,29 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
         })
     };
     let current = data.data().cloned().unwrap_or_default();
-    let remote_of = |kind: &str, slug: &str| {
-        current
-            .targets
-            .iter()
-            .find(|t| t.kind == kind && t.slug == slug)
-            .map(|t| t.remote_id.clone())
-            .unwrap_or_default()
-    };
+    // The form is drawn once the current settings are in, so its fields start from them.
+    let loaded = data.data().is_some() && widgets.data().is_some();
+    // Fields take the stored values when those arrive or change, and only then: a refused save
+    // re-renders the form without wiping what was typed (so no `value` attributes below).
+    {
+        let form = form.clone();
+        use_effect_with((data.data().cloned(), loaded), move |(stored, _)| {
+            if let (Some(c), Some(f)) = (stored, form.cast::<web_sys::HtmlFormElement>()) {
+                if let Some(i) = crate::form_input(&f, "tags") {
+                    i.set_value(&c.tags.join(", "));
+                }
+                if let Some(i) = crate::form_input(&f, "enabled") {
+                    i.set_checked(c.enabled || !c.configured);
+                }
+                for t in &c.targets {
+                    if let Some(i) = crate::form_input(&f, &format!("target-{}-{}", t.kind, t.slug))
+                    {
+                        i.set_value(&t.remote_id);
+                    }
+                }
+            }
+        });
+    }
     let key_error = submit.error("api_key");
     let tags_error = submit.error("tags");
     let targets_error = submit.error("targets");
@@ -138,8 +157,6 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
             </section>
         }
     });
-    // The form is drawn once the current settings are in, so its fields start from them.
-    let loaded = data.data().is_some() && widgets.data().is_some();
     html! {
         <section class="action-network" aria-labelledby="an-h">
             <h3 id="an-h">{ "Action Network" }</h3>
@@ -154,12 +171,12 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                         aria-describedby={key_error.as_ref().map(|_| "an-key-error")} />
                     if let Some(e) = key_error { <p class="err" id="an-key-error">{ e }</p> }
                     <label for="an-tags">{ "Tags (separated by commas)" }</label>
-                    <input id="an-tags" name="tags" autocomplete="off" value={current.tags.join(", ")}
+                    <input id="an-tags" name="tags" autocomplete="off"
                         aria-invalid={tags_error.is_some().to_string()}
                         aria-describedby={tags_error.as_ref().map(|_| "an-tags-error")} />
                     if let Some(e) = tags_error { <p class="err" id="an-tags-error">{ e }</p> }
                     <div>
-                        <input id="an-enabled" name="enabled" type="checkbox" checked={current.enabled || !current.configured} />
+                        <input id="an-enabled" name="enabled" type="checkbox" />
                         <label for="an-enabled">{ "On" }</label>
                     </div>
                     <fieldset aria-describedby={targets_error.as_ref().map(|_| "an-targets-error")}>
@@ -169,7 +186,7 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                             html! {
                                 <div>
                                     <label for={id.clone()}>{ format!("{title} ({kind})") }</label>
-                                    <input id={id} name={format!("target-{kind}-{slug}")} autocomplete="off" value={remote_of(kind, slug)} />
+                                    <input id={id} name={format!("target-{kind}-{slug}")} autocomplete="off" />
                                 </div>
                             }
                         }) }

@@ -174,3 +174,33 @@ test("a wrong key: syncs are retried, then dead; a new key and a redeliver recor
     await an.close();
   }
 });
+
+import { launch, dashboardAs } from "./helpers.mjs";
+
+test("the dashboard: a bad key is refused beside its field; a key and a target are saved and the key never shown again", { timeout: 60_000 }, async () => {
+  const browser = await launch();
+  try {
+    const { context, page: p } = await dashboardAs(browser, STAFF.syncOwner);
+    await p.locator("nav button", { hasText: "Integrations" }).click();
+    await p.locator("#an-key").waitFor();
+    await p.locator("#an-key").fill("short");
+    await p.getByLabel("Synced petition (petition)").fill("an-petition-dash");
+    await p.locator("button[type=submit]", { hasText: "Save Action Network settings" }).click();
+    await p.locator("#an-key-error").waitFor();
+    assert.equal(await p.locator("#an-key").getAttribute("aria-invalid"), "true");
+
+    await p.locator("#an-key").fill(KEY);
+    await p.locator("#an-tags").fill("rally, dashboard");
+    await p.locator("button[type=submit]", { hasText: "Save Action Network settings" }).click();
+    await p.getByText("Action Network settings saved.").waitFor();
+    await p.waitForFunction(() => document.querySelector("#an-key")?.placeholder.includes("cdef"));
+    assert.equal(await p.locator("#an-key").inputValue(), "", "the key is not shown back");
+    assert.equal(await p.getByLabel("Synced petition (petition)").inputValue(), "an-petition-dash");
+    const saved = (await staff("/action-network")).body;
+    assert.deepEqual([saved.tags, saved.targets], [["rally", "dashboard"], [{ kind: "petition", slug: "synced", remote_id: "an-petition-dash" }]]);
+    await context.close();
+  } finally {
+    await browser.close();
+    await staff("/action-network", { method: "DELETE" });
+  }
+});
