@@ -289,6 +289,38 @@ async function staffScaleTable() {
   console.log(`| full signatures CSV export: time | ${secs.toFixed(1)} s (${((lines - 1) / secs).toFixed(0)} rows/s) |`);
   console.log(`| workerd resident memory before / after the export | ${before.rss.toFixed(0)} / ${after.rss.toFixed(0)} MB |`);
   console.log(`| workerd peak resident memory (whole bench) before / after | ${before.hwm.toFixed(0)} / ${after.hwm.toFixed(0)} MB |`);
+
+  // The OSDI API: a page of 1 000 signatures at the start and half-way (keyset: the same cost),
+  // then a walk of every page.
+  const issued = await (await fetch(`${base}/members`, {
+    method: "POST", headers: { Cookie: cookie, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: `Bench OSDI ${Date.now()}`, role: "organiser", kind: "api" }),
+  })).json();
+  const headers = { "OSDI-API-Token": issued.key };
+  const sigs = `${EDGE}/api/v1/osdi/petitions/scale-petition/signatures?per_page=1000`;
+  const pageTimes = async (url) => {
+    const ts = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await (await fetch(url, { headers })).json();
+      ts.push(performance.now() - t0);
+    }
+    return median(ts);
+  };
+  const first = await pageTimes(sigs);
+  const mid = await pageTimes(`${sigs}&after=${Math.floor(total / 2)}`);
+  const w0 = performance.now();
+  let pages = 0, rows = 0;
+  for (let url = sigs; url;) {
+    const body = await (await fetch(url, { headers })).json();
+    rows += body._embedded["osdi:signatures"].length;
+    pages++;
+    url = body._links.next?.href;
+  }
+  const walk = (performance.now() - w0) / 1000;
+  console.log(`| OSDI page of 1 000 signatures, first page, median of 5 | ${first.toFixed(0)} ms |`);
+  console.log(`| OSDI page of 1 000 signatures after the ${Math.floor(total / 2).toLocaleString("en")}th, median of 5 | ${mid.toFixed(0)} ms |`);
+  console.log(`| OSDI walk of every page: pages / rows / time | ${pages.toLocaleString("en")} / ${rows.toLocaleString("en")} / ${walk.toFixed(1)} s (${(rows / walk).toFixed(0)} rows/s) |`);
 }
 
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
