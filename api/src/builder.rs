@@ -35,6 +35,61 @@ pub struct Look {
     pub share_text: String,
 }
 
+impl Look {
+    /// The language a visitor gets, as the loader decides it: the embed's own (`explicit`), else
+    /// the first of the item's languages that the page or else the browser speaks, else the
+    /// item's first; with no languages named, the page's, the browser's, English.
+    pub fn lang(&self, explicit: &str, page: &str, browser: &str) -> crate::Lang {
+        use crate::Lang;
+        if let Some(l) = Lang::from_tag(explicit) {
+            return l;
+        }
+        let offered: Vec<Lang> = self
+            .langs
+            .iter()
+            .filter_map(|l| Lang::from_tag(l))
+            .collect();
+        if offered.is_empty() {
+            return Lang::pick([page, browser]);
+        }
+        [page, browser]
+            .into_iter()
+            .filter_map(Lang::from_tag)
+            .find(|l| offered.contains(l))
+            .unwrap_or(offered[0])
+    }
+}
+
+#[cfg(test)]
+mod look_tests {
+    use super::Look;
+    use crate::Lang;
+
+    #[test]
+    fn a_visitor_gets_the_embeds_language_else_an_offered_one_the_page_or_browser_speaks() {
+        let look = |langs: &[&str]| Look {
+            langs: langs.iter().map(|l| l.to_string()).collect(),
+            ..Look::default()
+        };
+        // (offered, explicit, page, browser, expected)
+        let cases = [
+            (&["pt-BR", "es"][..], "", "es", "en-US", Lang::Es),
+            (&["pt-BR", "es"], "", "en", "es-MX", Lang::Es),
+            (&["pt-BR", "es"], "", "en", "en-US", Lang::PtBr),
+            (&["pt-BR", "es"], "en", "es", "es", Lang::En),
+            (&[], "", "pt-BR", "en", Lang::PtBr),
+            (&[], "", "", "fr", Lang::En),
+        ];
+        for (offered, explicit, page, browser, expected) in cases {
+            assert_eq!(
+                look(offered).lang(explicit, page, browser),
+                expected,
+                "{offered:?} {explicit} {page} {browser}"
+            );
+        }
+    }
+}
+
 /// A public view with its look, as the edge serves petitions and pledges.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Presented<T> {

@@ -21,10 +21,12 @@ mod pledge;
 pub mod rank;
 pub mod region;
 pub mod routes;
+pub mod share;
 pub mod staff;
 mod team;
 pub mod validate;
 pub mod week;
+pub mod words;
 
 pub use board::{Board, BoardEntry, MeUpdate, SupporterView, WeekProgress};
 pub use builder::{Look, PetitionDraft, PledgeDraft, Presented, ValidPetition, ValidPledge};

@@ -19,6 +19,9 @@ pub struct PledgeView {
     pub ends_at: Option<u64>,
     #[serde(default)]
     pub place: Option<String>,
+    /// The campaign's time zone (IANA), in which the edge's own page writes the date.
+    #[serde(default)]
+    pub timezone: String,
     pub status: PetitionStatus,
     pub count: u32,
     pub goal: u32,

@@ -80,12 +80,22 @@ pub const ALL: &[Route] = &[
         Public,
     ),
     route(
+        Get,
+        "/api/v1/campaigns/:campaign/petitions/:petition/form",
+        Public,
+    ),
+    route(
         Post,
         "/api/v1/campaigns/:campaign/petitions/:petition/signatures",
         Public,
     ),
     route(Get, "/api/v1/campaigns/:campaign/referrals/:code", Public),
     route(Get, "/api/v1/campaigns/:campaign/pledges/:pledge", Public),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/pledges/:pledge/form",
+        Public,
+    ),
     route(
         Post,
         "/api/v1/campaigns/:campaign/pledges/:pledge/commitments",
@@ -250,6 +260,9 @@ pub const ALL: &[Route] = &[
     route(Get, "/api/v1/osdi/events/:id", Staff),
     route(Get, "/api/v1/osdi/events/:id/attendances", Staff),
     route(Get, "/p/:campaign/:petition", Page),
+    route(Post, "/p/:campaign/:petition", Page),
+    route(Get, "/pledge/:campaign/:pledge", Page),
+    route(Post, "/pledge/:campaign/:pledge", Page),
     route(Get, "/r/:campaign/:id", Page),
     route(Get, "/m/:token", Page),
     route(Post, "/m/:token", Page),
@@ -359,6 +372,11 @@ pub fn petition(campaign: &str, petition: &str) -> String {
     format!("{PREFIX}/campaigns/{campaign}/petitions/{petition}")
 }
 
+/// The first paint of a petition's widget: `{ lang, html, view }`.
+pub fn petition_form(campaign: &str, petition: &str) -> String {
+    format!("{}/form", self::petition(campaign, petition))
+}
+
 pub fn signatures(campaign: &str, petition: &str) -> String {
     format!("{}/signatures", self::petition(campaign, petition))
 }
@@ -403,6 +421,11 @@ pub fn pledge_calendar(campaign: &str, pledge: &str) -> String {
 /// The petition's own page on the edge: where the widget's fallback link points.
 pub fn petition_page(campaign: &str, petition: &str) -> String {
     format!("/p/{campaign}/{petition}")
+}
+
+/// The pledge's own page on the edge.
+pub fn pledge_page(campaign: &str, pledge: &str) -> String {
+    format!("/pledge/{campaign}/{pledge}")
 }
 
 #[cfg(test)]

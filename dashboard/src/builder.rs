@@ -293,6 +293,7 @@ impl Draft {
                         starts_at: epoch_ms(&self.starts_at),
                         ends_at: epoch_ms(&self.ends_at),
                         place: (!place.is_empty()).then(|| place.to_owned()),
+                        timezone: String::new(),
                         status,
                         count,
                         goal,

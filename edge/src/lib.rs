@@ -24,6 +24,7 @@ mod db;
 mod error;
 mod format;
 mod http;
+mod intl;
 mod mail;
 mod osdi;
 mod pages;

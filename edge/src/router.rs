@@ -65,9 +65,11 @@ pub const ROUTES: &[Row] = &[
     // Acting: petitions, pledges, referrals.
     row(Get, "/api/v1/health", Public, handler!(public::petition::health)),
     row(Get, "/api/v1/campaigns/:campaign/petitions/:petition", Public, handler!(public::petition::get)),
+    row(Get, "/api/v1/campaigns/:campaign/petitions/:petition/form", Public, handler!(pages::act::first_paint::<public::act::Petition>)),
     row(Post, "/api/v1/campaigns/:campaign/petitions/:petition/signatures", Public, handler!(public::act::act::<public::act::Petition>)),
     row(Get, "/api/v1/campaigns/:campaign/referrals/:code", Public, handler!(public::petition::referral)),
     row(Get, "/api/v1/campaigns/:campaign/pledges/:pledge", Public, handler!(public::pledge::get)),
+    row(Get, "/api/v1/campaigns/:campaign/pledges/:pledge/form", Public, handler!(pages::act::first_paint::<public::act::Pledge>)),
     row(Post, "/api/v1/campaigns/:campaign/pledges/:pledge/commitments", Public, handler!(public::act::act::<public::act::Pledge>)),
     row(Get, "/api/v1/campaigns/:campaign/pledges/:pledge/calendar.ics", Public, handler!(public::pledge::ics)),
     // Organising: boards, teams, the supporter's own standing.
@@ -135,7 +137,10 @@ pub const ROUTES: &[Row] = &[
     row(Get, "/api/v1/osdi/events/:id", Staff, handler!(osdi::event)),
     row(Get, "/api/v1/osdi/events/:id/attendances", Staff, handler!(osdi::attendances)),
     // The edge's own pages.
-    row(Get, "/p/:campaign/:petition", Page, handler!(pages::petition)),
+    row(Get, "/p/:campaign/:petition", Page, handler!(pages::act::page::<public::act::Petition>)),
+    row(Post, "/p/:campaign/:petition", Page, handler!(pages::act::act::<public::act::Petition>)),
+    row(Get, "/pledge/:campaign/:pledge", Page, handler!(pages::act::page::<public::act::Pledge>)),
+    row(Post, "/pledge/:campaign/:pledge", Page, handler!(pages::act::act::<public::act::Pledge>)),
     row(Get, "/r/:campaign/:id", Page, handler!(pages::rebuttal)),
     // The pages a message's links open.
     row(Get, "/m/:token", Page, handler!(mail::pages::confirm_page)),

@@ -96,27 +96,7 @@ pub struct Outcome<'a> {
     pub token: Option<&'a str>,
 }
 
-/// The words that differ between a petition and a pledge, per language.
-pub struct Words {
-    pub count: &'static str,
-    pub progress: &'static str,
-    pub recent: &'static str,
-    pub submit: &'static str,
-    pub submitting: &'static str,
-    pub thanks: &'static str,
-    pub already: &'static str,
-    pub will_you_share: &'static str,
-    /// Why sharing matters.
-    pub share_why: &'static str,
-    pub share_text: &'static str,
-    pub closing: &'static str,
-    pub closed: &'static str,
-    pub show_name: &'static str,
-    /// Pledges only: the reminder opt-in, and the calendar step.
-    pub remind: &'static str,
-    pub calendar: &'static str,
-    pub google: &'static str,
-}
+pub use rally_api::words::ActWords as Words;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

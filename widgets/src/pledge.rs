@@ -39,6 +39,7 @@ impl FromJs for PledgeView {
             starts_at: number(v, "starts_at").map(|n| n as u64),
             ends_at: number(v, "ends_at").map(|n| n as u64),
             place: string(v, "place"),
+            timezone: String::new(),
             status: status(v)?,
             count: count(v, "count")?,
             goal: count(v, "goal")?,
@@ -96,7 +97,7 @@ impl Item for PledgeView {
         }
     }
     fn words(lang: Lang) -> &'static Words {
-        crate::i18n::pick(lang, &EN, &PT_BR, &ES)
+        rally_api::words::pledge(lang)
     }
     fn extra_fields(state: &UseReducerHandle<State<Self>>, w: &'static Words) -> Html {
         let onchange = {
@@ -140,60 +141,3 @@ impl Item for PledgeView {
         }
     }
 }
-
-const EN: Words = Words {
-    share_why: "A message from a friend is what most often brings someone along.",
-    count: "pledges",
-    progress: "Pledges toward the goal",
-    recent: "Recent pledges",
-    submit: "I pledge",
-    submitting: "Pledging…",
-    thanks: "Thank you for pledging!",
-    already: "You have already made this pledge. Thank you!",
-    will_you_share: "Will you ask your friends to pledge too?",
-    share_text: "I just pledged. Will you join me?",
-    closing: "Thank you. See you there.",
-    closed: "This pledge is closed.",
-    show_name: "Show my first name and initial in the list of pledges",
-    remind: "Remind me before the day",
-    calendar: "Add to calendar (.ics)",
-    google: "Google Calendar",
-};
-
-const PT_BR: Words = Words {
-    share_why: "Uma mensagem de um amigo é o que mais traz alguém junto.",
-    count: "compromissos",
-    progress: "Compromissos rumo à meta",
-    recent: "Compromissos recentes",
-    submit: "Eu me comprometo",
-    submitting: "Enviando…",
-    thanks: "Obrigado pelo compromisso!",
-    already: "Você já assumiu este compromisso. Obrigado!",
-    will_you_share: "Você vai convidar seus amigos a se comprometerem também?",
-    share_text: "Acabei de assumir este compromisso. Vem comigo?",
-    closing: "Obrigado. Nos vemos lá.",
-    closed: "Este compromisso está encerrado.",
-    show_name: "Mostrar meu nome e inicial na lista de compromissos",
-    remind: "Quero um lembrete antes do dia",
-    calendar: "Adicionar à agenda (.ics)",
-    google: "Google Agenda",
-};
-
-const ES: Words = Words {
-    share_why: "Un mensaje de un amigo es lo que más anima a alguien a sumarse.",
-    count: "compromisos",
-    progress: "Compromisos hacia la meta",
-    recent: "Compromisos recientes",
-    submit: "Me comprometo",
-    submitting: "Enviando…",
-    thanks: "¡Gracias por comprometerte!",
-    already: "Ya asumiste este compromiso. ¡Gracias!",
-    will_you_share: "¿Invitarás a tus amigos a comprometerse también?",
-    share_text: "Acabo de comprometerme. ¿Te sumas?",
-    closing: "Gracias. Nos vemos allí.",
-    closed: "Este compromiso está cerrado.",
-    show_name: "Mostrar mi nombre e inicial en la lista de compromisos",
-    remind: "Recordármelo antes del día",
-    calendar: "Añadir al calendario (.ics)",
-    google: "Google Calendar",
-};

@@ -228,14 +228,51 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let bytes = http::json_bytes(&mut req).await?;
     let body: SignRequest = http::parse_json(&bytes)?;
     let extra: K::Extra = http::parse_json(&bytes)?;
-    let store = store(&ctx)?;
+    let (slug_campaign, slug) = (param(&ctx, "campaign")?, param(&ctx, K::NAME)?);
+    let done = act_once::<K>(
+        &req,
+        &ctx,
+        (slug_campaign, slug),
+        body,
+        extra,
+        idempotency_key,
+    )
+    .await?;
+    let code = if done.outcome.signed { 201 } else { 200 };
+    json(
+        &K::answer(&done.meta, done.outcome, done.token, &done.origin),
+        code,
+    )
+}
+
+/// An action done: the item, what the batch did, the new supporter's token, the origin.
+pub struct Done<K: Kind> {
+    pub meta: K::Meta,
+    pub outcome: ActOutcome,
+    pub token: Option<String>,
+    pub origin: String,
+}
+
+/// Acting once, whatever the body came as (the API's JSON, the own page's form): the item,
+/// the remembered supporter, validation, closed items, the one D1 batch with its idempotency
+/// key, the messages to the queue, the KV refresh, the new supporter's token. The caller has
+/// applied the rate limit.
+pub async fn act_once<K: Kind>(
+    req: &Request,
+    ctx: &Ctx,
+    (campaign, slug): (&str, &str),
+    body: SignRequest,
+    extra: K::Extra,
+    idempotency_key: Option<String>,
+) -> AppResult<Done<K>> {
+    let store = store(ctx)?;
     let at = now();
-    let m = K::meta(&store, param(&ctx, "campaign")?, param(&ctx, K::NAME)?, at)
+    let m = K::meta(&store, campaign, slug, at)
         .await?
         .ok_or_else(|| AppError::not_found(K::NAME))?;
     let about = K::about(&m);
     let campaign_id = about.subject.campaign_id;
-    let body = supporter::as_remembered(&req, &ctx.env, &store, campaign_id, body).await?;
+    let body = supporter::as_remembered(req, &ctx.env, &store, campaign_id, body).await?;
     let person = body.validate().map_err(AppError::Invalid)?;
     if status(about.status) == PetitionStatus::Closed {
         return Err(AppError::refused(
@@ -252,7 +289,7 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             request_id: &http::request_id()?,
             new_ref_code: &http::ref_code()?,
             idempotency_key: idempotency_key.as_deref(),
-            city: city(&req, &person.country).as_deref(),
+            city: city(req, &person.country).as_deref(),
             week: &week,
             reminder: K::reminder(&extra),
             reminders: K::reminder(&extra)
@@ -262,15 +299,19 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         })
         .await?;
     crate::mail::enqueue(&outcome.messages);
-    let origin = origin(&req)?;
+    let origin = origin(req)?;
     if let Some(recent) = outcome.claimed.clone() {
         let view = K::view(&m, &outcome, recent, at, &origin);
-        view_cache(&ctx)?.store(&key, &view, at).await?;
+        view_cache(ctx)?.store(&key, &view, at).await?;
     }
-    let code = if outcome.signed { 201 } else { 200 };
     let token = outcome
         .new_supporter
         .map(|claims| token::issue(&ctx.env, campaign_id, claims))
         .transpose()?;
-    json(&K::answer(&m, outcome, token, &origin), code)
+    Ok(Done {
+        meta: m,
+        outcome,
+        token,
+        origin,
+    })
 }

@@ -24,27 +24,36 @@ pub async fn health(_req: Request, _ctx: Ctx) -> AppResult<Response> {
 
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition`
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
+    json(&view(&req, &ctx).await?, 200)
+}
+
+/// The route's petition as the public sees it (a KV snapshot while fresh), counting a view
+/// when the request asks (`?view=1`).
+pub async fn view(
+    req: &Request,
+    ctx: &Ctx,
+) -> AppResult<rally_api::Presented<rally_api::PetitionView>> {
     let at = now();
-    let cache = view_cache(&ctx)?;
-    let campaign = param(&ctx, "campaign")?;
+    let cache = view_cache(ctx)?;
+    let campaign = param(ctx, "campaign")?;
     // A view counts only for a petition that is there (published).
-    let viewed = || crate::views::count_if_view(&req, campaign, "petition");
-    let key = crate::cache::key("petition", campaign, param(&ctx, "petition")?);
+    let viewed = || crate::views::count_if_view(req, campaign, "petition");
+    let key = crate::cache::key("petition", campaign, param(ctx, "petition")?);
     if let Some(view) = cache
         .fresh::<rally_api::Presented<rally_api::PetitionView>>(&key, at)
         .await?
     {
         viewed();
-        return json(&view, 200);
+        return Ok(view);
     }
-    let store = store(&ctx)?;
-    let meta = meta(&store, &ctx, at).await?;
+    let store = store(ctx)?;
+    let meta = meta(&store, ctx, at).await?;
     viewed();
     let (view, claimed) = store.petition_view(&meta, at).await?;
     if claimed {
         cache.store(&key, &view, at).await?;
     }
-    json(&view, 200)
+    Ok(view)
 }
 
 /// `GET /api/v1/campaigns/:campaign/referrals/:code`

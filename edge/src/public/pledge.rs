@@ -56,6 +56,7 @@ pub fn view(
         starts_at: m.starts_at.map(|t| t as u64),
         ends_at: m.ends_at.map(|t| t as u64),
         place: m.place.clone(),
+        timezone: m.timezone.clone(),
         status: crate::db::act::status(&m.status),
         count,
         goal: next_goal(count, m.base_goal),
@@ -71,25 +72,31 @@ pub fn view(
 
 /// `GET /api/v1/campaigns/:campaign/pledges/:pledge`
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
+    json(&view_of(&req, &ctx).await?, 200)
+}
+
+/// The route's pledge as the public sees it (a KV snapshot while fresh), counting a view when
+/// the request asks (`?view=1`).
+pub async fn view_of(req: &Request, ctx: &Ctx) -> AppResult<Presented<PledgeView>> {
     let at = now();
-    let cache = view_cache(&ctx)?;
-    let campaign = param(&ctx, "campaign")?;
+    let cache = view_cache(ctx)?;
+    let campaign = param(ctx, "campaign")?;
     // A view counts only for a pledge that is there (published).
-    let viewed = || crate::views::count_if_view(&req, campaign, "pledge");
-    let key = crate::cache::key("pledge", campaign, param(&ctx, "pledge")?);
+    let viewed = || crate::views::count_if_view(req, campaign, "pledge");
+    let key = crate::cache::key("pledge", campaign, param(ctx, "pledge")?);
     if let Some(v) = cache.fresh::<Presented<PledgeView>>(&key, at).await? {
         viewed();
-        return json(&v, 200);
+        return Ok(v);
     }
-    let store = store(&ctx)?;
-    let m = meta(&store, &ctx).await?;
+    let store = store(ctx)?;
+    let m = meta(&store, ctx).await?;
     viewed();
     let (count, recent, claimed) = store.live(PLEDGE, m.id, at).await?;
-    let v = view(&m, count, recent, at, &origin(&req)?);
+    let v = view(&m, count, recent, at, &origin(req)?);
     if claimed {
         cache.store(&key, &v, at).await?;
     }
-    json(&v, 200)
+    Ok(v)
 }
 
 /// `GET /api/v1/campaigns/:campaign/pledges/:pledge/calendar.ics`

@@ -1,58 +1,15 @@
-//! The edge's own HTML pages: a petition's (`/p/:campaign/:petition`: where the widget's
-//! fallback link points, and a page a campaign can share when it has no site of its own) and a
-//! rebuttal's (`/r/:campaign/:id`, with Open Graph and ClaimReview markup).
+//! The edge's own HTML pages: a petition's and a pledge's (`act.rs`: signable with no
+//! JavaScript, where the widget's fallback link points, and a page a campaign can share when it
+//! has no site of its own) and a rebuttal's (`/r/:campaign/:id`, with Open Graph and
+//! ClaimReview markup).
+
+pub mod act;
 
 use worker::{Request, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::format::{escape, url_encode};
 use crate::http::{self, campaign, origin, param, store, Ctx};
-
-/// `GET /p/:campaign/:petition`
-pub async fn petition(_req: Request, ctx: Ctx) -> AppResult<Response> {
-    let campaign = ctx.param("campaign").cloned().unwrap_or_default();
-    let slug = ctx.param("petition").cloned().unwrap_or_default();
-    if !rally_api::validate::is_slug(&campaign) || !rally_api::validate::is_slug(&slug) {
-        return Err(AppError::not_found("petition"));
-    }
-    let meta = http::store(&ctx)?
-        .petition_meta(&campaign, &slug, http::now())
-        .await?
-        .ok_or_else(|| AppError::not_found("petition"))?;
-    let (title, body, target) = (
-        escape(&meta.title),
-        escape(&meta.body),
-        escape(&meta.target),
-    );
-    let (c, p) = (escape(&campaign), escape(&slug));
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<meta property="og:title" content="{title}">
-<meta property="og:description" content="{body}">
-<meta property="og:type" content="website">
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}}</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-<p>To: {target}</p>
-<p>{body}</p>
-<script async src="/embed.js" data-widget="petition" data-campaign="{c}" data-petition="{p}"></script>
-<noscript><p>This petition needs JavaScript to be signed.</p></noscript>
-</main>
-</body>
-</html>"#
-    );
-    let mut resp = Response::from_html(html)?;
-    resp.headers_mut()
-        .set("Cache-Control", "public, max-age=60")?;
-    Ok(resp)
-}
 
 /// HTML text: `&`, `<`, `>`, `"` and `'` escaped.
 fn esc(s: &str) -> String {
