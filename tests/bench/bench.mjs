@@ -16,7 +16,7 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const kb = (n) => (n / 1000).toFixed(1);
 
 function sizes() {
-  for (const kind of KINDS) {
+  for (const kind of [...KINDS, "all"]) {
     const { files, total } = bundle(kind);
     console.log(`\n## Bytes a host page downloads for the ${kind} widget (KB = 1000 bytes)\n`);
     console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");

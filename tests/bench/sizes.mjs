@@ -12,7 +12,10 @@ const SITE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../d
 /** The brotli budget of loader + glue + wasm + css for one widget on a page, in bytes (90 KB). */
 export const BUDGET_BROTLI = 90_000;
 
-/** The widget kinds, each its own bundle. */
+/** The brotli budget of a page that shows two or more kinds (one bundle of every kind). */
+export const BUDGET_SEVERAL = 130_000;
+
+/** The widget kinds, each its own bundle (and `all`, every kind in one, for such pages). */
 export const KINDS = ["petition", "pledge", "board", "factcheck"];
 
 export function measure(file) {

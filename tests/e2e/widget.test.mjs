@@ -265,12 +265,15 @@ test("space is reserved before the Wasm arrives, and a failed load degrades to a
   }
 });
 
-test("the petition's own page renders the widget and escapes its text", async () => {
-  const res = await fetch(`${EDGE}/p/demo/e2e-sign`);
+test("the petition's own page draws the widget's form, escapes its text, and lets the widget take over", async () => {
+  const res = await fetch(`${EDGE}/p/demo/e2e-hostile`);
   assert.equal(res.status, 200);
   const html = await res.text();
-  assert.match(html, /<h1>Sign and count<\/h1>/);
-  assert.match(html, /data-petition="e2e-sign"/);
+  assert.match(html, /<h2 class="title">Hostile host page<\/h2>/);
+  assert.match(html, /<form class="sign" novalidate method="post" action="[^"]+\/p\/demo\/e2e-hostile">/);
+  assert.match(html, /<input type="hidden" name="key" value="[A-Za-z0-9_-]{8,64}">/);
+  assert.match(html, /data-petition="e2e-hostile"[^>]*data-own="1"/);
+  assert.doesNotMatch(html, /<script>(?!.*embed)/, "no inline script");
   const missing = await fetch(`${EDGE}/p/demo/nope`);
   assert.equal(missing.status, 404);
 });

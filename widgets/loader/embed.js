@@ -11,17 +11,23 @@
   const css = __CSS__;
   const bundles = __BUNDLES__;
   const modules = (R.m = R.m || {});
-  // Each kind's glue and Wasm download in parallel; instantiation streams from the response.
+  // The kinds this page shows. A page with several downloads one bundle that holds every kind
+  // (Yew once), a page with one only its kind's.
+  const kinds = () => new Set([...document.querySelectorAll("[data-widget],rally-petition,rally-pledge,rally-board,rally-factcheck")]
+    .map((e) => e.dataset.widget || e.localName.slice(6)));
+  // Each bundle's glue and Wasm download in parallel; instantiation streams from the response.
   const load = (kind) => {
-    if (!modules[kind]) {
-      const [glue, wasm] = bundles[kind];
+    if (!R.all && !modules[kind] && kinds().size > 1) R.all = 1;
+    const k = R.all ? "all" : kind;
+    if (!modules[k]) {
+      const [glue, wasm] = bundles[k];
       const bytes = fetch(base + wasm);
-      modules[kind] = import(base + glue).then(async (m) => {
+      modules[k] = import(base + glue).then(async (m) => {
         await m.default({ module_or_path: bytes });
         return m;
       });
     }
-    return modules[kind];
+    return modules[k];
   };
   const words = {
     en: ["This could not load.", "Open it on its own page"],
@@ -78,47 +84,140 @@
     cfg.share = share_text;
   };
 
+  // What a visitor did in a form drawn before the widget: field values (with their events, so
+  // the widget's own handlers take them in), the focused field and caret.
+  const typed = (box) => {
+    const f = box.querySelector("form");
+    if (!f) return null;
+    const els = [...f.elements].filter((e) => e.name && e.type != "hidden" && e.type != "submit");
+    const a = root(box).activeElement;
+    return {
+      v: els.map((e) => [e.name, e.type == "radio" || e.type == "checkbox" ? e.checked && e.value : e.value, e.type]),
+      f: a && a.id, s: a && [a.selectionStart, a.selectionEnd],
+    };
+  };
+  const root = (n) => n.getRootNode();
+  const replay = (box, t) => {
+    const f = box.querySelector("form");
+    if (!t || !f) return;
+    for (const [n, v, type] of t.v) {
+      if (v === false || v === "") continue;
+      const e = [...f.elements].find((x) => x.name == n && (type != "radio" || x.value == v));
+      if (!e) continue;
+      if (type == "radio" || type == "checkbox") e.checked = true; else e.value = v;
+      e.dispatchEvent(new Event(type == "checkbox" ? "change" : "input", { bubbles: true }));
+    }
+    const e = t.f && root(box).getElementById(t.f);
+    if (e) {
+      e.focus();
+      try { e.setSelectionRange(...t.s); } catch (_) {}
+    }
+  };
+
   // `view`: the builder's preview passes a draft to show instead of the saved item.
   function mount(host, kind, a, view) {
     if (mounted.has(host) || !base || !bundles[kind]) return;
     mounted.add(host);
-    const root = host.shadowRoot || host.attachShadow({ mode: "open" });
-    adopt(root, css);
-    const box = document.createElement("div");
-    box.className = "rally " + kind;
-    box.setAttribute("aria-busy", "true");
-    box.innerHTML = '<div class="loading" role="status">…</div>';
-    root.append(box);
+    const wasm = typeof WebAssembly == "object";
+    // The own page (/p/...): its form already works without us; with Wasm the widget takes it
+    // over, keeping what was typed.
+    const own = a.own && document.getElementById("rally-own");
+    if (own && !wasm) return;
+    // The downloads first: the bundle, and the data (for a petition or pledge, the form drawn
+    // on the edge with the view, in one answer).
+    const mod = wasm && load(kind);
     const c = encodeURIComponent(a.campaign || ""), s = encodeURIComponent(a.item || "");
     const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
-    // The widget's data starts downloading now, beside the bundle.
-    // `?view=1` marks the first read as a view (the overview's conversion).
+    const acts = kind == "petition" || kind == "pledge";
     const data = { petition: "petitions/" + s, pledge: "pledges/" + s, factcheck: "rebuttals" }[kind];
-    if (view) cfg.prefetch = Promise.resolve(view);
-    else if (data) {
-      cfg.prefetch = fetch(base + "api/v1/campaigns/" + c + "/" + data + "?view=1").then((r) =>
-        r.ok ? r.json() : Promise.reject(r.status));
+    const q = (k) => "&" + k + "=" + encodeURIComponent(cfg[k] || "");
+    // `?view=1` marks the first read as a view (the overview's conversion).
+    const get = (path) => fetch(base + "api/v1/campaigns/" + c + "/" + path).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
+    const first = view ? Promise.resolve({ view }) : own || !acts
+      ? data && get(data + "?view=1").then((v) => ({ view: v }))
+      : get(data + "/form?view=1" + q("lang") + q("page_lang") + q("browser_lang"));
+    const box = own ? own.querySelector(".rally") : document.createElement("div");
+    const sheet = host.shadowRoot || host.attachShadow({ mode: "open" });
+    adopt(sheet, css);
+    if (!own) {
+      box.className = "rally " + kind;
+      box.setAttribute("aria-busy", "true");
+      box.innerHTML = '<div class="loading" role="status">…</div>';
     }
-    const item = cfg.prefetch ? cfg.prefetch.catch(() => null) : null;
+    sheet.append(box);
+    // A submit before the widget is ready waits for it (it is not lost); without the widget the
+    // form posts to the own page.
+    let pending = false, ready = false, dressed = false;
+    box.addEventListener("submit", (e) => {
+      if (ready || !mod) return;
+      e.preventDefault();
+      pending = true;
+      const b = box.querySelector("button[type=submit]");
+      if (b) b.setAttribute("aria-disabled", "true");
+    }, true);
     const fail = () => {
+      ready = true;
+      if (own || box.querySelector("form.sign")) {
+        if (pending) box.querySelector("form").submit();
+        return;
+      }
       const l = (a.lang || document.documentElement.lang || navigator.language || "en").slice(0, 2);
       const w = words[l] || words.en;
       box.removeAttribute("aria-busy");
       box.innerHTML = '<div class="failed" role="alert"><p></p><a target="_blank" rel="noopener"></a></div>';
       box.querySelector("p").textContent = w[0];
       const link = box.querySelector("a");
-      if (kind === "petition") {
+      if (acts) {
         link.textContent = w[1];
-        link.href = base + "p/" + c + "/" + s;
+        link.href = base + (kind == "petition" ? "p/" : "pledge/") + c + "/" + s;
       } else link.remove();
     };
-    if (typeof WebAssembly !== "object") return fail();
-    Promise.all([load(kind), item]).then(([m, v]) => {
+    const item = first ? first.catch(() => null) : null;
+    if (first && !own) {
+      first.then((f) => {
+        if (!f.html || ready) return;
+        // The first paint: a working form (it posts to the own page) until the widget is here.
+        if (f.lang) cfg.lang = f.lang;
+        dress(sheet, cfg, f.view.look);
+        dressed = true;
+        box.innerHTML = f.html;
+        box.removeAttribute("aria-busy");
+        const form = box.querySelector("form");
+        form.target = "_blank";
+        for (const [n, v] of [["ref", cfg.ref], ["page_url", cfg.page], ["source", cfg.source || cfg.utm_source]]) {
+          if (form.elements[n]) form.elements[n].value = v || "";
+        }
+      }, () => {});
+    }
+    if (!wasm) return item ? item.then((f) => (f && f.html ? 0 : fail()), fail) : fail();
+    Promise.all([mod, item]).then(([m, f]) => {
       // The kind's own styles travel in its glue; the shared ones (and the reserved space)
       // are here, so they apply before the bundle arrives.
-      if (m.css) adopt(root, m.css);
-      dress(root, cfg, v?.look);
+      if (m.css) adopt(sheet, m.css);
+      if (f && f.view) {
+        // The widget's first render starts from the view (no placeholder, no second render).
+        cfg.view = f.view;
+        cfg.prefetch = Promise.resolve(f.view);
+        if (f.lang) cfg.lang = f.lang;
+      }
+      if (!dressed) dress(sheet, cfg, f?.view?.look);
+      // Country names as the drawn form has them: no second round of Intl work.
+      const opts = box.querySelector("select[name=country]");
+      if (opts) {
+        const list = [...opts.options].slice(1).map((o) => [o.value, o.text]), by = new Map(list);
+        cfg.names = (lang, codes) => (codes.length > 1 ? list : codes.map((k) => [k, by.get(k) || k]));
+      }
+      const t = typed(box);
+      ready = true;
       m.mount(box, kind, cfg);
+      // The widget renders in a microtask; what was typed goes back before the next paint.
+      Promise.resolve().then(() => {
+        replay(box, t);
+        if (pending) {
+          const form = box.querySelector("form");
+          if (form) form.requestSubmit();
+        }
+      });
     }).catch(fail);
   }
   R.preview = mount;
@@ -128,17 +227,22 @@
     item: el.getAttribute(prefix + kind),
     lang: el.getAttribute(prefix + "lang"),
     board: el.getAttribute(prefix + "board"),
+    own: el.getAttribute(prefix + "own"),
   });
   // <script src=".../embed.js" data-widget="petition" ...>: render right where the script stands.
   if (me && me.dataset.widget) {
-    const host = document.createElement("div");
-    host.className = "rally-host";
-    me.parentNode.insertBefore(host, me);
+    const own = me.dataset.own && document.getElementById("rally-own");
+    const host = own || document.createElement("div");
+    if (!own) {
+      host.className = "rally-host";
+      me.parentNode.insertBefore(host, me);
+    }
     mount(host, me.dataset.widget, attrs(me, "data-", me.dataset.widget));
   }
   // <rally-petition campaign=".." petition="..">, <rally-pledge>, <rally-board>,
   // <rally-factcheck>: a page may define these names itself.
   for (const kind of Object.keys(bundles)) {
+    if (kind == "all") continue;
     const name = "rally-" + kind;
     if (!customElements.get(name)) {
       customElements.define(name, class extends HTMLElement {

@@ -306,7 +306,15 @@ pub fn Act<I: Item>(props: &Props) -> Html {
     let cfg = &props.config;
     let t = i18n::text(cfg.lang);
     let w = I::words(cfg.lang);
-    let state = use_reducer(|| State::<I>::new(default_country()));
+    let state = use_reducer(|| {
+        let mut s = State::<I>::new(default_country());
+        // The view the loader holds: the first render is the form itself.
+        if let Some(v) = cfg.view.as_ref().and_then(I::from_js) {
+            s.load = Load::Ready(v);
+        }
+        s
+    });
+    let preloaded = matches!(state.load, Load::Ready(_));
     let in_flight = use_mut_ref(|| false);
     let form_ref = use_node_ref();
     let thanks_ref = use_node_ref();
@@ -319,14 +327,16 @@ pub fn Act<I: Item>(props: &Props) -> Html {
         let cfg = cfg.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match cfg.prefetch.clone() {
-                    Some(p) => net::await_json::<I>(p).await,
-                    None => net::get_json(&cfg.url(&I::view_path(&cfg))).await,
-                };
-                state.dispatch(match result {
-                    Ok(v) => Action::Loaded(v),
-                    Err(_) => Action::LoadFailed,
-                });
+                if !preloaded {
+                    let result = match cfg.prefetch.clone() {
+                        Some(p) => net::await_json::<I>(p).await,
+                        None => net::get_json(&cfg.url(&I::view_path(&cfg))).await,
+                    };
+                    state.dispatch(match result {
+                        Ok(v) => Action::Loaded(v),
+                        Err(_) => Action::LoadFailed,
+                    });
+                }
                 // A supporter this browser remembers is greeted (after the count: the count is
                 // what every visitor waits for).
                 if let Some(g) = Greeting::load(&cfg).await {

@@ -25,6 +25,9 @@ pub struct Config {
     pub page_url: String,
     /// The item's view the loader started fetching before the Wasm arrived.
     pub prefetch: Option<Promise>,
+    /// The item's view, when the loader already holds it: the first render shows it (no
+    /// placeholder frame over the form the loader drew).
+    pub view: Option<JsValue>,
     /// The loader's `names(lang, codes)`: `[code, name]` pairs for country codes, named in
     /// `lang` and sorted by name.
     pub names: Option<js_sys::Function>,
@@ -96,6 +99,9 @@ impl Config {
             prefetch: Reflect::get(cfg, &JsValue::from_str("prefetch"))
                 .ok()
                 .and_then(|p| p.dyn_into::<Promise>().ok()),
+            view: Reflect::get(cfg, &JsValue::from_str("view"))
+                .ok()
+                .filter(|v| v.is_object()),
             names: Reflect::get(cfg, &JsValue::from_str("names"))
                 .ok()
                 .and_then(|f| f.dyn_into::<js_sys::Function>().ok()),
@@ -115,6 +121,7 @@ impl Config {
             tracking: Tracking::default(),
             page_url: "https://example.org/".to_owned(),
             prefetch: None,
+            view: None,
             names: None,
             share: String::new(),
         }

@@ -107,7 +107,7 @@ fn site() -> Result<()> {
     }
     let mut bundles = Vec::new();
     for kind in KINDS {
-        let (glue, wasm) = bundle(kind)?;
+        let (glue, wasm) = bundle(kind, &[kind])?;
         eprintln!("xtask: {kind}: glue {glue}, wasm {wasm}");
         bundles.push(format!(
             "{kind}:[{},{}]",
@@ -115,6 +115,10 @@ fn site() -> Result<()> {
             js_string(&wasm)
         ));
     }
+    // One bundle with every kind, for pages that show several: Yew once instead of per kind.
+    let (glue, wasm) = bundle("all", KINDS)?;
+    eprintln!("xtask: all kinds: glue {glue}, wasm {wasm}");
+    bundles.push(format!("all:[{},{}]", js_string(&glue), js_string(&wasm)));
 
     let css = String::from_utf8_lossy(&read(&r.join("widgets/src/widget.css"))?).into_owned();
     let loader = String::from_utf8_lossy(&read(&r.join("widgets/loader/embed.js"))?)
@@ -198,7 +202,7 @@ fn dashboard() -> Result<()> {
 }
 
 /// Builds one widget kind's bundle into `dist/site/w/`; returns the glue's and the Wasm's names.
-fn bundle(kind: &str) -> Result<(String, String)> {
+fn bundle(kind: &str, features: &[&str]) -> Result<(String, String)> {
     let r = root();
     run(Command::new("cargo").args([
         "build",
@@ -209,16 +213,21 @@ fn bundle(kind: &str) -> Result<(String, String)> {
         "wasm32-unknown-unknown",
         "--no-default-features",
         "--features",
-        kind,
+        &features.join(","),
     ]))?;
     let (wasm, mut glue) = bindgen("rally_widgets", &format!("target/widgets/{kind}"))?;
-    // The kind's own styles ride in its glue (`export const css`), so a page pays only for the
+    // The kinds' own styles ride in the glue (`export const css`), so a page pays only for the
     // kinds it shows; the loader adopts them before mounting.
-    let css = r.join("widgets/src").join(format!("{kind}.css"));
-    if css.exists() {
-        let css = String::from_utf8_lossy(&read(&css)?).into_owned();
+    let mut styles = String::new();
+    for f in features {
+        let css = r.join("widgets/src").join(format!("{f}.css"));
+        if css.exists() {
+            styles.push_str(&String::from_utf8_lossy(&read(&css)?));
+        }
+    }
+    if !styles.is_empty() {
         glue.extend_from_slice(
-            format!("export const css={};\n", js_string(&minify_css(&css))).as_bytes(),
+            format!("export const css={};\n", js_string(&minify_css(&styles))).as_bytes(),
         );
     }
     let wasm_name = format!("w/{kind}-{}.wasm", short_hash(&wasm));

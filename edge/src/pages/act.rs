@@ -757,6 +757,17 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
     };
     let lang = v.look.lang(&q("lang"), &q("page_lang"), &q("browser_lang"));
     let countries = intl::countries(lang);
+    // The widget's default country: the region of the browser's language (`pt-BR`: Brazil).
+    let browser = q("browser_lang");
+    let typed = Typed {
+        country: browser
+            .rsplit(['-', '_'])
+            .next()
+            .filter(|r| r.len() == 2 && *r != browser)
+            .and_then(|r| rally_api::validate::country(r).ok())
+            .unwrap_or_default(),
+        ..Typed::default()
+    };
     let (campaign, slug) = (param(&ctx, "campaign")?, param(&ctx, K::NAME)?);
     let action = format!(
         "{}{}",
@@ -777,7 +788,7 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
         form::<K::Item>(&FormParts {
             lang,
             countries: &countries,
-            typed: &Typed::default(),
+            typed: &typed,
             errors: &[],
             notice: None,
             action: &action,
