@@ -8,13 +8,13 @@ pub fn personal_link(page_url: &str, ref_code: &str, channel: &str) -> String {
 }
 
 /// `(channel, label, href)` for each share target, WhatsApp first.
-pub fn targets(
+pub fn targets<E: core::fmt::Display>(
     page_url: &str,
     ref_code: &str,
     title: &str,
     text: &str,
     email_label: &'static str,
-    enc: impl Fn(&str) -> String,
+    enc: impl Fn(&str) -> E,
 ) -> Vec<(&'static str, &'static str, String)> {
     let link = |c| personal_link(page_url, ref_code, c);
     let msg = |c| format!("{text} \"{title}\" {}", link(c));

@@ -25,12 +25,33 @@ function sizes() {
   }
 }
 
+/** Watches every animation frame for the first that shows the petition's form with its submit
+ * button enabled and the count, and sums layout shifts (CLS, as Chromium reports them). */
+function frameWatch() {
+  window.__shown = {};
+  window.__cls = 0;
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  const look = () => {
+    const root = document.querySelector(".rally-host")?.shadowRoot;
+    const t = performance.now();
+    const button = root?.querySelector("form.sign button[type=submit]");
+    if (button && !window.__shown.form && button.getAttribute("aria-disabled") !== "true" && button.getBoundingClientRect().height > 0) {
+      window.__shown.form = t;
+    }
+    if (root?.querySelector(".count strong") && !window.__shown.count) window.__shown.count = t;
+    if (!window.__shown.form || !window.__shown.count) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}
+
 async function render(browser, throttle) {
-  const interactive = [];
-  const counted = [];
+  const form = [], counted = [], interactive = [], cls = [];
   let failures = 0;
   for (let i = 0; i < RUNS; i++) {
     const context = await newContext(browser); // a first visit: nothing cached
+    await context.addInitScript(frameWatch);
     const url = await hostPage(context, page(embed("save-the-park")));
     const p = await context.newPage();
     if (throttle > 1) {
@@ -39,28 +60,32 @@ async function render(browser, throttle) {
     }
     await p.goto(url);
     try {
-      await p.waitForFunction(() => performance.getEntriesByName("rally:count").length > 0, null, { timeout: 30_000 });
+      await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0 && window.__shown.form && window.__shown.count, null, { timeout: 30_000 });
     } catch {
-      // Reported, not hidden: a visit that never showed the count is counted as a failure.
+      // Reported, not hidden: a visit that never showed the form is counted as a failure.
       failures += 1;
       await context.close();
       continue;
     }
-    const [i1, c1] = await p.evaluate(() => ["rally:interactive", "rally:count"].map((n) => performance.getEntriesByName(n)[0].startTime));
-    interactive.push(i1);
-    counted.push(c1);
+    await p.waitForTimeout(500); // layout shifts after the takeover still count
+    const r = await p.evaluate(() => ({ ...window.__shown, cls: window.__cls, interactive: performance.getEntriesByName("rally:interactive")[0].startTime }));
+    form.push(r.form);
+    counted.push(r.count);
+    interactive.push(r.interactive);
+    cls.push(r.cls);
     await context.close();
   }
-  return { interactive: median(interactive), counted: median(counted), failures };
+  return { form: median(form), counted: median(counted), interactive: median(interactive), cls: Math.max(0, ...cls), failures };
 }
 
 async function renderTable() {
   const browser = await launch();
   console.log(`\n## Time from navigation start, median of ${RUNS} first visits in headless Chromium (ms)\n`);
-  console.log("| CPU | interactive form | count shown | visits that never showed it (30 s) |\n|---|---:|---:|---:|");
+  console.log("Form and count: the first animation frame that shows them (the form's submit button enabled). Widget interactive: the widget's own `rally:interactive` mark, after it takes the form over. CLS: the largest of the visits.\n");
+  console.log("| CPU | form shown, enabled | count shown | widget interactive | CLS (max) | visits that never showed it (30 s) |\n|---|---:|---:|---:|---:|---:|");
   for (const throttle of [1, 4]) {
     const r = await render(browser, throttle);
-    console.log(`| ${throttle === 1 ? "unthrottled" : `${throttle}x slower`} | ${r.interactive.toFixed(0)} | ${r.counted.toFixed(0)} | ${r.failures} |`);
+    console.log(`| ${throttle === 1 ? "unthrottled" : `${throttle}x slower`} | ${r.form.toFixed(0)} | ${r.counted.toFixed(0)} | ${r.interactive.toFixed(0)} | ${r.cls.toFixed(4)} | ${r.failures} |`);
   }
   await browser.close();
 }

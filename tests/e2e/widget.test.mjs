@@ -27,7 +27,8 @@ const HOSTILE = `<style>
 test("a hostile host stylesheet changes nothing inside the widget", async () => {
   const { context, page: p, errors } = await open(page(`<h1>Host</h1>${embed("e2e-hostile")}`, { head: HOSTILE }));
   const title = p.locator(".title");
-  await title.waitFor();
+  // The widget's own render (the drawn form before it is replaced as the widget takes over).
+  await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0);
   const style = await title.evaluate((el) => {
     const s = getComputedStyle(el);
     return { color: s.color, size: s.fontSize, family: s.fontFamily };
@@ -235,19 +236,34 @@ test("several widgets on a page, script tags and custom elements, share one Wasm
   await context.close();
 });
 
-test("space is reserved before the Wasm arrives, and a failed load degrades to a link", async () => {
+test("space is reserved before the Wasm arrives; a failed bundle leaves the working form, a failed everything a link", async () => {
+  // The bundle fails: the form drawn on the edge stays, and it posts to the own page.
   const context = await newContext(browser);
   await context.route(/\.wasm$/, (r) => r.abort());
   const url = await hostPage(context, page(`${embed("e2e-sign")}<p id="after">after</p>`));
   const p = await context.newPage();
   await p.goto(url);
-  const alert = p.locator(".failed[role=alert]");
-  await alert.waitFor();
-  assert.match(await alert.textContent(), /could not load/);
-  assert.equal(await p.locator(".failed a").getAttribute("href"), `${EDGE}/p/demo/e2e-sign`);
+  const form = p.locator(".rally-host form.sign");
+  await form.waitFor();
+  assert.equal(await form.getAttribute("action"), `${EDGE}/p/demo/e2e-sign`);
+  assert.equal(await form.getAttribute("target"), "_blank");
   const top = await p.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
   assert.ok(top >= 700, `the widget's space stays reserved (next element at ${top}px)`);
   await context.close();
+
+  // The bundle and the form's request fail: a message with a link to the own page.
+  const broken = await newContext(browser);
+  await broken.route(/\.wasm$|\/form\?/, (r) => r.abort());
+  const url3 = await hostPage(broken, page(`${embed("e2e-sign")}<p id="after">after</p>`));
+  const p3 = await broken.newPage();
+  await p3.goto(url3);
+  const alert = p3.locator(".failed[role=alert]");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /could not load/);
+  assert.equal(await p3.locator(".failed a").getAttribute("href"), `${EDGE}/p/demo/e2e-sign`);
+  const top3 = await p3.locator("#after").evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(top3 >= 700, `the widget's space stays reserved (next element at ${top3}px)`);
+  await broken.close();
 
   // With the network up, nothing below the widget moves when it renders, on a desktop and on
   // a small phone, in the longest language, with recent signers listed.

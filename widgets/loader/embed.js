@@ -13,17 +13,22 @@
   const modules = (R.m = R.m || {});
   // The kinds this page shows. A page with several downloads one bundle that holds every kind
   // (Yew once), a page with one only its kind's.
-  const kinds = () => new Set([...document.querySelectorAll("[data-widget],rally-petition,rally-pledge,rally-board,rally-factcheck")]
+  const kinds = () => new Set([...document.querySelectorAll(["[data-widget]", ...Object.keys(bundles).map((k) => "rally-" + k)])]
     .map((e) => e.dataset.widget || e.localName.slice(6)));
-  // Each bundle's glue and Wasm download in parallel; instantiation streams from the response.
-  const load = (kind) => {
+  // Each bundle's glue and Wasm download at once, in parallel, and the Wasm compiles as it
+  // streams in (off the main thread); the glue is evaluated and the module instantiated only
+  // after `after` (the drawn form's first frame), so that work never holds the form back.
+  const load = (kind, after) => {
     if (!R.all && !modules[kind] && kinds().size > 1) R.all = 1;
     const k = R.all ? "all" : kind;
     if (!modules[k]) {
       const [glue, wasm] = bundles[k];
       const bytes = fetch(base + wasm);
-      modules[k] = import(base + glue).then(async (m) => {
-        await m.default({ module_or_path: bytes });
+      const code = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(bytes) : bytes;
+      code.catch(() => {});
+      fetch(base + glue).catch(() => {}); // into the HTTP cache (immutable), for import() below
+      modules[k] = Promise.resolve(after).then(() => import(base + glue)).then(async (m) => {
+        await m.default({ module_or_path: await code });
         return m;
       });
     }
@@ -92,7 +97,7 @@
     const els = [...f.elements].filter((e) => e.name && e.type != "hidden" && e.type != "submit");
     const a = root(box).activeElement;
     return {
-      v: els.map((e) => [e.name, e.type == "radio" || e.type == "checkbox" ? e.checked && e.value : e.value, e.type]),
+      v: els.map((e) => [e.name, /radio|checkbox/.test(e.type) ? e.checked && e.value : e.value, e.type]),
       f: a && a.id, s: a && [a.selectionStart, a.selectionEnd],
     };
   };
@@ -104,7 +109,7 @@
       if (v === false || v === "") continue;
       const e = [...f.elements].find((x) => x.name == n && (type != "radio" || x.value == v));
       if (!e) continue;
-      if (type == "radio" || type == "checkbox") e.checked = true; else e.value = v;
+      if (/radio|checkbox/.test(type)) e.checked = true; else e.value = v;
       e.dispatchEvent(new Event(type == "checkbox" ? "change" : "input", { bubbles: true }));
     }
     const e = t.f && root(box).getElementById(t.f);
@@ -125,29 +130,45 @@
     if (own && !wasm) return;
     // The downloads first: the bundle, and the data (for a petition or pledge, the form drawn
     // on the edge with the view, in one answer).
-    const mod = wasm && load(kind);
-    const c = encodeURIComponent(a.campaign || ""), s = encodeURIComponent(a.item || "");
-    const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
+    const e = encodeURIComponent, c = e(a.campaign || ""), s = e(a.item || "");
     const acts = kind == "petition" || kind == "pledge";
     const data = { petition: "petitions/" + s, pledge: "pledges/" + s, factcheck: "rebuttals" }[kind];
-    const q = (k) => "&" + k + "=" + encodeURIComponent(cfg[k] || "");
     // `?view=1` marks the first read as a view (the overview's conversion).
     const get = (path) => fetch(base + "api/v1/campaigns/" + c + "/" + path).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
     const first = view ? Promise.resolve({ view }) : own || !acts
       ? data && get(data + "?view=1").then((v) => ({ view: v }))
-      : get(data + "/form?view=1" + q("lang") + q("page_lang") + q("browser_lang"));
+      : get(data + "/form?view=1&lang=" + e(a.lang || "") + "&page_lang=" + e(document.documentElement.lang) + "&browser_lang=" + e(navigator.language));
+    // The widget takes over only after the drawn form has been on screen for a frame: its first
+    // render is the longest task of the visit, and must not hold the form back.
+    const painted = first && !own && first.then((f) => {
+      if (!f.html || taken) return;
+      // The first paint: a working form (it posts to the own page) until the widget is here.
+      if (f.lang) cfg.lang = f.lang;
+      dress(sheet, cfg, f.view.look);
+      dressed = true;
+      box.innerHTML = f.html;
+      box.removeAttribute("aria-busy");
+      const form = box.querySelector("form");
+      form.target = "_blank";
+      for (const [n, v] of [["ref", cfg.ref], ["page_url", cfg.page], ["source", cfg.source || cfg.utm_source]]) {
+        if (form.elements[n]) form.elements[n].value = v || "";
+      }
+      return new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    }, () => {});
+    const mod = wasm && load(kind, painted);
+    const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
     const box = own ? own.querySelector(".rally") : document.createElement("div");
     const sheet = host.shadowRoot || host.attachShadow({ mode: "open" });
     adopt(sheet, css);
+    box.className = "rally " + kind;
     if (!own) {
-      box.className = "rally " + kind;
       box.setAttribute("aria-busy", "true");
       box.innerHTML = '<div class="loading" role="status">…</div>';
     }
     sheet.append(box);
     // A submit before the widget is ready waits for it (it is not lost); without the widget the
     // form posts to the own page.
-    let pending = false, ready = false, dressed = false;
+    let pending = false, ready = false, taken = false, dressed = false;
     box.addEventListener("submit", (e) => {
       if (ready || !mod) return;
       e.preventDefault();
@@ -155,7 +176,8 @@
       const b = box.querySelector("button[type=submit]");
       if (b) b.setAttribute("aria-disabled", "true");
     }, true);
-    const fail = () => {
+    // Without the widget, the drawn form (once it is here) stays and works; else a message.
+    const fail = () => Promise.resolve(painted).then(() => {
       ready = true;
       if (own || box.querySelector("form.sign")) {
         if (pending) box.querySelector("form").submit();
@@ -171,26 +193,10 @@
         link.textContent = w[1];
         link.href = base + (kind == "petition" ? "p/" : "pledge/") + c + "/" + s;
       } else link.remove();
-    };
+    });
     const item = first ? first.catch(() => null) : null;
-    if (first && !own) {
-      first.then((f) => {
-        if (!f.html || ready) return;
-        // The first paint: a working form (it posts to the own page) until the widget is here.
-        if (f.lang) cfg.lang = f.lang;
-        dress(sheet, cfg, f.view.look);
-        dressed = true;
-        box.innerHTML = f.html;
-        box.removeAttribute("aria-busy");
-        const form = box.querySelector("form");
-        form.target = "_blank";
-        for (const [n, v] of [["ref", cfg.ref], ["page_url", cfg.page], ["source", cfg.source || cfg.utm_source]]) {
-          if (form.elements[n]) form.elements[n].value = v || "";
-        }
-      }, () => {});
-    }
     if (!wasm) return item ? item.then((f) => (f && f.html ? 0 : fail()), fail) : fail();
-    Promise.all([mod, item]).then(([m, f]) => {
+    Promise.all([mod, item, painted]).then(([m, f]) => {
       // The kind's own styles travel in its glue; the shared ones (and the reserved space)
       // are here, so they apply before the bundle arrives.
       if (m.css) adopt(sheet, m.css);
@@ -208,7 +214,7 @@
         cfg.names = (lang, codes) => (codes.length > 1 ? list : codes.map((k) => [k, by.get(k) || k]));
       }
       const t = typed(box);
-      ready = true;
+      ready = taken = true;
       m.mount(box, kind, cfg);
       // The widget renders in a microtask; what was typed goes back before the next paint.
       Promise.resolve().then(() => {

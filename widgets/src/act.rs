@@ -321,17 +321,15 @@ pub fn Act<I: Item>(props: &Props) -> Html {
     // 249 localised, collated names: computed once, not on every keystroke.
     let country_list = use_memo(cfg.clone(), countries);
 
-    // Load the petition: the loader's prefetch when there is one, else a fresh request.
+    // The petition as the loader passed it (the first render shows it), else a request.
     {
         let state = state.clone();
         let cfg = cfg.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                // Without the loader's view (its request failed): one more try from here.
                 if !preloaded {
-                    let result = match cfg.prefetch.clone() {
-                        Some(p) => net::await_json::<I>(p).await,
-                        None => net::get_json(&cfg.url(&I::view_path(&cfg))).await,
-                    };
+                    let result = net::get_json(&cfg.url(&I::view_path(&cfg))).await;
                     state.dispatch(match result {
                         Ok(v) => Action::Loaded(v),
                         Err(_) => Action::LoadFailed,
