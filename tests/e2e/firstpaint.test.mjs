@@ -191,3 +191,19 @@ test("a page with a pledge and a leaderboard downloads one bundle for both", { t
     assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{8}\.wasm$/, "")), ["all"], `one bundle: ${wasm}`);
   });
 });
+
+test("the pledge's own page commits with JavaScript off, with the reminder, in the campaign's time zone", { timeout: 60_000 }, async () => {
+  await inBrowser(async (context) => {
+    const p = await context.newPage();
+    await p.goto(`${EDGE}/pledge/e2e-pledges/e2e-vote?lang=pt-BR`);
+    // 1791284400000 is 6 October 2026, 08:00 in São Paulo (the campaign's zone).
+    assert.match(await p.locator(".when time").textContent(), /6 de outubro de 2026.*08:00/);
+    const who = person({ first_name: "Joana" });
+    await fillForm(p, who);
+    await p.locator("input[name=reminder]").check();
+    await Promise.all([p.waitForNavigation(), p.locator("button[type=submit]").click()]);
+    assert.match(await p.locator("#thanks").textContent(), /Obrigad/);
+    const rows = d1(`SELECT m.reminder FROM commitments m JOIN supporters s ON s.id = m.supporter_id WHERE s.email = '${who.email}'`);
+    assert.deepEqual(rows, [{ reminder: 1 }], "committed once, with the reminder asked for");
+  }, { javaScriptEnabled: false });
+});
