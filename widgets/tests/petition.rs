@@ -1,7 +1,7 @@
 //! The petition component and the wire readers, in headless Chromium (wasm-bindgen-test).
 //!
-//! The component gets its petition through the loader's prefetch promise, so these tests need
-//! no server; the end-to-end tests cover the network.
+//! The component gets its petition as the loader passes it (`Config::view`, the view the loader
+//! already holds), so these tests need no server; the end-to-end tests cover the network.
 
 use rally_api::{
     Lang, PetitionStatus, PetitionView, RecentSigner, SignRequest, SignResponse, SignStatus,
@@ -70,7 +70,7 @@ async fn mount(view: &PetitionView, lang: Lang) -> Element {
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     let mut config = Config::new("http://127.0.0.1:1/", "demo", "save-the-park", lang);
-    config.prefetch = Some(js_sys::Promise::resolve(&js(view)));
+    config.view = Some(js(view));
     yew::Renderer::<Petition>::with_root_and_props(root.clone(), Props { config }).render();
     until(&root, |r| has(r, ".title") || has(r, ".failed")).await;
     root
@@ -206,8 +206,8 @@ async fn a_failed_load_links_to_the_petitions_own_page() {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let mut config = Config::new("http://127.0.0.1:1/", "demo", "save-the-park", Lang::En);
-    config.prefetch = Some(js_sys::Promise::reject(&JsValue::from_f64(503.0)));
+    // No view from the loader, and the widget's own request finds no server.
+    let config = Config::new("http://127.0.0.1:1/", "demo", "save-the-park", Lang::En);
     yew::Renderer::<Petition>::with_root_and_props(root.clone(), Props { config }).render();
     until(&root, |r| has(r, ".failed")).await;
     assert_eq!(
