@@ -49,6 +49,8 @@ test("pledge in the widget, add it to a calendar, see yourself on the board, be 
   await w.locator(".when time").waitFor();
   assert.match(await w.locator(".title").textContent(), /I will march on 7 September/);
   assert.match(await w.locator(".when .place").textContent(), /Praça da Sé/);
+  // The pledge's form is drawn before the bundle; the board comes with the bundle.
+  await p.locator("rally-board .hint").waitFor();
   assert.equal(await p.locator("rally-board .hint").isVisible(), true, "nobody is remembered yet");
   await w.locator("input[name=reminder]").check();
   await act(w, who);
