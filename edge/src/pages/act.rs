@@ -36,7 +36,7 @@ pub trait Shown {
     fn count(&self) -> (u32, u32);
     fn recent(&self) -> &[RecentSigner];
     /// The line under the title.
-    fn header(&self, lang: Lang, timezone: &str) -> String;
+    fn header(&self, lang: Lang) -> String;
     fn words(lang: Lang) -> &'static ActWords;
     /// The form's fields beyond the person's (a pledge's reminder opt-in).
     fn extra(_typed: &Typed, _w: &ActWords) -> String {
@@ -46,23 +46,31 @@ pub trait Shown {
     fn page(campaign: &str, slug: &str) -> String;
 }
 
+/// The [`Shown`] accessors petitions and pledges share; `$title` names the field shown as the
+/// title.
+macro_rules! counted {
+    ($title:ident) => {
+        fn title(&self) -> &str {
+            &self.$title
+        }
+        fn body(&self) -> &str {
+            &self.body
+        }
+        fn status(&self) -> PetitionStatus {
+            self.status
+        }
+        fn count(&self) -> (u32, u32) {
+            (self.count, self.goal)
+        }
+        fn recent(&self) -> &[RecentSigner] {
+            &self.recent
+        }
+    };
+}
+
 impl Shown for PetitionView {
-    fn title(&self) -> &str {
-        &self.title
-    }
-    fn body(&self) -> &str {
-        &self.body
-    }
-    fn status(&self) -> PetitionStatus {
-        self.status
-    }
-    fn count(&self) -> (u32, u32) {
-        (self.count, self.goal)
-    }
-    fn recent(&self) -> &[RecentSigner] {
-        &self.recent
-    }
-    fn header(&self, lang: Lang, _: &str) -> String {
+    counted!(title);
+    fn header(&self, lang: Lang) -> String {
         let t = rally_api::words::text(lang);
         format!(
             "<p class=\"target\">{}: <strong>{}</strong></p>",
@@ -79,27 +87,13 @@ impl Shown for PetitionView {
 }
 
 impl Shown for PledgeView {
-    fn title(&self) -> &str {
-        &self.statement
-    }
-    fn body(&self) -> &str {
-        &self.body
-    }
-    fn status(&self) -> PetitionStatus {
-        self.status
-    }
-    fn count(&self) -> (u32, u32) {
-        (self.count, self.goal)
-    }
-    fn recent(&self) -> &[RecentSigner] {
-        &self.recent
-    }
-    fn header(&self, lang: Lang, timezone: &str) -> String {
+    counted!(statement);
+    fn header(&self, lang: Lang) -> String {
         let mut out = String::from("<p class=\"when\">");
         if let Some(at) = self.starts_at {
             out.push_str(&format!(
                 "<time>{}</time>",
-                esc(&intl::when(at as f64, lang, timezone))
+                esc(&intl::when(at as f64, lang, &self.timezone))
             ));
         }
         if let Some(place) = &self.place {
@@ -294,13 +288,7 @@ pub fn form<S: Shown>(p: &FormParts) -> String {
 }
 
 /// The item's head: title, header, body, count and recent supporters (as the widget).
-fn head<S: Shown>(
-    v: &S,
-    lang: Lang,
-    timezone: &str,
-    countries: &[(String, String)],
-    count: (u32, u32),
-) -> String {
+fn head<S: Shown>(v: &S, lang: Lang, countries: &[(String, String)], count: (u32, u32)) -> String {
     let t = rally_api::words::text(lang);
     let w = S::words(lang);
     let (count, goal) = count;
@@ -310,7 +298,7 @@ fn head<S: Shown>(
          <strong data-count=\"{count}\">{}</strong>{}</p>\
          <progress max=\"{goal}\" value=\"{count}\" aria-label=\"{}\"></progress></div>",
         esc(v.title()),
-        v.header(lang, timezone),
+        v.header(lang),
         esc(v.body()),
         esc(&intl::number(count, lang)),
         esc(&format!(
@@ -349,7 +337,6 @@ fn head<S: Shown>(
 fn article<S: Shown>(
     v: &S,
     lang: Lang,
-    timezone: &str,
     countries: &[(String, String)],
     count: (u32, u32),
     rest: &str,
@@ -357,7 +344,7 @@ fn article<S: Shown>(
     format!(
         "<article class=\"act\" lang=\"{}\">{}{rest}</article>",
         lang.tag(),
-        head(v, lang, timezone, countries, count)
+        head(v, lang, countries, count)
     )
 }
 
@@ -432,10 +419,6 @@ pub trait OwnPage: Kind<View = Presented<Self::Item>> + Sized {
     type Item: Shown + serde::Serialize;
     /// The item's public view (a KV snapshot while fresh), counting a view when asked.
     async fn public_view(req: &Request, ctx: &Ctx) -> AppResult<Presented<Self::Item>>;
-    /// The campaign's time zone, for a pledge's date.
-    fn timezone(_v: &Presented<Self::Item>) -> String {
-        String::new()
-    }
 }
 
 impl OwnPage for Petition {
@@ -449,9 +432,6 @@ impl OwnPage for Pledge {
     type Item = PledgeView;
     async fn public_view(req: &Request, ctx: &Ctx) -> AppResult<Presented<PledgeView>> {
         crate::public::pledge::view_of(req, ctx).await
-    }
-    fn timezone(v: &Presented<PledgeView>) -> String {
-        v.view.timezone.clone()
     }
 }
 
@@ -529,8 +509,7 @@ fn own_form<K: OwnPage>(
             hidden,
         })
     };
-    let tz = K::timezone(v);
-    let inner = article(&v.view, lang, &tz, countries, v.view.count(), &rest);
+    let inner = article(&v.view, lang, countries, v.view.count(), &rest);
     Ok(document(
         v.view.title(),
         lang,
@@ -736,8 +715,7 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
             rally_api::next_goal(o.count, goal)
         },
     );
-    let tz = K::timezone(&v);
-    let inner = article(&v.view, lang, &tz, &countries, count, &thanks);
+    let inner = article(&v.view, lang, &countries, count, &thanks);
     let page = document(title, lang, K::NAME, campaign, slug, &inner, false);
     html(page, if o.signed { 201 } else { 200 })
 }
@@ -795,8 +773,7 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
             hidden: &hidden,
         })
     };
-    let tz = K::timezone(&v);
-    let html = article(&v.view, lang, &tz, &countries, v.view.count(), &rest);
+    let html = article(&v.view, lang, &countries, v.view.count(), &rest);
     let mut resp = Response::from_json(&json!({ "lang": lang.tag(), "html": html, "view": v }))?;
     resp.headers_mut().set("Cache-Control", "no-cache")?;
     Ok(resp)
