@@ -4,7 +4,7 @@
 // and the signature in the overview's conversion and sources; issue a credential and revoke it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, newContext, hostPage, page, person, fillForm, countShown, eventually, EDGE, STAFF } from "./helpers.mjs";
+import { launch, newContext, hostPage, page, person, fillForm, countShown, eventually, interactive, EDGE, STAFF } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -87,7 +87,7 @@ test("create a petition in the builder, preview it live, embed its snippet on a 
   const vErrors = [];
   v.on("pageerror", (e) => vErrors.push(e.message));
   await v.goto(url);
-  await v.locator(".title").waitFor();
+  await interactive(v);
   assert.equal(await v.locator(".title").textContent(), title);
   // Spanish is not among its languages, so the default (Portuguese) speaks.
   assert.equal(await v.locator("button[type=submit]").textContent(), "Assinar a petição");

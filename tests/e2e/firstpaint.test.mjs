@@ -4,7 +4,7 @@
 // placeholder after the form.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, launch, newContext, hostPage, page, embed, d1, person, storedCount, fillForm } from "./helpers.mjs";
+import { EDGE, launch, newContext, hostPage, page, embed, d1, person, storedCount, fillForm, interactive } from "./helpers.mjs";
 
 const ownPage = (slug, q = "") => `${EDGE}/p/demo/${slug}${q}`;
 
@@ -93,7 +93,7 @@ test("the own page is taken over by the widget where WebAssembly runs, keeping w
     await p.goto(ownPage("e2e-early", "?lang=es"));
     await p.locator("#in-first_name").fill("Ñandú");
     release();
-    await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0, null, { timeout: 20_000 });
+    await interactive(p);
     const inShadow = await p.evaluate(() => !!document.getElementById("rally-own").shadowRoot?.querySelector("form.sign"));
     assert.ok(inShadow, "the widget took the page over");
     assert.equal(await p.locator("#in-first_name").inputValue(), "Ñandú");
@@ -168,7 +168,7 @@ test("frame by frame: the form appears once and no placeholder frame follows it"
     const url = await hostPage(context, page(embed("e2e-frames")));
     const p = await context.newPage();
     await p.goto(url);
-    await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0, null, { timeout: 20_000 });
+    await interactive(p);
     await p.waitForTimeout(300);
     const frames = await p.evaluate(() => window.__frames);
     const first = frames.findIndex(([, s]) => s === "form");

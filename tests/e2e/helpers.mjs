@@ -142,6 +142,15 @@ export async function eventually(read, check, ms = 6000) {
   return value;
 }
 
+/**
+ * Waits until a widget on the page has taken over from the drawn first-paint form (the
+ * loader marks `rally:interactive`). Before that, an element read through a locator can be
+ * replaced between being found and being read.
+ */
+export async function interactive(p, ms = 20_000) {
+  await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0, null, { timeout: ms });
+}
+
 let n = 0;
 /** A valid signature for a new person. */
 export function person(overrides = {}) {

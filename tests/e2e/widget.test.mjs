@@ -2,7 +2,7 @@
 // site, in real Chromium, signing against the real local edge.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { EDGE, launch, newContext, hostPage, embed, page, person, fillForm, countShown, petitionState, storedCount, publicCountBecomes, d1 } from "./helpers.mjs";
+import { EDGE, launch, newContext, hostPage, embed, page, person, fillForm, countShown, petitionState, storedCount, publicCountBecomes, d1, interactive } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -28,7 +28,7 @@ test("a hostile host stylesheet changes nothing inside the widget", async () => 
   const { context, page: p, errors } = await open(page(`<h1>Host</h1>${embed("e2e-hostile")}`, { head: HOSTILE }));
   const title = p.locator(".title");
   // The widget's own render (the drawn form before it is replaced as the widget takes over).
-  await p.waitForFunction(() => performance.getEntriesByName("rally:interactive").length > 0);
+  await interactive(p);
   const style = await title.evaluate((el) => {
     const s = getComputedStyle(el);
     return { color: s.color, size: s.fontSize, family: s.fontFamily };
