@@ -15,18 +15,20 @@
   // (Yew once), a page with one only its kind's.
   const kinds = () => new Set([...document.querySelectorAll(["[data-widget]", ...Object.keys(bundles).map((k) => "rally-" + k)])]
     .map((e) => e.dataset.widget || e.localName.slice(6)));
-  // Each bundle's glue and Wasm download at once, in parallel, and the Wasm compiles as it
-  // streams in (off the main thread); the glue is evaluated and the module instantiated only
-  // after `after` (the drawn form's first frame), so that work never holds the form back.
-  const load = (kind, after) => {
+  // Each bundle's glue and Wasm download once `start` (the first-paint data) is here, in
+  // parallel, and the Wasm compiles as it streams in; the glue is evaluated and the module
+  // instantiated only after `after` (the drawn form's first frame). Neither holds the form
+  // back: streaming compilation still takes main-thread slices, which at 4x CPU delayed the
+  // form's answer by ~40 ms when both downloads raced (see ARCHITECTURE.md).
+  const load = (kind, after, start) => {
     if (!R.all && !modules[kind] && kinds().size > 1) R.all = 1;
     const k = R.all ? "all" : kind;
     if (!modules[k]) {
       const [glue, wasm] = bundles[k];
-      const bytes = fetch(base + wasm);
+      const bytes = Promise.resolve(start).catch(() => {}).then(() => fetch(base + wasm));
       const code = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(bytes) : bytes;
       code.catch(() => {});
-      fetch(base + glue).catch(() => {}); // into the HTTP cache (immutable), for import() below
+      Promise.resolve(start).catch(() => {}).then(() => fetch(base + glue)).catch(() => {}); // into the HTTP cache (immutable), for import() below
       modules[k] = Promise.resolve(after).then(() => import(base + glue)).then(async (m) => {
         await m.default({ module_or_path: await code });
         return m;
@@ -128,8 +130,8 @@
     // over, keeping what was typed.
     const own = a.own && document.getElementById("rally-own");
     if (own && !wasm) return;
-    // The downloads first: the bundle, and the data (for a petition or pledge, the form drawn
-    // on the edge with the view, in one answer).
+    // The downloads first: the data (for a petition or pledge, the form drawn on the edge with
+    // the view, in one answer), then the bundle.
     const e = encodeURIComponent, c = e(a.campaign || ""), s = e(a.item || "");
     const acts = kind == "petition" || kind == "pledge";
     const data = { petition: "petitions/" + s, pledge: "pledges/" + s, factcheck: "rebuttals" }[kind];
@@ -153,9 +155,14 @@
       for (const [n, v] of [["ref", cfg.ref], ["page_url", cfg.page], ["source", cfg.source || cfg.utm_source]]) {
         if (form.elements[n]) form.elements[n].value = v || "";
       }
-      return new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+      // The select came with the default country only; the rest a frame after the paint.
+      const sel = form.elements.country, v = sel && sel.value;
+      return new Promise((r) => requestAnimationFrame(() => setTimeout(() => {
+        if (sel) sel.length = 1, sel.append(...f.countries.map(([k, n]) => new Option(n, k, 0, k == v)));
+        r();
+      })));
     }, () => {});
-    const mod = wasm && load(kind, painted);
+    const mod = wasm && load(kind, painted, first);
     const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
     const box = own ? own.querySelector(".rally") : document.createElement("div");
     const sheet = host.shadowRoot || host.attachShadow({ mode: "open" });
@@ -207,10 +214,12 @@
         if (f.lang) cfg.lang = f.lang;
       }
       if (!dressed) dress(sheet, cfg, f?.view?.look);
-      // Country names as the drawn form has them: no second round of Intl work.
+      // Country names as the edge sent them (or the own page has them): no second round of
+      // Intl work.
       const opts = box.querySelector("select[name=country]");
-      if (opts) {
-        const list = [...opts.options].slice(1).map((o) => [o.value, o.text]), by = new Map(list);
+      const list = (f && f.countries) || (opts && [...opts.options].slice(1).map((o) => [o.value, o.text]));
+      if (list) {
+        const by = new Map(list);
         cfg.names = (lang, codes) => (codes.length > 1 ? list : codes.map((k) => [k, by.get(k) || k]));
       }
       const t = typed(box);

@@ -763,9 +763,16 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
             esc(<K::Item as Shown>::words(lang).closed)
         )
     } else {
+        // The select carries only the default country: the loader fills in the rest (sent
+        // alongside) a frame after the form shows, halving what the first paint parses.
+        let chosen: Vec<_> = countries
+            .iter()
+            .filter(|(code, _)| *code == typed.country)
+            .cloned()
+            .collect();
         form::<K::Item>(&FormParts {
             lang,
-            countries: &countries,
+            countries: &chosen,
             typed: &typed,
             errors: &[],
             notice: None,
@@ -774,7 +781,12 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
         })
     };
     let html = article(&v.view, lang, &countries, v.view.count(), &rest);
-    let mut resp = Response::from_json(&json!({ "lang": lang.tag(), "html": html, "view": v }))?;
+    let mut resp = Response::from_json(&json!({
+        "lang": lang.tag(),
+        "html": html,
+        "countries": countries,
+        "view": v,
+    }))?;
     resp.headers_mut().set("Cache-Control", "no-cache")?;
     Ok(resp)
 }
