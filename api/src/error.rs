@@ -49,6 +49,9 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     /// A field only a bot fills in was filled in.
     SpamSuspected,
+    /// The campaign asks for Cloudflare Turnstile's check and this one failed, expired or was
+    /// used already (field `turnstile`): do the check again.
+    ChallengeFailed,
     /// Too many requests from this network; retry after the `Retry-After` seconds.
     RateLimited,
     /// Our fault; details are in the edge's log, never in the response.
@@ -57,7 +60,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -79,6 +82,7 @@ impl ErrorCode {
         ErrorCode::Taken,
         ErrorCode::InvalidIdempotencyKey,
         ErrorCode::SpamSuspected,
+        ErrorCode::ChallengeFailed,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
     ];
@@ -107,6 +111,7 @@ impl ErrorCode {
             ErrorCode::Taken => "taken",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SpamSuspected => "spam_suspected",
+            ErrorCode::ChallengeFailed => "challenge_failed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
         }
@@ -121,7 +126,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::Unauthorized => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::ChallengeFailed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PetitionClosed

@@ -650,3 +650,130 @@ mod action_network_tests {
         }
     }
 }
+
+/// The campaign's Turnstile setting (`GET .../staff/turnstile`): on or off for every public
+/// write, the site key the widgets render with (public by nature), and whether a secret is
+/// stored (its last four characters, never the secret).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Turnstile {
+    pub enabled: bool,
+    pub site_key: String,
+    pub configured: bool,
+    pub secret_hint: String,
+}
+
+/// `PUT .../staff/turnstile`: an empty `secret` keeps the stored one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TurnstileDraft {
+    pub enabled: bool,
+    pub site_key: String,
+    pub secret: String,
+}
+
+/// A Turnstile site key or secret: 8 to 128 letters, digits, `-`, `_` or `.`.
+fn turnstile_key_ok(key: &str) -> bool {
+    (8..=128).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl TurnstileDraft {
+    /// Checks the draft; `has_secret` says whether a secret is already stored (then an empty
+    /// one keeps it). Turning it on needs a site key and a secret; off, both may stay.
+    pub fn validate(&self, has_secret: bool) -> Result<TurnstileDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let site_key = self.site_key.trim().to_owned();
+        let secret = self.secret.trim().to_owned();
+        if site_key.is_empty() && self.enabled {
+            errors.push(FieldError {
+                field: "site_key",
+                code: ErrorCode::Required,
+            });
+        } else if !site_key.is_empty() && !turnstile_key_ok(&site_key) {
+            errors.push(FieldError {
+                field: "site_key",
+                code: ErrorCode::InvalidValue,
+            });
+        }
+        if secret.is_empty() && self.enabled && !has_secret {
+            errors.push(FieldError {
+                field: "secret",
+                code: ErrorCode::Required,
+            });
+        } else if !secret.is_empty() && !turnstile_key_ok(&secret) {
+            errors.push(FieldError {
+                field: "secret",
+                code: ErrorCode::InvalidValue,
+            });
+        }
+        if errors.is_empty() {
+            Ok(TurnstileDraft {
+                enabled: self.enabled,
+                site_key,
+                secret,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod turnstile_tests {
+    use super::*;
+    use ErrorCode::*;
+
+    #[test]
+    fn drafts() {
+        let d = |enabled, site_key: &str, secret: &str| TurnstileDraft {
+            enabled,
+            site_key: site_key.into(),
+            secret: secret.into(),
+        };
+        let site = "1x00000000000000000000AA";
+        let secret = "1x0000000000000000000000000000000AA";
+        type Case = (TurnstileDraft, bool, Vec<(&'static str, ErrorCode)>);
+        let cases: Vec<Case> = vec![
+            (d(true, site, secret), false, vec![]),
+            (d(true, site, ""), true, vec![]),
+            (d(false, "", ""), false, vec![]),
+            (
+                d(true, "", ""),
+                false,
+                vec![("site_key", Required), ("secret", Required)],
+            ),
+            (
+                d(true, "short", secret),
+                false,
+                vec![("site_key", InvalidValue)],
+            ),
+            (
+                d(true, site, "has space inside"),
+                false,
+                vec![("secret", InvalidValue)],
+            ),
+            (
+                d(false, "<script>", ""),
+                false,
+                vec![("site_key", InvalidValue)],
+            ),
+        ];
+        for (draft, has_secret, want) in cases {
+            let got = match draft.validate(has_secret) {
+                Ok(_) => vec![],
+                Err(e) => e.into_iter().map(|e| (e.field, e.code)).collect(),
+            };
+            assert_eq!(got, want, "{draft:?}");
+        }
+        assert_eq!(
+            d(true, &format!(" {site} "), "")
+                .validate(true)
+                .unwrap()
+                .site_key,
+            site
+        );
+    }
+}

@@ -223,6 +223,8 @@ pub const ALL: &[Route] = &[
         "/api/v1/campaigns/:campaign/staff/action-network/redeliver",
         Staff,
     ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/turnstile", Staff),
+    route(Put, "/api/v1/campaigns/:campaign/staff/turnstile", Staff),
     route(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff),
     route(
         Post,

@@ -164,17 +164,22 @@ pub const SIGN_LIMITER: (&str, u32) = ("SIGN_LIMITER", 60);
 /// The largest JSON body a public route accepts.
 pub const MAX_BODY: usize = 8 * 1024;
 
+/// The client's address as Cloudflare gives it (only ever passed on to siteverify, never
+/// stored).
+pub fn client_ip(req: &Request) -> String {
+    req.headers()
+        .get("CF-Connecting-IP")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
 /// The client network, hashed with a secret salt: the raw IP is never stored or passed on.
 ///
 /// `CF-Connecting-IP` is set by Cloudflare (and by the local runtime) and cannot be forged by a
 /// client in production.
 pub fn client_key(req: &Request, env: &Env) -> String {
-    let ip = req
-        .headers()
-        .get("CF-Connecting-IP")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let ip = client_ip(req);
     let salt = env
         .secret("IP_SALT")
         .map(|s| s.to_string())

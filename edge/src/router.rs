@@ -116,6 +116,8 @@ pub const ROUTES: &[Row] = &[
     row(Delete, "/api/v1/campaigns/:campaign/staff/action-network", Staff, handler!(staff::action_network::delete)),
     row(Get, "/api/v1/campaigns/:campaign/staff/action-network/deliveries", Staff, handler!(staff::action_network::deliveries)),
     row(Post, "/api/v1/campaigns/:campaign/staff/action-network/redeliver", Staff, handler!(staff::action_network::redeliver)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/turnstile", Staff, handler!(staff::turnstile::get)),
+    row(Put, "/api/v1/campaigns/:campaign/staff/turnstile", Staff, handler!(staff::turnstile::put)),
     row(Get, "/api/v1/campaigns/:campaign/staff/messages", Staff, handler!(staff::messages::list)),
     row(Post, "/api/v1/campaigns/:campaign/staff/messages/:id/resend", Staff, handler!(staff::messages::resend)),
     row(Get, "/api/v1/campaigns/:campaign/staff/members", Staff, handler!(staff::members::list)),

@@ -18,6 +18,19 @@ test("health answers without touching storage", async () => {
   assert.deepEqual(await res.json(), { ok: true });
 });
 
+test("a filled honeypot is answered as if it had worked (a bot learns nothing), and nothing is stored", async () => {
+  const p = "e2e-api";
+  const before = storedCount(p);
+  const bot = person({ website: "http://spam.example" });
+  const res = await sign(p, bot);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.status, "signed");
+  assert.equal(res.body.count, before + 1, "the count it would have had");
+  assert.ok(res.body.ref_code, "a referral code like any other");
+  assert.equal(storedCount(p), before, "not counted");
+  assert.deepEqual(d1(`SELECT id FROM supporters WHERE email = '${bot.email}'`), [], "not stored, so nobody is written to");
+});
+
 test("bad input of every kind gets a 4xx JSON error naming the problem", async () => {
   const p = "e2e-api";
   assertError(await sign(p, null, { raw: "{not json" }), 400, "invalid_json");
@@ -33,7 +46,6 @@ test("bad input of every kind gets a 4xx JSON error naming the problem", async (
   assertError(await sign(p, { ...person(), country: "ZZ" }), 422, "invalid_country", "country");
   assertError(await sign(p, { ...person(), postal_code: "123" }), 422, "invalid_postal_code", "postal_code");
   assertError(await sign(p, { ...person(), contact_consent: null }), 422, "required", "contact_consent");
-  assertError(await sign(p, { ...person(), website: "http://spam.example" }), 400, "spam_suspected", "website");
   assertError(await sign(p, person(), { contentType: "text/plain" }), 415, "unsupported_media_type");
   assertError(await sign(p, person(), { contentType: "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
   assertError(await sign(p, { ...person(), first_name: "x".repeat(20000) }), 413, "payload_too_large");

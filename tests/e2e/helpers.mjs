@@ -229,6 +229,7 @@ export const STAFF = {
   refusedOwner: "rs_test_refused_owner_8c2e4a",
   hooksOwner: "rs_test_hooks_owner_6d1a2b",
   syncOwner: "rs_test_sync_owner_2f9e4c",
+  turnstileOwner: "rs_test_turnstile_owner_7b1d3e",
 };
 
 /**

@@ -249,8 +249,9 @@ fn bench() -> Result<()> {
 /// instead of wrangler.toml's 5 minutes, and take a message claimed by an isolate that died
 /// as lost after 3 s instead of 10 minutes, so a test can watch both within its time. They also
 /// let webhooks go to loopback, where the tests' receivers listen (never in production), and
-/// send Action Network syncs to `http://127.0.0.1:<stand_in>/api/v2`, where a test's stand-in
-/// for Action Network listens (these machines cannot reach Action Network).
+/// send Action Network syncs to `http://127.0.0.1:<stand_in>/api/v2` and check Turnstile
+/// tokens at `http://127.0.0.1:<stand_in>/turnstile/v0/siteverify`, where a test's stand-in for
+/// Action Network or for Cloudflare's siteverify listens (these machines reach neither).
 fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
     vec![
         ("MAIL_RETRY_MS", "100".into()),
@@ -261,6 +262,10 @@ fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
         (
             "ACTION_NETWORK_URL",
             format!("http://127.0.0.1:{stand_in}/api/v2"),
+        ),
+        (
+            "TURNSTILE_VERIFY_URL",
+            format!("http://127.0.0.1:{stand_in}/turnstile/v0/siteverify"),
         ),
     ]
 }

@@ -275,6 +275,21 @@ impl Store {
         Ok((meta.view(count, recent, now as u64), claimed))
     }
 
+    /// The stored count of a petition or pledge.
+    pub async fn count(&self, t: Target, id: u32) -> AppResult<u32> {
+        let row: Option<CountRow> = self
+            .stmt(
+                &format!(
+                    "SELECT {} AS signature_count FROM {} WHERE id = ?1",
+                    t.count, t.parent
+                ),
+                &[num(id)],
+            )?
+            .first(None)
+            .await?;
+        Ok(row.map_or(0, |r| r.signature_count))
+    }
+
     /// The live count and latest public names of a petition or pledge, and whether this
     /// request won the claim to rewrite its KV snapshot.
     pub async fn live(

@@ -17,6 +17,7 @@ pub mod people;
 pub mod settings;
 pub mod staff;
 pub mod teams;
+pub mod turnstile;
 pub mod views;
 pub mod widgets;
 

@@ -578,6 +578,7 @@ fn parse_form(body: &str) -> (Value, Typed, String) {
         "website": typed.website,
         "tracking": tracking,
         "reminder": typed.reminder,
+        "turnstile": get(crate::auth::turnstile::FORM_FIELD),
     });
     (json, typed, get("key"))
 }
@@ -639,6 +640,15 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
             AppError::RateLimited { .. } => refused(vec![], t.rate_limited, 429),
             e => Err(e),
         };
+    }
+    let token = body["turnstile"].as_str().unwrap_or_default().to_owned();
+    match crate::auth::turnstile::check(&req, &ctx, campaign, &token, Some(&hidden.key)).await {
+        Ok(()) => {}
+        Err(AppError::Refused { code, .. }) => {
+            let errors = vec![(crate::auth::turnstile::FIELD.to_owned(), code)];
+            return refused(errors, t.fix_fields, code.status());
+        }
+        Err(e) => return Err(e),
     }
     let sign: SignRequest = serde_json::from_value(body.clone())
         .map_err(|e| AppError::Internal(format!("own page form: {e}")))?;

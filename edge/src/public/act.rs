@@ -10,7 +10,7 @@ use rally_api::{
 use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
-use crate::auth::{supporter, token};
+use crate::auth::{supporter, token, turnstile};
 use crate::db::act::{
     status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
 };
@@ -229,6 +229,15 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let body: SignRequest = http::parse_json(&bytes)?;
     let extra: K::Extra = http::parse_json(&bytes)?;
     let (slug_campaign, slug) = (param(&ctx, "campaign")?, param(&ctx, K::NAME)?);
+    let challenge: turnstile::Token = http::parse_json(&bytes)?;
+    turnstile::check(
+        &req,
+        &ctx,
+        slug_campaign,
+        &challenge.turnstile,
+        idempotency_key.as_deref(),
+    )
+    .await?;
     let done = act_once::<K>(
         &req,
         &ctx,
@@ -272,6 +281,24 @@ pub async fn act_once<K: Kind>(
         .ok_or_else(|| AppError::not_found(K::NAME))?;
     let about = K::about(&m);
     let campaign_id = about.subject.campaign_id;
+    // A filled honeypot (a field people never see) is answered as if it had worked, so a bot
+    // learns nothing to adapt to; nothing is stored, counted or sent.
+    if !body.website.is_empty() {
+        let count = store.count(about.subject.target, about.subject.id).await? + 1;
+        return Ok(Done {
+            meta: m,
+            outcome: ActOutcome {
+                signed: true,
+                count,
+                ref_code: http::ref_code()?,
+                claimed: None,
+                new_supporter: None,
+                messages: Vec::new(),
+            },
+            token: None,
+            origin: origin(req)?,
+        });
+    }
     let body = supporter::as_remembered(req, &ctx.env, &store, campaign_id, body).await?;
     let person = body.validate().map_err(AppError::Invalid)?;
     if status(about.status) == PetitionStatus::Closed {

@@ -27,7 +27,27 @@ fn report_words(r: &ValidReport) -> Vec<String> {
 pub async fn report(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let key = idempotency_key(&req)?;
     http::rate_limit(&req, &ctx.env, http::SIGN_LIMITER).await?;
-    let body: ReportRequest = http::json_body(&mut req).await?;
+    let bytes = http::json_bytes(&mut req).await?;
+    let body: ReportRequest = http::parse_json(&bytes)?;
+    let challenge: crate::auth::turnstile::Token = http::parse_json(&bytes)?;
+    crate::auth::turnstile::check(
+        &req,
+        &ctx,
+        param(&ctx, "campaign")?,
+        &challenge.turnstile,
+        key.as_deref(),
+    )
+    .await?;
+    // A filled honeypot is answered as a new claim would be, so a bot learns nothing; nothing
+    // is stored.
+    if !body.website.is_empty() {
+        let decoy = rally_api::ReportResponse {
+            claim_id: http::ref_code()?,
+            reports: 1,
+            rebuttal: None,
+        };
+        return json(&decoy, 201);
+    }
     let valid = body.validate().map_err(AppError::Invalid)?;
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;

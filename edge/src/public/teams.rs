@@ -8,7 +8,7 @@ use crate::db::settings::CampaignRow;
 use crate::db::teams::{TeamRefusal, TeamRow};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
-use crate::http::{self, campaign, json, no_content, now, store, Ctx};
+use crate::http::{self, campaign, json, no_content, now, param, store, Ctx};
 
 fn refused(r: TeamRefusal, limit: u32) -> AppError {
     match r {
@@ -48,11 +48,27 @@ fn view(c: &CampaignRow, t: &TeamRow, members: Vec<String>) -> TeamView {
     }
 }
 
+/// The body, once the campaign's Turnstile check (if it asks for one) has passed.
+async fn challenged<T: serde::de::DeserializeOwned>(req: &mut Request, ctx: &Ctx) -> AppResult<T> {
+    let bytes = http::json_bytes(req).await?;
+    let challenge: crate::auth::turnstile::Token = http::parse_json(&bytes)?;
+    let key = http::idempotency_key(req)?;
+    crate::auth::turnstile::check(
+        req,
+        ctx,
+        param(ctx, "campaign")?,
+        &challenge.turnstile,
+        key.as_deref(),
+    )
+    .await?;
+    http::parse_json(&bytes)
+}
+
 /// `POST /api/v1/campaigns/:campaign/teams` `{ "name" }`: start a team and lead it.
 pub async fn create(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    let body: NewTeam = http::json_body(&mut req).await?;
+    let body: NewTeam = challenged(&mut req, &ctx).await?;
     let name = body.validate().map_err(AppError::Invalid)?;
     let team = store
         .create_team(
@@ -72,7 +88,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> AppResult<Response> {
 pub async fn join(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    let body: JoinTeam = http::json_body(&mut req).await?;
+    let body: JoinTeam = challenged(&mut req, &ctx).await?;
     let invite =
         rally_api::validate::ref_code(&body.invite).ok_or_else(|| AppError::not_found("team"))?;
     let team = store

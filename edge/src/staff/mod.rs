@@ -1,6 +1,6 @@
 //! Handlers of the staff API, for the dashboard's own origin only (no CORS): sessions, the
 //! overview, supporters, exports, the fact-check queue, settings, staff, integrations (webhooks,
-//! Action Network) and the widget builder.
+//! Action Network), Turnstile and the widget builder.
 //! Every handler starts with [`crate::auth::staff::signed_in`] and a role check.
 
 pub mod action_network;
@@ -13,4 +13,5 @@ pub mod overview;
 pub mod people;
 pub mod session;
 pub mod settings;
+pub mod turnstile;
 pub mod widgets;
