@@ -387,7 +387,9 @@ pub fn Act<I: Item>(props: &Props) -> Html {
     }
     {
         let thanks_ref = thanks_ref.clone();
-        use_effect_with(state.done.is_some(), move |done| {
+        // On the thank-you, and again when its step changes (the share links replace the
+        // buttons that had focus): focus stays in the widget, on its heading.
+        use_effect_with((state.done.is_some(), state.share), move |(done, _)| {
             if *done {
                 if let Some(h) = thanks_ref.cast::<HtmlElement>() {
                     let _ = h.focus();

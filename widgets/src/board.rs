@@ -364,6 +364,9 @@ struct Sender {
     error: UseStateHandle<Option<String>>,
     busy: UseStateHandle<bool>,
     changed: Callback<()>,
+    /// Set once this visitor changed their team here: the team panel then takes focus when
+    /// it is redrawn (the control that had it is gone).
+    moved: UseStateHandle<bool>,
 }
 
 impl Sender {
@@ -379,6 +382,7 @@ impl Sender {
             match result {
                 Ok(_) => {
                     s.error.set(None);
+                    s.moved.set(true);
                     s.changed.emit(());
                 }
                 Err(e) => s.error.set(Some(refusal(&e, limit, words(s.cfg.lang)))),
@@ -413,11 +417,24 @@ fn Standing(props: &StandingProps) -> Html {
             }
         });
     }
+    let moved = use_state(|| false);
+    let team_ref = use_node_ref();
+    {
+        let (moved, team_ref) = (*moved, team_ref.clone());
+        use_effect_with(m.team.as_ref().map(|t| t.invite.clone()), move |_| {
+            if moved {
+                if let Some(el) = team_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let sender = Sender {
         cfg: cfg.clone(),
         error: error.clone(),
         busy: busy.clone(),
         changed: props.changed.clone(),
+        moved,
     };
     let teams = routes::teams(&cfg.campaign);
     let obj = |k: &str, v: JsValue| -> JsValue {
@@ -457,7 +474,7 @@ fn Standing(props: &StandingProps) -> Html {
             };
             let invite_link = format!("{}?team={}", cfg.page_url, team.invite);
             html! {
-                <div class="team">
+                <div class="team" tabindex="-1" ref={team_ref.clone()}>
                     <h3>{ format!("{}: {}", w.your_team, team.name) }</h3>
                     <p>{ format!("{} / {} · {} {}", team.size, team.limit, i18n::number(team.points, cfg.lang), w.points) }</p>
                     <ul class="members">{ for team.members.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
@@ -502,7 +519,7 @@ fn Standing(props: &StandingProps) -> Html {
                 })
             };
             html! {
-                <div class="team">
+                <div class="team" tabindex="-1" ref={team_ref}>
                     { for join }
                     <form class="new-team" onsubmit={create}>
                         <label for="in-team">{ w.team_name }</label>

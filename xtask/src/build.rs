@@ -270,10 +270,11 @@ fn bindgen(lib: &str, dir: &str) -> Result<(Vec<u8>, Vec<u8>)> {
         "--log-level=warning",
     ]))?;
     let out = r.join(dir);
-    Ok((
-        read(&out.join(format!("{lib}_opt.wasm")))?,
-        read(&out.join(format!("{lib}.min.js")))?,
-    ))
+    let wasm = read(&out.join(format!("{lib}_opt.wasm")))?;
+    let glue = String::from_utf8(read(&out.join(format!("{lib}.min.js")))?)
+        .map_err(|_| "the glue is not UTF-8".to_owned())?;
+    let (wasm, glue) = crate::imports::shorten(&wasm, &glue, &format!("./{lib}_bg.js"))?;
+    Ok((wasm, glue.into_bytes()))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

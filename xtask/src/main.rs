@@ -12,6 +12,7 @@
 
 mod build;
 mod edge;
+mod imports;
 mod scale;
 mod tidy;
 mod tools;
