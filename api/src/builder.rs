@@ -97,6 +97,10 @@ pub struct Presented<T> {
     pub view: T,
     #[serde(default)]
     pub look: Look,
+    /// The campaign's Cloudflare Turnstile site key when it asks for the anti-bot check on
+    /// every public write; absent otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub turnstile: String,
 }
 
 /// `POST /api/v1/campaigns/{campaign}/staff/petitions` and `PUT .../staff/petitions/{petition}`.
@@ -450,6 +454,7 @@ mod tests {
                 accent: "#1a5fd0".into(),
                 ..Look::default()
             },
+            turnstile: String::new(),
         };
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["slug"], "x");

@@ -41,6 +41,8 @@ pub struct Text {
     pub err_postal: &'static str,
     pub err_country: &'static str,
     pub err_invalid: &'static str,
+    /// The anti-bot check (Cloudflare Turnstile) is missing, failed or expired.
+    pub err_challenge: &'static str,
 }
 
 pub const EN: Text = Text {
@@ -77,6 +79,7 @@ pub const EN: Text = Text {
     err_postal: "Enter a valid postal code for your country.",
     err_country: "Choose your country.",
     err_invalid: "Check this field.",
+    err_challenge: "Complete the check above, then send again.",
 };
 
 pub const PT_BR: Text = Text {
@@ -113,6 +116,7 @@ pub const PT_BR: Text = Text {
     err_postal: "Digite um CEP válido para o seu país.",
     err_country: "Escolha seu país.",
     err_invalid: "Verifique este campo.",
+    err_challenge: "Conclua a verificação acima e envie de novo.",
 };
 
 pub const ES: Text = Text {
@@ -149,6 +153,7 @@ pub const ES: Text = Text {
     err_postal: "Escribe un código postal válido para tu país.",
     err_country: "Elige tu país.",
     err_invalid: "Revisa este campo.",
+    err_challenge: "Completa la verificación de arriba y vuelve a enviar.",
 };
 
 /// The one of three translations for `lang`: each widget keeps its own words this way.
@@ -177,6 +182,7 @@ impl Text {
             ErrorCode::InvalidEmail => self.err_email,
             ErrorCode::InvalidPostalCode => self.err_postal,
             ErrorCode::InvalidCountry => self.err_country,
+            ErrorCode::ChallengeFailed => self.err_challenge,
             _ => self.err_invalid,
         }
     }

@@ -281,6 +281,7 @@ impl Draft {
                     as_of,
                 },
                 look,
+                turnstile: String::new(),
             }),
             Kind::Pledge => {
                 let place = self.place.trim();
@@ -302,6 +303,7 @@ impl Draft {
                         calendar: None,
                     },
                     look,
+                    turnstile: String::new(),
                 })
             }
         }

@@ -1,8 +1,8 @@
 // Turnstile, end to end on the edge: an owner turns it on for the campaign; then every public
 // write (a signature, a commitment, a report, a team started or joined) is refused without a
 // token, refused with a failed or spent one, and accepted with a good one; nothing is written
-// before the check passes. The widget's side (rendering Turnstile in the shadow root) is not
-// built yet.
+// before the check passes. In the browser, the petition widget draws the check in its form
+// and sends its token.
 //
 // STAND-IN: these machines cannot reach challenges.cloudflare.com, so a small HTTP server in
 // this test stands in for Turnstile's siteverify API
@@ -16,7 +16,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { EDGE, STAFF, person, sign, fetchAgain, campaignApi, d1, freshIp } from "./helpers.mjs";
+import { EDGE, STAFF, person, sign, fetchAgain, campaignApi, d1, freshIp, eventually, launch, newContext, hostPage, page, fillForm, interactive } from "./helpers.mjs";
 
 const PORT = Number(process.env.RALLY_ACTION_NETWORK_PORT); // the edge's stand-in port for third parties
 const C = "e2e-turnstile";
@@ -210,4 +210,65 @@ test("the own page refuses a signature without a token when Turnstile is on, and
   const ok = await fetch(`${EDGE}/p/${C}/guarded`, { method: "POST", body: form, headers: { "CF-Connecting-IP": freshIp() } });
   assert.equal(ok.status, 201);
   assert.equal(count("petitions", "guarded"), before + 1);
+});
+
+// STAND-IN, in the browser: challenges.cloudflare.com cannot be reached from here, so its
+// script (https://challenges.cloudflare.com/turnstile/v0/api.js) is answered by a small one that
+// offers the documented explicit-rendering API (`turnstile.render(element, { sitekey,
+// callback, "expired-callback" })`, `turnstile.reset(id)`) and, like Cloudflare's test site key,
+// hands out the dummy token, once a checkbox it draws is ticked.
+const TURNSTILE_JS = `window.turnstile = {
+  n: 0, boxes: {},
+  render(el, o) {
+    const id = "ts" + (++this.n);
+    el.innerHTML = '<label class="ts-stand-in"><input type="checkbox"> I am human (stand-in for Cloudflare Turnstile, ' + o.sitekey + ')</label>';
+    const box = el.querySelector("input");
+    box.addEventListener("change", () => box.checked && o.callback(${JSON.stringify(TOKEN)}));
+    this.boxes[id] = box;
+    return id;
+  },
+  reset(id) { if (this.boxes[id]) this.boxes[id].checked = false; },
+  remove() {},
+};`;
+
+test("in the widget: the check is drawn in the form, a submit without it is refused beside it, with it the signature counts once", { timeout: 90_000 }, async () => {
+  assert.equal((await turnOn(SECRET.pass)).status, 200);
+  // The public view carries the site key once its snapshot (at most 3 s old) catches up.
+  await eventually(() => fetch(`${EDGE}/api/v1/campaigns/${C}/petitions/guarded`).then((r) => r.json()), (v) => v.turnstile === SITE_KEY);
+  const browser = await launch();
+  try {
+    const context = await newContext(browser);
+    let scripts = 0;
+    await context.route("https://challenges.cloudflare.com/turnstile/v0/api.js*", (route) => {
+      scripts += 1;
+      return route.fulfill({ status: 200, contentType: "text/javascript", body: TURNSTILE_JS });
+    });
+    const url = await hostPage(context, page(`<script async src="${EDGE}/embed.js" data-widget="petition" data-campaign="${C}" data-petition="guarded"></script>`));
+    const p = await context.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(url);
+    await interactive(p);
+    const w = p.locator(".rally-host");
+    await w.locator(".challenge .ts-stand-in").waitFor();
+    assert.equal(await w.locator(".challenge .ts-stand-in").count(), 1, "one check, in the form");
+    const before = count("petitions", "guarded");
+
+    await fillForm(w, person({ first_name: "Tess" }));
+    await w.locator("button[type=submit]").click();
+    await w.locator("#err-turnstile").waitFor();
+    assert.match(await w.locator("#err-turnstile").textContent(), /Complete the check above/);
+    assert.equal(count("petitions", "guarded"), before, "nothing counted without the check");
+
+    await w.locator(".challenge input[type=checkbox]").check();
+    await w.locator("button[type=submit]").click();
+    await w.locator(".thanks h3").waitFor();
+    assert.equal(count("petitions", "guarded"), before + 1, "counted once");
+    assert.equal(siteverify.requests.at(-1).response, TOKEN, "the widget sent the token Turnstile gave");
+    assert.equal(scripts, 1, "Turnstile's script loads once");
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
 });

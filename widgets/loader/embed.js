@@ -91,6 +91,39 @@
     cfg.share = share_text;
   };
 
+  // Cloudflare Turnstile, where the campaign asks for it (`view.turnstile`, its site key): its
+  // script loads once a page, draws the check in each form's `.challenge` box (the drawn form's,
+  // then the widget's), and the widget's next POST takes the token (`R.take`: each token is good
+  // for one request, so taking it starts a fresh check).
+  let ts;
+  const guard = (box, key, lang) => {
+    if (!key || box.ts) return;
+    box.ts = box.classList.add("ts") || 1;
+    ts ||= new Promise((ok, no) => {
+      const s = document.createElement("script");
+      s.src = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+      s.onload = () => ok(window.turnstile);
+      s.onerror = no;
+      document.head.append(s);
+    });
+    const draw = () => {
+      const el = box.querySelector(".challenge:not([data-on])");
+      if (!el) return;
+      el.dataset.on = 1;
+      ts.then((t) => {
+        const id = t.render(el, { sitekey: key, language: lang, callback: (v) => (R.token = v), "expired-callback": () => (R.token = "") });
+        R.take = () => {
+          const v = R.token || "";
+          R.token = "";
+          t.reset(id);
+          return v;
+        };
+      }, () => {});
+    };
+    new MutationObserver(draw).observe(box, { childList: true, subtree: true });
+    draw();
+  };
+
   // What a visitor did in a form drawn before the widget: field values (with their events, so
   // the widget's own handlers take them in), the focused field and caret.
   const typed = (box) => {
@@ -150,6 +183,7 @@
       dressed = true;
       box.innerHTML = f.html;
       box.removeAttribute("aria-busy");
+      guard(box, f.view.turnstile, cfg.lang);
       const form = box.querySelector("form");
       form.target = "_blank";
       for (const [n, v] of [["ref", cfg.ref], ["page_url", cfg.page], ["source", cfg.source || cfg.utm_source]]) {
@@ -214,6 +248,7 @@
         if (f.lang) cfg.lang = f.lang;
       }
       if (!dressed) dress(sheet, cfg, f?.view?.look);
+      guard(box, f?.view?.turnstile, cfg.lang);
       // Country names as the edge sent them (or the own page has them): no second round of
       // Intl work.
       const opts = box.querySelector("select[name=country]");

@@ -546,7 +546,13 @@ fn field_value<'a>(form: &'a SignRequest, name: &str) -> &'a str {
 fn error_text<I: Item>(state: &State<I>, t: &Text, field: &str) -> Html {
     match state.error_for(field) {
         Some(code) => {
-            html! { <p class="err" id={format!("err-{field}")}>{ t.field_error(code) }</p> }
+            // A missing anti-bot token is not a field to fill: say what to do.
+            let msg = if field == "turnstile" {
+                t.err_challenge
+            } else {
+                t.field_error(code)
+            };
+            html! { <p class="err" id={format!("err-{field}")}>{ msg }</p> }
         }
         None => html! {},
     }
@@ -635,6 +641,9 @@ fn form<I: Item>(
                 <label for="in-website">{"Website"}</label>
                 <input id="in-website" name="website" tabindex="-1" autocomplete="off" value={f.website.clone()} oninput={on_hp} />
             </div>
+            // Where the loader draws Cloudflare Turnstile, if the campaign asks for it.
+            <div class="challenge"></div>
+            { error_text(state, t, "turnstile") }
             { notice(state, t, w) }
             <button type="submit" disabled={state.sending.submitting} aria-disabled={state.sending.submitting.to_string()}>
                 { if state.sending.submitting { w.submitting } else { w.submit } }

@@ -40,6 +40,17 @@ pub async fn await_json<T: FromJs>(p: js_sys::Promise) -> Result<T, NetError> {
     from_js(v)
 }
 
+/// The Cloudflare Turnstile token the loader holds where the campaign asks for the check
+/// (`window.__rally.take()`; each token is good for one request, so taking it resets the check).
+fn challenge_token() -> Option<JsValue> {
+    let r = js_sys::Reflect::get(&js_sys::global(), &"__rally".into()).ok()?;
+    js_sys::Reflect::get(&r, &"take".into())
+        .ok()?
+        .dyn_ref::<js_sys::Function>()?
+        .call0(&r)
+        .ok()
+}
+
 /// Sends a request and reads its JSON answer (`null` for an empty one, as after `204`).
 /// `body` is JSON-ready JS; `token` is the supporter token, sent as a bearer credential.
 pub async fn call(
@@ -54,6 +65,11 @@ pub async fn call(
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
+        if method == "POST" {
+            if let Some(t) = challenge_token() {
+                let _ = js_sys::Reflect::set(body, &"turnstile".into(), &t);
+            }
+        }
         let json = js_sys::JSON::stringify(body).map_err(|_| NetError::Unreadable)?;
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&json);

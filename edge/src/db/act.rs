@@ -69,6 +69,8 @@ pub struct PledgeMeta {
     pub langs: String,
     pub accent: String,
     pub share_text: String,
+    /// The campaign's Turnstile site key when it asks for the check, else empty.
+    pub turnstile: String,
 }
 
 /// The fields of a petition that do not change with each signature.
@@ -90,6 +92,8 @@ pub struct PetitionMeta {
     pub langs: String,
     pub accent: String,
     pub share_text: String,
+    /// The campaign's Turnstile site key when it asks for the check, else empty.
+    pub turnstile: String,
 }
 
 /// The look as stored: `langs` comma-separated.
@@ -141,6 +145,7 @@ impl PetitionMeta {
         Presented {
             view,
             look: look(&self.langs, &self.accent, &self.share_text),
+            turnstile: self.turnstile.clone(),
         }
     }
 }
@@ -221,7 +226,8 @@ impl Store {
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
                         p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
-                        p.langs, p.accent, p.share_text \
+                        p.langs, p.accent, p.share_text, \
+                        CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
                 &[text(campaign), text(slug)],
@@ -321,7 +327,8 @@ impl Store {
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
                         p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
-                        p.langs, p.accent, p.share_text \
+                        p.langs, p.accent, p.share_text, \
+                        CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM pledges p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
                 &[text(campaign), text(slug)],

@@ -170,6 +170,8 @@ pub struct FormParts<'a> {
     pub notice: Option<&'a str>,
     pub action: &'a str,
     pub hidden: &'a Hidden,
+    /// The campaign's Turnstile site key when it asks for the check, else empty.
+    pub turnstile: &'a str,
 }
 
 /// The form, as the widget draws it before anything is typed (and, on the own page, with what
@@ -272,6 +274,23 @@ pub fn form<S: Shown>(p: &FormParts) -> String {
         out.push_str(&format!(
             "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
             esc(v)
+        ));
+    }
+    // Where Cloudflare Turnstile draws its check (the widget has the same empty box): on the
+    // own page its script finds `cf-turnstile`; in a widget the loader draws it.
+    if p.turnstile.is_empty() {
+        out.push_str("<div class=\"challenge\"></div>");
+    } else {
+        out.push_str(&format!(
+            "<div class=\"challenge cf-turnstile\" data-sitekey=\"{}\" data-language=\"{}\"></div>",
+            esc(p.turnstile),
+            p.lang.tag()
+        ));
+    }
+    if error("turnstile").is_some() {
+        out.push_str(&format!(
+            "<p class=\"err\" id=\"err-turnstile\">{}</p>",
+            esc(t.err_challenge)
         ));
     }
     if let Some(n) = p.notice {
@@ -507,7 +526,15 @@ fn own_form<K: OwnPage>(
             notice,
             action: &own_url(req)?,
             hidden,
+            turnstile: &v.turnstile,
         })
+    };
+    // Cloudflare Turnstile's own script draws the check where the campaign asks for it (it
+    // needs JavaScript: without it, such a campaign's own page cannot be signed).
+    let rest = if v.turnstile.is_empty() {
+        rest
+    } else {
+        format!("{rest}<script src=\"https://challenges.cloudflare.com/turnstile/v0/api.js\" async defer></script>")
     };
     let inner = article(&v.view, lang, countries, v.view.count(), &rest);
     Ok(document(
@@ -788,6 +815,7 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
             notice: None,
             action: &action,
             hidden: &hidden,
+            turnstile: &v.turnstile,
         })
     };
     let html = article(&v.view, lang, &countries, v.view.count(), &rest);

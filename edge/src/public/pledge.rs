@@ -67,6 +67,7 @@ pub fn view(
     Presented {
         view,
         look: crate::db::act::look(&m.langs, &m.accent, &m.share_text),
+        turnstile: m.turnstile.clone(),
     }
 }
 

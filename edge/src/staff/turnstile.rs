@@ -45,5 +45,7 @@ pub async fn put(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             audit,
         )
         .await?;
+    // This isolate's cached petition fields carry the site key: read them again.
+    crate::db::act::forget_campaign_meta(crate::http::param(&ctx, "campaign")?);
     json(&saved, 200)
 }
