@@ -239,6 +239,7 @@ pub fn Integrations(props: &BaseProps) -> Html {
                 </div>
             }
             <crate::action_network::ActionNetworkPanel base={props.base.clone()} />
+            <crate::turnstile::TurnstilePanel base={props.base.clone()} />
         </section>
     }
 }

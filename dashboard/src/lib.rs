@@ -26,6 +26,7 @@ mod net;
 mod overview;
 mod people;
 mod settings;
+mod turnstile;
 
 /// Starts the dashboard in `#app`.
 #[wasm_bindgen]

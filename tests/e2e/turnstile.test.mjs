@@ -16,7 +16,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { EDGE, STAFF, person, sign, fetchAgain, campaignApi, d1, freshIp, eventually, launch, newContext, hostPage, page, fillForm, interactive } from "./helpers.mjs";
+import { EDGE, STAFF, person, sign, fetchAgain, campaignApi, d1, freshIp, eventually, launch, newContext, hostPage, page, fillForm, interactive, dashboardAs } from "./helpers.mjs";
 
 const PORT = Number(process.env.RALLY_ACTION_NETWORK_PORT); // the edge's stand-in port for third parties
 const C = "e2e-turnstile";
@@ -267,6 +267,31 @@ test("in the widget: the check is drawn in the form, a submit without it is refu
     assert.equal(siteverify.requests.at(-1).response, TOKEN, "the widget sent the token Turnstile gave");
     assert.equal(scripts, 1, "Turnstile's script loads once");
     assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+test("owners set Turnstile in the dashboard: refusals beside their fields, the secret never shown again", { timeout: 60_000 }, async () => {
+  const browser = await launch();
+  try {
+    const { context, page: p } = await dashboardAs(browser, STAFF.turnstileOwner);
+    await p.locator("nav button", { hasText: "Integrations" }).click();
+    const panel = p.locator("section.turnstile");
+    await panel.locator("#ts-site").waitFor();
+    await panel.locator("#ts-site").fill("");
+    await panel.locator("#ts-enabled").check();
+    await panel.locator("button[type=submit]").click();
+    await panel.locator("#ts-site-error").waitFor();
+    assert.equal(await panel.locator("#ts-site").getAttribute("aria-invalid"), "true");
+    await panel.locator("#ts-site").fill(SITE_KEY);
+    await panel.locator("#ts-secret").fill(SECRET.pass);
+    await panel.locator("button[type=submit]").click();
+    await panel.locator(".msg", { hasText: "Turnstile settings saved." }).waitFor();
+    assert.equal(await panel.locator("#ts-secret").inputValue(), "", "the secret leaves the screen");
+    assert.match(await panel.locator("#ts-secret").getAttribute("placeholder"), /ends in 00AA/);
+    assert.deepEqual((await staff("/turnstile")).body, { enabled: true, site_key: SITE_KEY, configured: true, secret_hint: "00AA" });
     await context.close();
   } finally {
     await browser.close();
