@@ -26,6 +26,9 @@ pub struct Board {
     /// The asking supporter's own row, also when outside the top (present only with a token).
     #[serde(default)]
     pub me: Option<BoardEntry>,
+    /// The campaign's Cloudflare Turnstile site key when it asks for the check on teams.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub turnstile: String,
 }
 
 /// `GET /api/v1/campaigns/{campaign}/me`: the supporter's standing, for greeting and goals.

@@ -330,6 +330,9 @@ impl Rebuttal {
 pub struct RebuttalFeed {
     pub rebuttals: Vec<Rebuttal>,
     pub as_of: u64,
+    /// The campaign's Cloudflare Turnstile site key when it asks for the check on reports.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub turnstile: String,
 }
 
 /// The answer to a report: `201` (or `200` for a retried request).

@@ -297,3 +297,59 @@ test("owners set Turnstile in the dashboard: refusals beside their fields, the s
     await browser.close();
   }
 });
+
+test("the fact-check report and the board's team form draw the check too, and pass with it", { timeout: 90_000 }, async () => {
+  assert.equal((await turnOn(SECRET.pass)).status, 200);
+  await eventually(() => fetch(`${EDGE}/api/v1/campaigns/${C}/rebuttals`).then((r) => r.json()), (v) => v.turnstile === SITE_KEY);
+  const browser = await launch();
+  try {
+    const context = await newContext(browser);
+    await context.route("https://challenges.cloudflare.com/turnstile/v0/api.js*", (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: TURNSTILE_JS }));
+    const html = [
+      `<script async src="${EDGE}/embed.js" data-widget="petition" data-campaign="${C}" data-petition="guarded"></script>`,
+      `<script async src="${EDGE}/embed.js" data-widget="factcheck" data-campaign="${C}"></script>`,
+      `<script async src="${EDGE}/embed.js" data-widget="board" data-campaign="${C}" data-board="mobilisers"></script>`,
+    ].join("");
+    const url = await hostPage(context, page(html));
+    const p = await context.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(url);
+    await interactive(p);
+
+    // A report: refused beside the check without it, stored with it.
+    const fc = p.locator(".rally.factcheck");
+    await fc.locator(".challenge .ts-stand-in").waitFor();
+    const word = `tsw${Date.now().toString(36)}`;
+    await fc.locator("#in-claim").fill(`a rumour about ${word}`);
+    await fc.locator("#in-seen_on").selectOption("whatsapp");
+    await fc.locator("button[type=submit]").click();
+    await fc.locator("#err-turnstile").waitFor();
+    assert.equal(reports(word), 0);
+    await fc.locator(".challenge input[type=checkbox]").check();
+    await fc.locator("button[type=submit]").click();
+    await eventually(() => reports(word), (n) => n === 1, 10_000);
+
+    // Signed (with the check), the visitor is remembered: the board offers a team, with its check.
+    const pet = p.locator(".rally.petition");
+    await fillForm(pet, person({ first_name: "Teo" }));
+    await pet.locator(".challenge input[type=checkbox]").check();
+    await pet.locator("button[type=submit]").click();
+    await pet.locator(".thanks h3").waitFor();
+    const board = p.locator(".rally.board");
+    await board.locator("form.new-team .challenge .ts-stand-in").waitFor({ timeout: 20_000 });
+    const name = `Guarded ${Date.now().toString(36)}`;
+    await board.locator("#in-team").fill(name);
+    await board.locator("form.new-team button[type=submit]").click();
+    await board.locator(".err", { hasText: "Complete the check above" }).waitFor();
+    await board.locator("form.new-team .challenge input[type=checkbox]").check();
+    await board.locator("form.new-team button[type=submit]").click();
+    await board.locator("#in-invite").waitFor();
+    assert.equal(d1(`SELECT COUNT(*) AS n FROM teams WHERE name = '${name}'`)[0].n, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+});

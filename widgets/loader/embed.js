@@ -111,11 +111,12 @@
       if (!el) return;
       el.dataset.on = 1;
       ts.then((t) => {
-        const id = t.render(el, { sitekey: key, language: lang, callback: (v) => (R.token = v), "expired-callback": () => (R.token = "") });
+        // The token of the check last passed (whichever form it is in) goes with the next POST.
+        const id = t.render(el, { sitekey: key, language: lang, callback: (v) => (R.token = v, R.tid = id), "expired-callback": () => (R.token = "") });
         R.take = () => {
           const v = R.token || "";
           R.token = "";
-          t.reset(id);
+          if (v) t.reset(R.tid);
           return v;
         };
       }, () => {});
@@ -123,6 +124,7 @@
     new MutationObserver(draw).observe(box, { childList: true, subtree: true });
     draw();
   };
+  R.guard = guard; // for widgets that learn the key from their own first read (the board)
 
   // What a visitor did in a form drawn before the widget: field values (with their events, so
   // the widget's own handlers take them in), the focused field and caret.

@@ -54,6 +54,7 @@ impl FromJs for Board {
             period: string(v, "period")?,
             entries: list(v, "entries"),
             me: field(v, "me").and_then(|m| BoardEntry::from_js(&m)),
+            turnstile: string(v, "turnstile").unwrap_or_default(),
         })
     }
 }
@@ -188,9 +189,11 @@ pub fn Leaderboard(props: &Props) -> Html {
     // Bumped by the visitor's own changes (team, listing) to re-read board and standing.
     let reload = use_state(|| 0u32);
     let me = use_me(cfg, *reload);
+    let root = use_node_ref();
     {
         let board = board.clone();
         let cfg = cfg.clone();
+        let root = root.clone();
         // Re-read when the visitor's own standing moves (they acted in another widget on the
         // page), not only every 30 s.
         let mine = me
@@ -221,6 +224,11 @@ pub fn Leaderboard(props: &Props) -> Html {
                             }
                             match got {
                                 Some(b) => {
+                                    if first && !b.turnstile.is_empty() {
+                                        if let Some(el) = root.cast::<web_sys::Element>() {
+                                            net::guard(&el, &b.turnstile, cfg.lang);
+                                        }
+                                    }
                                     if behind(&b) {
                                         wait = SNAPSHOT_MS;
                                     }
@@ -271,7 +279,7 @@ pub fn Leaderboard(props: &Props) -> Html {
     };
 
     html! {
-        <section class="board" lang={cfg.lang.tag()} aria-labelledby="board-title">
+        <section class="board" lang={cfg.lang.tag()} aria-labelledby="board-title" ref={root}>
             <h2 class="title" id="board-title">{ w.title }</h2>
             <div class="row tabs" role="group" aria-label={w.which}>{ for tabs }</div>
             <div class="row tabs" role="group" aria-label={w.period}>
@@ -344,7 +352,11 @@ struct StandingProps {
 }
 
 /// A refusal to show next to the control that caused it.
-fn refusal(e: &NetError, limit: u32, w: &Words) -> String {
+fn refusal(e: &NetError, limit: u32, lang: Lang) -> String {
+    let w = words(lang);
+    if e.field() == Some("turnstile") {
+        return i18n::text(lang).err_challenge.to_owned();
+    }
     match e.code() {
         Some(ErrorCode::TeamFull) => format!("{} {limit}.", w.team_full),
         Some(ErrorCode::AlreadyInTeam) => w.already_in_team.to_owned(),
@@ -385,7 +397,7 @@ impl Sender {
                     s.moved.set(true);
                     s.changed.emit(());
                 }
-                Err(e) => s.error.set(Some(refusal(&e, limit, words(s.cfg.lang)))),
+                Err(e) => s.error.set(Some(refusal(&e, limit, s.cfg.lang))),
             }
         });
     }
@@ -494,6 +506,7 @@ fn Standing(props: &StandingProps) -> Html {
                 html! {
                     <div class="join">
                         <p>{ format!("{} {} ({} / {})", w.invited_to, inv.name, inv.size, inv.limit) }</p>
+                        <div class="challenge"></div>
                         <button type="button" class="join-team" disabled={*busy} onclick={go}>{ w.join }</button>
                     </div>
                 }
@@ -527,6 +540,7 @@ fn Standing(props: &StandingProps) -> Html {
                             <input id="in-team" name="team" value={(*team_name).clone()} maxlength="40" {oninput} />
                             <button type="submit" disabled={*busy}>{ w.start_team }</button>
                         </div>
+                        <div class="challenge"></div>
                     </form>
                 </div>
             }

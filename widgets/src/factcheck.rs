@@ -49,6 +49,7 @@ impl FromJs for RebuttalFeed {
         Some(RebuttalFeed {
             rebuttals: list(v, "rebuttals"),
             as_of: number(v, "as_of").unwrap_or(0.0) as u64,
+            turnstile: String::new(), // the loader draws the check
         })
     }
 }
@@ -281,7 +282,9 @@ pub fn FactCheck(props: &Props) -> Html {
     let sending = sending.borrow();
     let error_for = |f: &str| sending.error_for(f);
     let err = |f: &'static str| match error_for(f) {
-        Some(code) => html! { <p class="err" id={format!("err-{f}")}>{ t.field_error(code) }</p> },
+        Some(code) => html! { <p class="err" id={format!("err-{f}")}>{
+            if f == "turnstile" { t.err_challenge } else { t.field_error(code) }
+        }</p> },
         None => html! {},
     };
     let invalid = |f: &str| error_for(f).is_some().to_string();
@@ -355,6 +358,8 @@ pub fn FactCheck(props: &Props) -> Html {
                     <label for="in-website">{"Website"}</label>
                     <input id="in-website" name="website" tabindex="-1" autocomplete="off" onchange={edit(|f, v| f.website = v)} />
                 </div>
+                <div class="challenge"></div>
+                { err("turnstile") }
                 if let Some(n) = *notice { <p class="notice" role="alert">{ n }</p> }
                 <button type="submit" disabled={sending.submitting}>{ if sending.submitting { w.sending } else { w.send } }</button>
             </form>

@@ -28,6 +28,14 @@ impl NetError {
             _ => None,
         }
     }
+
+    /// The field the refusal names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            NetError::Api { body, .. } => body.error.field.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 fn from_js<T: FromJs>(v: JsValue) -> Result<T, NetError> {
@@ -49,6 +57,19 @@ fn challenge_token() -> Option<JsValue> {
         .dyn_ref::<js_sys::Function>()?
         .call0(&r)
         .ok()
+}
+
+/// Asks the loader to draw Cloudflare Turnstile (site key `key`) in the `.challenge` boxes of the
+/// widget around `el` (`window.__rally.guard`), for widgets whose first read names the key.
+pub fn guard(el: &web_sys::Element, key: &str, lang: rally_api::Lang) {
+    let Ok(Some(root)) = el.closest(".rally") else {
+        return;
+    };
+    let f = js_sys::Reflect::get(&js_sys::global(), &"__rally".into())
+        .and_then(|r| js_sys::Reflect::get(&r, &"guard".into()));
+    if let Some(f) = f.ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = f.call3(&JsValue::NULL, &root, &key.into(), &lang.tag().into());
+    }
 }
 
 /// Sends a request and reads its JSON answer (`null` for an empty one, as after `204`).

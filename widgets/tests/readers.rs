@@ -80,12 +80,14 @@ fn board_and_standing_read_as_serde_writes_them() {
         period: "2026-W47".into(),
         entries: vec![entry(1, "Ana S.", false), entry(1, "Bia B.", true)],
         me: Some(entry(1, "Bia B.", true)),
+        turnstile: "1x00000000000000000000AA".into(),
     });
     round_trips(Board {
         board: "teams".into(),
         period: "all".into(),
         entries: vec![],
         me: None,
+        turnstile: String::new(),
     });
     let week = WeekProgress {
         week: "2026-W47".into(),
@@ -145,6 +147,7 @@ fn fact_check_answers_read_as_serde_writes_them() {
             rebuttal(Verdict::True, vec![minutes]),
         ],
         as_of: 9,
+        turnstile: String::new(), // read by the loader, not the widget
     });
     for rebuttal in [None, Some(rebuttal(Verdict::Misleading, vec![]))] {
         round_trips(ReportResponse {

@@ -15,6 +15,8 @@ pub struct CampaignRow {
     pub timezone: String,
     pub weekly_goal: u32,
     pub team_size: u32,
+    /// The Turnstile site key when the campaign asks for the check, else empty.
+    pub turnstile: String,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +62,9 @@ impl Store {
     /// The campaign called `slug`.
     pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
         self.first(
-            "SELECT id, name, timezone, weekly_goal, team_size FROM campaigns WHERE slug = ?1",
+            "SELECT id, name, timezone, weekly_goal, team_size, \
+             CASE WHEN turnstile_enabled = 1 THEN turnstile_site_key ELSE '' END AS turnstile \
+             FROM campaigns WHERE slug = ?1",
             &[text(slug)],
         )
         .await

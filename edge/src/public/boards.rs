@@ -121,6 +121,7 @@ pub async fn leaderboard(req: Request, ctx: Ctx) -> AppResult<Response> {
             period,
             entries,
             me,
+            turnstile: c.turnstile.clone(),
         },
         200,
     )

@@ -118,6 +118,7 @@ pub async fn refresh_feed(
             .filter_map(|c| c.rebuttal(origin, campaign))
             .collect(),
         as_of: at as u64,
+        turnstile: String::new(),
     };
     if store.claim_kv(&key, at).await? {
         view_cache(ctx)?.store(&key, &feed, at).await?;
@@ -150,6 +151,7 @@ pub async fn rebuttals(req: Request, ctx: Ctx) -> AppResult<Response> {
     crate::views::count_if_view(&req, param(&ctx, "campaign")?, "factcheck");
     let origin = origin(&req)?;
     let mut f = feed(&ctx, &store, c.id, param(&ctx, "campaign")?, &origin).await?;
+    f.turnstile = c.turnstile.clone();
     let q = req
         .url()?
         .query_pairs()
