@@ -9,6 +9,7 @@
 
 use gloo_net::http::Method;
 use rally_api::staff::SignIn as Credential;
+use rally_api::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -27,6 +28,7 @@ mod overview;
 mod people;
 mod settings;
 mod turnstile;
+mod words;
 
 /// Starts the dashboard in `#app`.
 #[wasm_bindgen]
@@ -60,6 +62,30 @@ enum Tab {
 fn App() -> Html {
     // `None` until the edge says who the session cookie is (if anyone).
     let session = use_state(|| None::<Option<Session>>);
+    // The language: each staff member's own choice on this browser, else the browser's.
+    let key = match &*session {
+        Some(Some(who)) => format!("{LANG_KEY}:{}:{}", who.campaign, who.name),
+        _ => LANG_KEY.to_owned(),
+    };
+    let lang = use_state(|| words::chosen(LANG_KEY));
+    {
+        let (lang, key) = (lang.clone(), key.clone());
+        use_effect_with(key, move |key| lang.set(words::chosen(key)));
+    }
+    let choose = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| {
+            words::choose(&key, l);
+            words::choose(LANG_KEY, l);
+            lang.set(l);
+        })
+    };
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
     {
         let session = session.clone();
         use_effect_with((), move |_| {
@@ -69,7 +95,7 @@ fn App() -> Html {
             });
         });
     }
-    match &*session {
+    let page = match &*session {
         None => html! { <p role="status">{ "…" }</p> },
         Some(None) => {
             html! { <SignIn on_signed_in={Callback::from(move |s| session.set(Some(Some(s))))} /> }
@@ -87,10 +113,14 @@ fn App() -> Html {
                     });
                 })
             };
-            html! { <Signed who={who.clone()} on_sign_out={out} /> }
+            html! { <Signed who={who.clone()} on_sign_out={out} on_lang={choose} /> }
         }
-    }
+    };
+    html! { <ContextProvider<Lang> context={*lang}>{ page }</ContextProvider<Lang>> }
 }
+
+/// Where the dashboard's language choice is kept (per staff member: `:<campaign>:<name>`).
+const LANG_KEY: &str = "rally:dashboard-lang";
 
 #[derive(Properties, PartialEq)]
 struct SignInProps {
@@ -124,20 +154,21 @@ fn SignIn(props: &SignInProps) -> Html {
             );
         })
     };
+    let w = words::words(use_context::<Lang>().unwrap_or_default());
     let error = submit.failure().map(|f| match f.status {
-        429 => "Too many attempts. Wait a minute and try again.".to_owned(),
+        429 => w.too_many.to_owned(),
         0 => f.message.clone(),
-        _ => "This credential is not valid.".to_owned(),
+        _ => w.not_valid.to_owned(),
     });
     html! {
         <main class="signin">
-            <h1>{ "Rally staff" }</h1>
+            <h1>{ w.staff_title }</h1>
             <form {onsubmit}>
-                <label for="key">{ "Your staff credential" }</label>
+                <label for="key">{ w.credential }</label>
                 <input id="key" name="key" type="password" autocomplete="current-password" required=true ref={key}
                     aria-invalid={error.is_some().to_string()} aria-describedby={error.is_some().then_some("key-error")} />
                 if let Some(e) = &error { <p class="err" id="key-error" role="alert">{ e }</p> }
-                <button type="submit" disabled={submit.busy()}>{ "Sign in" }</button>
+                <button type="submit" disabled={submit.busy()}>{ w.sign_in }</button>
             </form>
         </main>
     }
@@ -147,6 +178,7 @@ fn SignIn(props: &SignInProps) -> Html {
 struct SignedProps {
     who: Session,
     on_sign_out: Callback<MouseEvent>,
+    on_lang: Callback<Lang>,
 }
 
 #[component]
@@ -154,42 +186,66 @@ fn Signed(props: &SignedProps) -> Html {
     let tab = use_state(|| Tab::Overview);
     let who = &props.who;
     let base = format!("/api/v1/campaigns/{}/staff", who.campaign);
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let w = words::words(lang);
     let tabs = [
-        (Tab::Overview, "Overview"),
-        (Tab::Supporters, "Supporters"),
-        (Tab::Exports, "Exports"),
-        (Tab::FactChecks, "Fact-checks"),
-        (Tab::Widgets, "Widgets"),
-        (Tab::Staff, "Staff"),
-        (Tab::Integrations, "Integrations"),
-        (Tab::Messages, "Messages"),
-        (Tab::Settings, "Settings"),
-        (Tab::Audit, "Audit log"),
-    ];
+        Tab::Overview,
+        Tab::Supporters,
+        Tab::Exports,
+        Tab::FactChecks,
+        Tab::Widgets,
+        Tab::Staff,
+        Tab::Integrations,
+        Tab::Messages,
+        Tab::Settings,
+        Tab::Audit,
+    ]
+    .into_iter()
+    .zip(w.tabs);
+    let on_lang = {
+        let on_lang = props.on_lang.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if let Some(l) = Lang::from_tag(&v) {
+                on_lang.emit(l);
+            }
+        })
+    };
     html! {
         <>
         <header>
             <h1>{ format!("Rally · {}", who.campaign) }</h1>
             <p class="who">{ format!("{} ({})", who.name, who.role) }</p>
-            <button type="button" class="out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
+            <label for="dash-lang">{ w.language }</label>
+            <select id="dash-lang" class="lang" onchange={on_lang}>
+                { for [(Lang::En, "English"), (Lang::PtBr, "Português (Brasil)"), (Lang::Es, "Español")].into_iter().map(|(l, name)| html! {
+                    <option value={l.tag()} lang={l.tag()} selected={l == lang}>{ name }</option>
+                }) }
+            </select>
+            <button type="button" class="out" onclick={props.on_sign_out.clone()}>{ w.sign_out }</button>
         </header>
-        <nav aria-label="Sections">
-            { for tabs.iter().map(|(t, label)| {
-                let set = { let tab = tab.clone(); let t = *t; Callback::from(move |_| tab.set(t)) };
-                html! { <button type="button" aria-pressed={(*tab == *t).to_string()} onclick={set}>{ *label }</button> }
+        <nav aria-label={w.sections}>
+            { for tabs.map(|(t, label)| {
+                let set = { let tab = tab.clone(); Callback::from(move |_| tab.set(t)) };
+                html! { <button type="button" aria-pressed={(*tab == t).to_string()} onclick={set}>{ label }</button> }
             }) }
         </nav>
         <main>
             { match *tab {
                 Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
                 Tab::Supporters => html! { <people::Supporters base={base.clone()} /> },
-                Tab::Exports => overview::exports(&base),
+                Tab::Exports => overview::exports(&base, w),
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
                 Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },
-                Tab::Staff => html! { <p class="note">{ "Only owners manage staff." }</p> },
+                Tab::Staff => html! { <p class="note">{ w.only_owners_staff }</p> },
                 Tab::Integrations if who.role == "owner" => html! { <integrations::Integrations base={base.clone()} /> },
-                Tab::Integrations => html! { <p class="note">{ "Only owners manage integrations." }</p> },
+                Tab::Integrations => html! { <p class="note">{ w.only_owners_integrations }</p> },
                 Tab::Messages => html! { <messages::Messages base={base.clone()} can_resend={who.role == "owner" || who.role == "organiser"} /> },
                 Tab::Settings => html! { <settings::Settings base={base.clone()} owner={who.role == "owner"} /> },
                 Tab::Audit => html! { <people::Audit base={base.clone()} /> },

@@ -27,13 +27,14 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
 
   const signs = p.locator("tr[data-kind=sign] td.today");
   await signs.waitFor();
-  const before = Number(await signs.textContent());
+  const shown = (text) => Number(text.replace(/,/g, "")); // written as English speakers do
+  const before = shown(await signs.textContent());
   const who = person({ first_name: "Dalva", last_name: "Dias" });
   assert.equal((await sign("save-the-park", who)).status, 201);
   await p.reload();
   await p.locator("tr[data-kind=sign] td.today").waitFor();
-  assert.equal(Number(await p.locator("tr[data-kind=sign] td.today").textContent()), before + 1, "a signature made a moment ago");
-  assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Signatures per day, last 35 days: \d+ in all$/);
+  assert.equal(shown(await p.locator("tr[data-kind=sign] td.today").textContent()), before + 1, "a signature made a moment ago");
+  assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Signatures per day, last 35 days: [\d,]+ in all$/);
 
   await p.locator("nav button", { hasText: "Exports" }).click();
   const [download] = await Promise.all([p.waitForEvent("download"), p.locator("a.export-signatures").click()]);
@@ -159,5 +160,37 @@ test("a tab that cannot load says why, with the edge's own words, and loads on r
   await failed.waitFor();
   assert.equal(await failed.locator(".err").textContent(),
     "This could not be loaded: sign in, or send a staff credential of this campaign as Authorization: Bearer");
+  await context.close();
+});
+
+test("the dashboard speaks the browser's language, each staff member may choose another, numbers as they write them", async () => {
+  const context = await newContext(browser, { locale: "pt-BR" });
+  const p = await context.newPage();
+  await p.goto(`${EDGE}/dashboard/`);
+  assert.equal(await p.locator("label[for=key]").textContent(), "Sua credencial de equipe");
+  await p.locator("#key").fill("rs_not_a_real_key");
+  await p.locator("button[type=submit]").click();
+  assert.equal(await p.locator("#key-error").textContent(), "Esta credencial não é válida.");
+  await p.locator("#key").fill(STAFF.owner);
+  await p.locator("button[type=submit]").click();
+  await p.locator("header .who").waitFor();
+  assert.equal(await p.locator("html").getAttribute("lang"), "pt-BR");
+  assert.deepEqual((await p.locator("nav button").allTextContents()).slice(0, 3), ["Visão geral", "Apoiadores", "Exportações"]);
+  await p.locator("tr[data-kind=sign] td.today").waitFor();
+  assert.equal(await p.locator("tr[data-kind=sign] th").textContent(), "Assinaturas");
+  assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Assinaturas por dia, últimos 35 dias: [\d.]+ no total$/);
+  assert.match(await p.locator("table.funnels tr[data-widget=petition] td.rate-week").textContent(), /^(–|\d+,\d\s?%)$/, "a Brazilian decimal comma");
+  // A thousand, as a Brazilian writes it (the overview's numbers go through the same formatter).
+  assert.equal(await p.evaluate(() => new Intl.NumberFormat("pt-BR").format(1234)), "1.234");
+
+  // Another language, chosen by this staff member, kept on this browser.
+  await p.locator("#dash-lang").selectOption("es");
+  await p.locator("nav button", { hasText: "Resumen" }).waitFor();
+  assert.equal(await p.locator("html").getAttribute("lang"), "es");
+  await p.reload();
+  await p.locator("nav button", { hasText: "Resumen" }).waitFor();
+  assert.equal(await p.locator("#dash-lang").inputValue(), "es");
+  await p.locator("nav button", { hasText: "Exportaciones" }).click();
+  assert.equal(await p.locator("a.export-signatures").textContent(), "Firmas");
   await context.close();
 });

@@ -1,0 +1,236 @@
+//! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
+//! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
+//! overview and the exports speak all three so far; the other tabs are still in English.
+
+use rally_api::Lang;
+
+pub struct Words {
+    pub staff_title: &'static str,
+    pub credential: &'static str,
+    pub sign_in: &'static str,
+    pub too_many: &'static str,
+    pub not_valid: &'static str,
+    pub sign_out: &'static str,
+    pub language: &'static str,
+    pub sections: &'static str,
+    /// The tabs, in the order of `Tab`.
+    pub tabs: [&'static str; 10],
+    pub only_owners_staff: &'static str,
+    pub only_owners_integrations: &'static str,
+    pub overview: &'static str,
+    pub action: &'static str,
+    pub today: &'static str,
+    pub this_week: &'static str,
+    pub all_time: &'static str,
+    /// Before the unconfirmed signatures and pledges: `{} … {} …`.
+    pub unconfirmed: [&'static str; 3],
+    /// The campaign's time zone note: before the zone, then before the offset.
+    pub timezone: [&'static str; 2],
+    pub per_day: &'static str,
+    pub per_hour: &'static str,
+    pub in_all: &'static str,
+    pub top_sites: &'static str,
+    pub top_sources: &'static str,
+    pub exports: &'static str,
+    pub exports_note: &'static str,
+    pub export_files: [&'static str; 4],
+    pub conversion: &'static str,
+    pub funnel_columns: [&'static str; 6],
+    pub views_note: &'static str,
+    pub none_yet: &'static str,
+    pub last_7_days: &'static str,
+    pub top_recruiters: &'static str,
+    pub no_recruiters: &'static str,
+    pub recruited: &'static str,
+    pub points: &'static str,
+    pub top_teams: &'static str,
+    pub no_teams: &'static str,
+    pub members: &'static str,
+    /// The kinds of action, as the overview's rows name them.
+    pub kinds: [(&'static str, &'static str); 3],
+}
+
+pub const EN: Words = Words {
+    staff_title: "Rally staff",
+    credential: "Your staff credential",
+    sign_in: "Sign in",
+    too_many: "Too many attempts. Wait a minute and try again.",
+    not_valid: "This credential is not valid.",
+    sign_out: "Sign out",
+    language: "Language",
+    sections: "Sections",
+    tabs: ["Overview", "Supporters", "Exports", "Fact-checks", "Widgets", "Staff", "Integrations", "Messages", "Settings", "Audit log"],
+    only_owners_staff: "Only owners manage staff.",
+    only_owners_integrations: "Only owners manage integrations.",
+    overview: "Overview",
+    action: "Action",
+    today: "Today",
+    this_week: "This week",
+    all_time: "All time",
+    unconfirmed: ["Of these, ", " signatures and ", " pledges are not yet confirmed by email (they count now; exports mark them)."],
+    timezone: ["Days and weeks are in the campaign's time zone, ", ""],
+    per_day: "Signatures per day, last 35 days",
+    per_hour: "Signatures per hour, last 48 hours",
+    in_all: "in all",
+    top_sites: "Top host sites",
+    top_sources: "Top sources",
+    exports: "Exports",
+    exports_note: "CSV files with consent columns. Cells that a spreadsheet would run as formulas are neutralised.",
+    export_files: ["Signatures", "Pledge commitments", "Supporters", "Fact-check claims"],
+    conversion: "Conversion from view to action",
+    funnel_columns: ["Widget", "Views this week", "Actions this week", "Rate this week", "Views, all time", "Rate, all time"],
+    views_note: "A view is a widget shown on a page. Views are counted from this version on, and slightly under: an edge instance that stops loses up to two seconds of them.",
+    none_yet: "None yet.",
+    last_7_days: "Last 7 days",
+    top_recruiters: "Top recruiters",
+    no_recruiters: "Nobody has recruited yet.",
+    recruited: "recruited",
+    points: "points",
+    top_teams: "Top teams",
+    no_teams: "No teams yet.",
+    members: "members",
+    kinds: [("sign", "Signatures"), ("pledge", "Pledges"), ("report", "Reports")],
+};
+
+pub const PT_BR: Words = Words {
+    staff_title: "Equipe Rally",
+    credential: "Sua credencial de equipe",
+    sign_in: "Entrar",
+    too_many: "Tentativas demais. Espere um minuto e tente de novo.",
+    not_valid: "Esta credencial não é válida.",
+    sign_out: "Sair",
+    language: "Idioma",
+    sections: "Seções",
+    tabs: ["Visão geral", "Apoiadores", "Exportações", "Checagens", "Widgets", "Equipe", "Integrações", "Mensagens", "Configurações", "Registro de auditoria"],
+    only_owners_staff: "Só proprietários gerenciam a equipe.",
+    only_owners_integrations: "Só proprietários gerenciam integrações.",
+    overview: "Visão geral",
+    action: "Ação",
+    today: "Hoje",
+    this_week: "Esta semana",
+    all_time: "Desde o início",
+    unconfirmed: ["Destas, ", " assinaturas e ", " compromissos ainda não foram confirmados por e-mail (já contam; as exportações os marcam)."],
+    timezone: ["Dias e semanas estão no fuso horário da campanha, ", ""],
+    per_day: "Assinaturas por dia, últimos 35 dias",
+    per_hour: "Assinaturas por hora, últimas 48 horas",
+    in_all: "no total",
+    top_sites: "Principais sites",
+    top_sources: "Principais origens",
+    exports: "Exportações",
+    exports_note: "Arquivos CSV com colunas de consentimento. Células que uma planilha executaria como fórmulas são neutralizadas.",
+    export_files: ["Assinaturas", "Compromissos", "Apoiadores", "Boatos checados"],
+    conversion: "Conversão de visualização em ação",
+    funnel_columns: ["Widget", "Visualizações na semana", "Ações na semana", "Taxa na semana", "Visualizações desde o início", "Taxa desde o início"],
+    views_note: "Uma visualização é um widget exibido numa página. Contam a partir desta versão, e um pouco abaixo do real: uma instância do edge que para perde até dois segundos delas.",
+    none_yet: "Nada ainda.",
+    last_7_days: "Últimos 7 dias",
+    top_recruiters: "Quem mais recrutou",
+    no_recruiters: "Ninguém recrutou ainda.",
+    recruited: "recrutados",
+    points: "pontos",
+    top_teams: "Principais equipes",
+    no_teams: "Nenhuma equipe ainda.",
+    members: "membros",
+    kinds: [("sign", "Assinaturas"), ("pledge", "Compromissos"), ("report", "Denúncias")],
+};
+
+pub const ES: Words = Words {
+    staff_title: "Equipo de Rally",
+    credential: "Tu credencial de equipo",
+    sign_in: "Entrar",
+    too_many: "Demasiados intentos. Espera un minuto y vuelve a intentarlo.",
+    not_valid: "Esta credencial no es válida.",
+    sign_out: "Salir",
+    language: "Idioma",
+    sections: "Secciones",
+    tabs: ["Resumen", "Simpatizantes", "Exportaciones", "Verificaciones", "Widgets", "Equipo", "Integraciones", "Mensajes", "Ajustes", "Registro de auditoría"],
+    only_owners_staff: "Solo los propietarios gestionan el equipo.",
+    only_owners_integrations: "Solo los propietarios gestionan las integraciones.",
+    overview: "Resumen",
+    action: "Acción",
+    today: "Hoy",
+    this_week: "Esta semana",
+    all_time: "Desde el inicio",
+    unconfirmed: ["De estas, ", " firmas y ", " compromisos aún no están confirmados por correo (ya cuentan; las exportaciones los marcan)."],
+    timezone: ["Los días y semanas están en la zona horaria de la campaña, ", ""],
+    per_day: "Firmas por día, últimos 35 días",
+    per_hour: "Firmas por hora, últimas 48 horas",
+    in_all: "en total",
+    top_sites: "Sitios principales",
+    top_sources: "Orígenes principales",
+    exports: "Exportaciones",
+    exports_note: "Archivos CSV con columnas de consentimiento. Las celdas que una hoja de cálculo ejecutaría como fórmulas quedan neutralizadas.",
+    export_files: ["Firmas", "Compromisos", "Simpatizantes", "Bulos verificados"],
+    conversion: "Conversión de vista a acción",
+    funnel_columns: ["Widget", "Vistas esta semana", "Acciones esta semana", "Tasa esta semana", "Vistas desde el inicio", "Tasa desde el inicio"],
+    views_note: "Una vista es un widget mostrado en una página. Se cuentan desde esta versión, y algo por debajo: una instancia del edge que se detiene pierde hasta dos segundos de ellas.",
+    none_yet: "Nada todavía.",
+    last_7_days: "Últimos 7 días",
+    top_recruiters: "Quienes más reclutaron",
+    no_recruiters: "Nadie ha reclutado todavía.",
+    recruited: "reclutados",
+    points: "puntos",
+    top_teams: "Equipos principales",
+    no_teams: "Aún no hay equipos.",
+    members: "miembros",
+    kinds: [("sign", "Firmas"), ("pledge", "Compromisos"), ("report", "Denuncias")],
+};
+
+pub fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::PtBr => &PT_BR,
+        Lang::Es => &ES,
+    }
+}
+
+/// `n` written as people of `lang` write numbers (`12,345`, `12.345`).
+pub fn number(n: f64, lang: Lang) -> String {
+    let opts = js_sys::Object::new();
+    js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&lang.tag().into()), &opts)
+        .format()
+        .call1(&wasm_bindgen::JsValue::NULL, &n.into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// A rate as a percentage with one decimal in `lang` (`12.5%`, `12,5%`), or a dash when nothing
+/// was viewed.
+pub fn rate(actions: u64, views: u64, lang: Lang) -> String {
+    if views == 0 {
+        return "–".to_owned();
+    }
+    let opts = js_sys::Object::new();
+    let set = |k: &str, v: wasm_bindgen::JsValue| js_sys::Reflect::set(&opts, &k.into(), &v);
+    let _ = set("style", "percent".into());
+    let _ = set("minimumFractionDigits", 1.into());
+    let _ = set("maximumFractionDigits", 1.into());
+    js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&lang.tag().into()), &opts)
+        .format()
+        .call1(
+            &wasm_bindgen::JsValue::NULL,
+            &(actions as f64 / views as f64).into(),
+        )
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// The staff member's language on this browser: what they chose, else the browser's.
+pub fn chosen(key: &str) -> Lang {
+    let w = web_sys::window();
+    let stored = w
+        .as_ref()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(key).ok().flatten());
+    let browser = w.and_then(|w| w.navigator().language()).unwrap_or_default();
+    Lang::pick([stored.as_deref().unwrap_or(""), browser.as_str()])
+}
+
+/// Remembers the staff member's choice on this browser.
+pub fn choose(key: &str, lang: Lang) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, lang.tag());
+    }
+}
