@@ -716,6 +716,7 @@ impl Store {
 }
 
 /// The petition or pledge an action is about, with the campaign's points for it.
+#[derive(Clone, Copy)]
 pub struct Subject {
     pub target: Target,
     pub id: u32,

@@ -254,6 +254,12 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     )
 }
 
+/// Whether a batch failed because a new referral code was already taken.
+fn ref_code_taken(e: &AppError) -> bool {
+    matches!(e, AppError::Internal(detail)
+        if detail.contains("UNIQUE constraint failed") && detail.contains("ref_code"))
+}
+
 /// An action done: the item, what the batch did, the new supporter's token, the origin.
 pub struct Done<K: Kind> {
     pub meta: K::Meta,
@@ -309,22 +315,34 @@ pub async fn act_once<K: Kind>(
     }
     let week = week_of(at, about.timezone);
     let key = crate::cache::key(K::NAME, about.campaign, about.slug);
-    let outcome = store
-        .act(&ActInput {
-            subject: about.subject,
-            sig: &person,
-            request_id: &http::request_id()?,
-            new_ref_code: &http::ref_code()?,
-            idempotency_key: idempotency_key.as_deref(),
-            city: city(req, &person.country).as_deref(),
-            week: &week,
-            reminder: K::reminder(&extra),
-            reminders: K::reminder(&extra)
-                .filter(|r| *r)
-                .and_then(|_| K::reminder_times(&m)),
-            now: at,
-        })
-        .await?;
+    let request_id = http::request_id()?;
+    let city = city(req, &person.country);
+    // A new supporter's random referral code may, rarely, be one already taken (40 bits: about
+    // once in a million signatures at a million supporters). The batch then wrote nothing, so
+    // it is tried again with another code.
+    let mut tries = 0;
+    let outcome = loop {
+        let tried = store
+            .act(&ActInput {
+                subject: about.subject,
+                sig: &person,
+                request_id: &request_id,
+                new_ref_code: &http::ref_code()?,
+                idempotency_key: idempotency_key.as_deref(),
+                city: city.as_deref(),
+                week: &week,
+                reminder: K::reminder(&extra),
+                reminders: K::reminder(&extra)
+                    .filter(|r| *r)
+                    .and_then(|_| K::reminder_times(&m)),
+                now: at,
+            })
+            .await;
+        match tried {
+            Err(e) if tries < 3 && ref_code_taken(&e) => tries += 1,
+            done => break done?,
+        }
+    };
     crate::mail::enqueue(&outcome.messages);
     let origin = origin(req)?;
     if let Some(recent) = outcome.claimed.clone() {
@@ -341,4 +359,31 @@ pub async fn act_once<K: Kind>(
         token,
         origin,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_taken_referral_code_is_tried_again() {
+        let internal = |s: &str| AppError::Internal(s.into());
+        let cases = [
+            (
+                internal(
+                    "D1_ERROR: UNIQUE constraint failed: supporters.ref_code: SQLITE_CONSTRAINT",
+                ),
+                true,
+            ),
+            (
+                internal("D1_ERROR: UNIQUE constraint failed: signatures.request_id"),
+                false,
+            ),
+            (internal("D1_ERROR: no such table: ref_code"), false),
+            (AppError::not_found("petition"), false),
+        ];
+        for (e, want) in cases {
+            assert_eq!(ref_code_taken(&e), want, "{e}");
+        }
+    }
 }
