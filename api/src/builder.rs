@@ -6,6 +6,8 @@
 //! the loader applies it (it picks the language, sets the colour, hands over the share text),
 //! so the look costs the widget bundle nothing.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError, Lang, PetitionStatus};
@@ -101,6 +103,40 @@ pub struct Presented<T> {
     /// every public write; absent otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub turnstile: String,
+    /// A petition's words in its other languages (see [`PetitionDraft::translations`]); the
+    /// loader and the edge's pages show the visitor's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+impl<T: Translated> Presented<T> {
+    /// The view in `lang` when it has a translation there (title, text, target, share text).
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if let Some(t) = self.translations.get(lang.tag()) {
+            self.view.translate(t);
+            if !t.share_text.is_empty() {
+                self.look.share_text = t.share_text.clone();
+            }
+        }
+        self
+    }
+}
+
+/// A view whose words a [`Translation`] can replace.
+pub trait Translated {
+    fn translate(&mut self, t: &Translation);
+}
+
+impl Translated for crate::PetitionView {
+    fn translate(&mut self, t: &Translation) {
+        self.title = t.title.clone();
+        self.body = t.body.clone();
+        self.target = t.target.clone();
+    }
+}
+
+impl Translated for crate::PledgeView {
+    fn translate(&mut self, _: &Translation) {}
 }
 
 /// `POST /api/v1/campaigns/{campaign}/staff/petitions` and `PUT .../staff/petitions/{petition}`.
@@ -123,6 +159,19 @@ pub struct PetitionDraft {
     pub published: Option<bool>,
     pub langs: Vec<String>,
     pub accent: String,
+    pub share_text: String,
+    /// The petition in its other languages (each one of `langs` but the first): its title,
+    /// text, target and share text there. A visitor gets their language when it is here.
+    pub translations: BTreeMap<String, Translation>,
+}
+
+/// A petition's words in one more language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Translation {
+    pub title: String,
+    pub body: String,
+    pub target: String,
     pub share_text: String,
 }
 
@@ -157,6 +206,7 @@ pub struct ValidPetition {
     pub status: PetitionStatus,
     pub published: bool,
     pub look: Look,
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// A [`PledgeDraft`] that passed validation, trimmed.
@@ -261,6 +311,29 @@ impl PetitionDraft {
         let target = c.text("target", &self.target, TARGET_MAX, true);
         let goal = c.goal(self.goal);
         let look = c.look(&self.langs, &self.accent, &self.share_text);
+        // Each translation is into one of the petition's languages other than its first, and
+        // holds what the petition itself must (title, text, target), within the same limits.
+        let mut translations = BTreeMap::new();
+        for (tag, t) in &self.translations {
+            let lang = Lang::from_tag(tag).map(Lang::tag);
+            let offered = lang.is_some_and(|l| look.langs.iter().skip(1).any(|x| x == l));
+            let mut inner = Check(Vec::new());
+            let done = Translation {
+                title: inner.text("title", &t.title, TITLE_MAX, true),
+                body: inner.text("body", &t.body, BODY_MAX, true),
+                target: inner.text("target", &t.target, TARGET_MAX, true),
+                share_text: inner.text("share_text", &t.share_text, SHARE_TEXT_MAX, false),
+            };
+            match (offered, lang) {
+                (true, Some(l)) if inner.0.is_empty() => {
+                    translations.insert(l.to_owned(), done);
+                }
+                _ => {
+                    c.fail("translations", ErrorCode::InvalidValue);
+                    break;
+                }
+            }
+        }
         c.done(ValidPetition {
             slug,
             title,
@@ -270,6 +343,7 @@ impl PetitionDraft {
             status: self.status.unwrap_or(PetitionStatus::Open),
             published: self.published.unwrap_or(true),
             look,
+            translations,
         })
     }
 }
@@ -340,6 +414,55 @@ mod tests {
     }
 
     use crate::error::problems as fields;
+
+    #[test]
+    fn translations_are_into_the_petitions_other_languages_and_complete() {
+        let t = |title: &str| Translation {
+            title: title.into(),
+            body: "Parem o despejo.".into(),
+            target: "A câmara".into(),
+            share_text: String::new(),
+        };
+        let with = |pairs: &[(&str, Translation)]| PetitionDraft {
+            langs: vec!["en".into(), "pt-BR".into()],
+            translations: pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.clone()))
+                .collect(),
+            ..petition()
+        };
+        let ok = with(&[("pt", t(" Limpem o rio "))]).validate().unwrap();
+        assert_eq!(
+            ok.translations["pt-BR"].title, "Limpem o rio",
+            "tag normalised, text trimmed"
+        );
+        let cases: Vec<(PetitionDraft, Vec<(&str, ErrorCode)>)> = vec![
+            (
+                with(&[("es", t("Limpien el río"))]),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (
+                with(&[("en", t("Clean"))]),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (
+                with(&[("pt-BR", t(""))]),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (
+                with(&[("xx", t("?"))]),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (with(&[]), vec![]),
+        ];
+        for (draft, want) in cases {
+            let got = match draft.validate() {
+                Ok(_) => vec![],
+                Err(e) => e.into_iter().map(|e| (e.field, e.code)).collect(),
+            };
+            assert_eq!(got, want, "{:?}", draft.translations);
+        }
+    }
 
     #[test]
     fn a_good_draft_is_normalised() {
@@ -455,6 +578,7 @@ mod tests {
                 ..Look::default()
             },
             turnstile: String::new(),
+            translations: BTreeMap::new(),
         };
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["slug"], "x");

@@ -29,7 +29,9 @@ pub mod week;
 pub mod words;
 
 pub use board::{Board, BoardEntry, MeUpdate, SupporterView, WeekProgress};
-pub use builder::{Look, PetitionDraft, PledgeDraft, Presented, ValidPetition, ValidPledge};
+pub use builder::{
+    Look, PetitionDraft, PledgeDraft, Presented, Translation, ValidPetition, ValidPledge,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use factcheck::{
     ClaimEvent, ClaimStatus, ClaimUpdate, ClaimView, MergeClaims, Rebuttal, RebuttalFeed,

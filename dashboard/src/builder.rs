@@ -89,6 +89,9 @@ struct Draft {
     accent: String,
     share_text: String,
     count: u64,
+    /// A petition's words in its other languages, kept as saved (set through the API for now;
+    /// the builder does not edit them yet).
+    translations: std::collections::BTreeMap<String, rally_api::Translation>,
 }
 
 impl Draft {
@@ -111,6 +114,7 @@ impl Draft {
         Draft {
             title: p.title.clone(),
             target: p.target.clone(),
+            translations: p.translations.clone(),
             ..Draft::saved(
                 Kind::Petition,
                 Saved {
@@ -229,6 +233,7 @@ impl Draft {
             langs: look.langs,
             accent: look.accent,
             share_text: look.share_text,
+            translations: self.translations.clone(),
         }
     }
 
@@ -282,6 +287,7 @@ impl Draft {
                 },
                 look,
                 turnstile: String::new(),
+                translations: self.translations.clone(),
             }),
             Kind::Pledge => {
                 let place = self.place.trim();
@@ -304,6 +310,7 @@ impl Draft {
                     },
                     look,
                     turnstile: String::new(),
+                    translations: Default::default(),
                 })
             }
         }

@@ -228,3 +228,45 @@ test("an owner sets the campaign's time zone and points; new actions earn the ne
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a petition in two languages: a Spanish visitor reads it in Spanish, a Portuguese one in Portuguese", { timeout: 90_000 }, async () => {
+  const slug = `dos-idiomas-${run}`;
+  const save = (body) => fetch(`${EDGE}/api/v1/campaigns/demo/staff/petitions`, {
+    method: "POST", headers: { Authorization: `Bearer ${STAFF.owner}`, "Content-Type": "application/json" }, body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const draft = {
+    slug, title: `Salvem o mangue ${run}`, body: "O mangue protege a cidade.", target: "A prefeitura", goal: 100,
+    published: true, langs: ["pt-BR", "es"],
+    translations: { es: { title: `Salven el manglar ${run}`, body: "El manglar protege la ciudad.", target: "La alcaldía", share_text: "Firma conmigo:" } },
+  };
+  const refused = await save({ ...draft, slug: `${slug}-x`, translations: { en: draft.translations.es } });
+  assert.equal(refused.status, 422, "a translation into a language the petition does not offer");
+  assert.deepEqual(refused.body.errors.map((e) => [e.field, e.code]), [["translations", "invalid_value"]]);
+  const saved = await save(draft);
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+  assert.equal(saved.body.translations.es.title, draft.translations.es.title, "kept as saved");
+
+  const script = `<script async src="${EDGE}/embed.js" data-widget="petition" data-campaign="demo" data-petition="${slug}"></script>`;
+  for (const [lang, title, target, button] of [
+    ["es", draft.translations.es.title, "La alcaldía", "Firmar la petición"],
+    ["pt-BR", draft.title, "A prefeitura", "Assinar a petição"],
+    ["en", draft.title, "A prefeitura", "Assinar a petição"], // not offered: the default
+  ]) {
+    const context = await newContext(browser, { locale: lang });
+    const url = await hostPage(context, page(script, { lang }));
+    const v = await context.newPage();
+    await v.goto(url);
+    await interactive(v);
+    assert.equal(await v.locator(".title").textContent(), title, `a ${lang} page`);
+    assert.equal(await v.locator(".target strong").textContent(), target);
+    assert.equal(await v.locator("button[type=submit]").textContent(), button);
+    await context.close();
+  }
+  // The own page, for a Spanish browser.
+  const own = await fetch(`${EDGE}/p/demo/${slug}`, { headers: { "Accept-Language": "es-ES,es;q=0.9" } }).then((r) => r.text());
+  assert.ok(own.includes(draft.translations.es.title), "the own page in Spanish");
+  // The view a widget refreshes from, in its language.
+  const es = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}?lang=es`).then((r) => r.json());
+  assert.equal(es.title, draft.translations.es.title);
+  assert.equal(es.look.share_text, "Firma conmigo:");
+});

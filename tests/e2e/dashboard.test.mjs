@@ -54,10 +54,10 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
   const card = p.locator(`#c-${r.claim_id}`);
   await card.waitFor();
   assert.equal(await card.locator("h3").textContent(), claim);
-  await card.locator("select").selectOption("misleading");
-  await card.locator("textarea").first().fill("The bridge closes for two weeks of repairs.");
-  await card.locator("textarea.sources").fill("City works notice — https://city.example/works/bridge");
-  await card.locator("button[type=submit]").click();
+  await card.locator(`#v-${r.claim_id}`).selectOption("misleading"); // the verdict (a "same rumour as" choice shows when there are others)
+  await card.locator("form.publish textarea").first().fill("The bridge closes for two weeks of repairs.");
+  await card.locator("form.publish textarea.sources").fill("City works notice — https://city.example/works/bridge");
+  await card.locator("form.publish button[type=submit]").click();
   await p.locator(".msg", { hasText: "Published." }).waitFor();
   const published = (f) => f.rebuttals.some((x) => x.id === r.claim_id && x.verdict === "misleading"
     && x.sources.length === 1 && x.sources[0].title === "City works notice" && x.sources[0].url === "https://city.example/works/bridge");

@@ -173,7 +173,7 @@
     // `?view=1` marks the first read as a view (the overview's conversion).
     const get = (path) => fetch(base + "api/v1/campaigns/" + c + "/" + path).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
     const first = view ? Promise.resolve({ view }) : own || !acts
-      ? data && get(data + "?view=1").then((v) => ({ view: v }))
+      ? data && get(data + "?view=1&lang=" + e(a.lang || "")).then((v) => ({ view: v }))
       : get(data + "/form?view=1&lang=" + e(a.lang || "") + "&page_lang=" + e(document.documentElement.lang) + "&browser_lang=" + e(navigator.language));
     // The widget takes over only after the drawn form has been on screen for a frame: its first
     // render is the longest task of the visit, and must not hold the form back.

@@ -19,7 +19,11 @@ impl Item for PetitionView {
     type Done = SignResponse;
 
     fn view_path(cfg: &Config) -> String {
-        routes::petition(&cfg.campaign, &cfg.item)
+        format!(
+            "{}?lang={}",
+            routes::petition(&cfg.campaign, &cfg.item),
+            cfg.lang.tag()
+        )
     }
     fn page_path(cfg: &Config) -> Option<String> {
         Some(routes::petition_page(&cfg.campaign, &cfg.item))

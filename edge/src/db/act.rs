@@ -94,6 +94,8 @@ pub struct PetitionMeta {
     pub share_text: String,
     /// The campaign's Turnstile site key when it asks for the check, else empty.
     pub turnstile: String,
+    /// Its words in its other languages, as stored (JSON).
+    pub translations: String,
 }
 
 /// The look as stored: `langs` comma-separated.
@@ -146,6 +148,7 @@ impl PetitionMeta {
             view,
             look: look(&self.langs, &self.accent, &self.share_text),
             turnstile: self.turnstile.clone(),
+            translations: serde_json::from_str(&self.translations).unwrap_or_default(),
         }
     }
 }
@@ -226,7 +229,7 @@ impl Store {
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
                         p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
-                        p.langs, p.accent, p.share_text, \
+                        p.langs, p.accent, p.share_text, p.translations, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",

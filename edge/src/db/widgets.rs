@@ -68,12 +68,13 @@ pub struct PetitionRow {
     title: String,
     target: String,
     signature_count: f64,
+    translations: String,
 }
 
 impl Item for Petition {
     const KIND: &'static str = "petition";
     const TABLE: &'static str = "petitions";
-    const OWN_COLUMNS: &'static str = "title, target, signature_count";
+    const OWN_COLUMNS: &'static str = "title, target, signature_count, translations";
     type Draft = PetitionDraft;
     type Row = PetitionRow;
 
@@ -87,6 +88,10 @@ impl Item for Petition {
             ("title", text(&v.title)),
             ("body", text(&v.body)),
             ("target", text(&v.target)),
+            (
+                "translations",
+                text(&serde_json::to_string(&v.translations).unwrap_or_else(|_| "{}".into())),
+            ),
         ];
         c.extend(common(v.goal, v.status, v.published, &v.look));
         Ok((v.slug, c))
@@ -106,6 +111,7 @@ impl Item for Petition {
                 langs: look.langs,
                 accent: look.accent,
                 share_text: look.share_text,
+                translations: serde_json::from_str(&r.translations).unwrap_or_default(),
             },
             count: r.signature_count as u64,
         }

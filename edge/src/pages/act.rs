@@ -435,7 +435,7 @@ fn html(body: String, status: u16) -> AppResult<Response> {
 
 /// What a kind needs for its pages: its view (as the API serves it) and its shown item.
 pub trait OwnPage: Kind<View = Presented<Self::Item>> + Sized {
-    type Item: Shown + serde::Serialize;
+    type Item: Shown + serde::Serialize + rally_api::builder::Translated;
     /// The item's public view (a KV snapshot while fresh), counting a view when asked.
     async fn public_view(req: &Request, ctx: &Ctx) -> AppResult<Presented<Self::Item>>;
 }
@@ -467,6 +467,7 @@ fn own_url(req: &Request) -> AppResult<String> {
 pub async fn page<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Response> {
     let v = K::public_view(&req, &ctx).await?;
     let lang = page_lang(&req, &v.look)?;
+    let v = v.in_lang(lang);
     let countries = intl::countries(lang);
     let url = req.url()?;
     let referral = url
@@ -627,6 +628,7 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
         .as_str()
         .and_then(Lang::from_tag)
         .unwrap_or_else(|| v.look.lang("", "", ""));
+    let v = v.in_lang(lang);
     let countries = intl::countries(lang);
     let t = rally_api::words::text(lang);
     let hidden = Hidden {
@@ -771,6 +773,7 @@ pub async fn first_paint<K: OwnPage>(req: Request, ctx: Ctx) -> AppResult<Respon
             .unwrap_or_default()
     };
     let lang = v.look.lang(&q("lang"), &q("page_lang"), &q("browser_lang"));
+    let v = v.in_lang(lang);
     let countries = intl::countries(lang);
     // The widget's default country: the region of the browser's language (`pt-BR`: Brazil).
     let browser = q("browser_lang");

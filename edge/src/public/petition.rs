@@ -23,8 +23,15 @@ pub async fn health(_req: Request, _ctx: Ctx) -> AppResult<Response> {
 }
 
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition`
+/// With `?lang=` one of its languages, the petition's words in that language.
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
-    json(&view(&req, &ctx).await?, 200)
+    let lang = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| rally_api::Lang::from_tag(&v));
+    let v = view(&req, &ctx).await?;
+    json(&lang.map_or(v.clone(), |l| v.in_lang(l)), 200)
 }
 
 /// The route's petition as the public sees it (a KV snapshot while fresh), counting a view

@@ -68,6 +68,7 @@ pub fn view(
         view,
         look: crate::db::act::look(&m.langs, &m.accent, &m.share_text),
         turnstile: m.turnstile.clone(),
+        translations: Default::default(),
     }
 }
 
