@@ -3,12 +3,14 @@
 //! `/preview/`), and copy the embed snippet in both forms.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_net::http::Method;
 use rally_api::builder::{Built, Widgets};
 use rally_api::{
     Look, PetitionDraft, PetitionStatus, PetitionView, PledgeDraft, PledgeView, Presented,
+    Translation,
 };
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -48,7 +50,8 @@ const LANGS: [(&str, &str); 3] = [
 ];
 
 /// The fields the editor shows, by their JSON names (errors of others are shown above Save).
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 15] = [
+    "translations",
     "slug",
     "title",
     "statement",
@@ -222,6 +225,7 @@ impl Draft {
     /// The body of a petition's save request.
     fn petition_request(&self) -> PetitionDraft {
         let look = self.look();
+        let translations = self.offered_translations(&look.langs);
         PetitionDraft {
             slug: self.slug.trim().to_owned(),
             title: self.title.clone(),
@@ -233,8 +237,23 @@ impl Draft {
             langs: look.langs,
             accent: look.accent,
             share_text: look.share_text,
-            translations: self.translations.clone(),
+            translations,
         }
+    }
+
+    /// The translations into the petition's other ticked languages that hold any words (the
+    /// edge refuses others; unticking a language keeps its words here until the page closes).
+    fn offered_translations(&self, langs: &[String]) -> BTreeMap<String, Translation> {
+        self.translations
+            .iter()
+            .filter(|(l, t)| {
+                langs.iter().skip(1).any(|x| x == *l)
+                    && [&t.title, &t.body, &t.target, &t.share_text]
+                        .iter()
+                        .any(|s| !s.trim().is_empty())
+            })
+            .map(|(l, t)| (l.clone(), t.clone()))
+            .collect()
     }
 
     /// The body of a pledge's save request.
@@ -256,8 +275,10 @@ impl Draft {
         }
     }
 
-    /// The public view the widget would get for this draft, with its look.
-    fn view(&self, campaign: &str) -> wasm_bindgen::JsValue {
+    /// The public view the widget would get for this draft, with its look, in `lang` when the
+    /// draft has words there.
+    fn view(&self, campaign: &str, lang: &str) -> wasm_bindgen::JsValue {
+        let lang = rally_api::Lang::from_tag(lang);
         let slug = if rally_api::validate::is_slug(self.slug.trim()) {
             self.slug.trim().to_owned()
         } else {
@@ -272,22 +293,28 @@ impl Draft {
         let look = self.look();
         let (campaign, body, status) = (campaign.to_owned(), self.body.clone(), self.status());
         match self.kind {
-            Kind::Petition => to_json(&Presented {
-                view: PetitionView {
-                    campaign,
-                    slug,
-                    title: self.title.clone(),
-                    body,
-                    target: self.target.clone(),
-                    status,
-                    count,
-                    goal,
-                    recent: Vec::new(),
-                    as_of,
-                },
-                look,
-                turnstile: String::new(),
-                translations: self.translations.clone(),
+            Kind::Petition => to_json(&{
+                let p = Presented {
+                    view: PetitionView {
+                        campaign,
+                        slug,
+                        title: self.title.clone(),
+                        body,
+                        target: self.target.clone(),
+                        status,
+                        count,
+                        goal,
+                        recent: Vec::new(),
+                        as_of,
+                    },
+                    look,
+                    turnstile: String::new(),
+                    translations: self.offered_translations(&self.look().langs),
+                };
+                match lang {
+                    Some(l) => p.in_lang(l),
+                    None => p,
+                }
             }),
             Kind::Pledge => {
                 let place = self.place.trim();
@@ -371,6 +398,8 @@ fn local_input(ms: f64) -> String {
 enum Edit {
     Replace(Box<Draft>),
     Set(fn(&mut Draft, String), String),
+    /// One field of the petition's words in another language.
+    Translate(String, fn(&mut Translation, String), String),
     ToggleLang(String),
     TogglePublished,
 }
@@ -383,6 +412,7 @@ impl Reducible for Draft {
         match action {
             Edit::Replace(new) => d = *new,
             Edit::Set(set, v) => set(&mut d, v),
+            Edit::Translate(lang, set, v) => set(d.translations.entry(lang).or_default(), v),
             Edit::TogglePublished => d.published = !d.published,
             Edit::ToggleLang(t) => {
                 if let Some(i) = d.langs.iter().position(|l| *l == t) {
@@ -451,7 +481,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                     for (k, v) in [
                         ("kind", d.kind.name().into()),
                         ("lang", lang.as_str().into()),
-                        ("view", d.view(&campaign)),
+                        ("view", d.view(&campaign, lang)),
                     ] {
                         let _ = js_sys::Reflect::set(&data, &k.into(), &v);
                     }
@@ -710,6 +740,7 @@ fn editor(
                 { field("ends_at", "Ends", "", &d.ends_at, set(|d, v| d.ends_at = v), "datetime-local") }
                 { field("place", "Place", "", &d.place, set(|d, v| d.place = v), "text") }
             }
+            if is_petition { { translations(d, draft, error("translations")) } }
             { field("goal", "First goal", "The thermometer raises the goal as the count passes it.", &d.goal, set(|d, v| d.goal = v), "number") }
             <div class="field f-status">
                 <label for="b-status">{ "Status" }</label>
@@ -759,5 +790,62 @@ fn editor(
                 </div>
             }
         </form>
+    }
+}
+
+/// The petition's words in each of its other ticked languages, beside the default's: what a
+/// visitor who speaks that language reads instead.
+fn translations(d: &Draft, draft: &UseReducerHandle<Draft>, err: Option<String>) -> Html {
+    type Set = fn(&mut Translation, String);
+    let parts: [(&str, &str, Set, bool); 4] = [
+        ("title", "Title", |t, v| t.title = v, false),
+        ("target", "Addressed to", |t, v| t.target = v, false),
+        ("body", "Text", |t, v| t.body = v, true),
+        ("share_text", "Share message", |t, v| t.share_text = v, true),
+    ];
+    let others: Vec<_> = LANGS
+        .iter()
+        .filter(|(t, _)| *t != d.default_lang && d.langs.iter().any(|l| l == t))
+        .collect();
+    if others.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="translations" aria-describedby={err.as_ref().map(|_| "b-translations-error")}>
+            { for others.into_iter().map(|(tag, name)| {
+                let t = d.translations.get(*tag).cloned().unwrap_or_default();
+                html! {
+                    <fieldset class={format!("tr tr-{tag}")} lang={*tag}>
+                        <legend>{ format!("In {name}") }</legend>
+                        { for parts.iter().map(|(part, label, set, long)| {
+                            let id = format!("b-tr-{tag}-{part}");
+                            let value = match *part {
+                                "title" => t.title.clone(),
+                                "target" => t.target.clone(),
+                                "body" => t.body.clone(),
+                                _ => t.share_text.clone(),
+                            };
+                            let input = {
+                                let (draft, tag, set) = (draft.clone(), (*tag).to_owned(), *set);
+                                Callback::from(move |e: InputEvent| {
+                                    draft.dispatch(Edit::Translate(tag.clone(), set, value_of(&e)))
+                                })
+                            };
+                            html! {
+                                <div class="field">
+                                    <label for={id.clone()}>{ *label }</label>
+                                    if *long {
+                                        <textarea id={id} rows="3" value={value} oninput={input} />
+                                    } else {
+                                        <input id={id} type="text" value={value} oninput={input} />
+                                    }
+                                </div>
+                            }
+                        }) }
+                    </fieldset>
+                }
+            }) }
+            if let Some(e) = err { <p class="err" id="b-translations-error">{ e }</p> }
+        </div>
     }
 }

@@ -269,4 +269,24 @@ test("a petition in two languages: a Spanish visitor reads it in Spanish, a Port
   const es = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}?lang=es`).then((r) => r.json());
   assert.equal(es.title, draft.translations.es.title);
   assert.equal(es.look.share_text, "Firma conmigo:");
+
+  // In the builder: each other language's words beside the default's; the preview switches.
+  const { context, p, errors } = await signedIn();
+  await p.locator("nav button", { hasText: "Widgets" }).click();
+  await p.locator(`table.petitions tr[data-slug="${slug}"] button.edit`).click();
+  const spanish = p.locator("fieldset.tr-es");
+  assert.equal(await spanish.locator("#b-tr-es-title").inputValue(), draft.translations.es.title, "the saved words");
+  assert.equal(await p.locator("fieldset.tr-pt-BR").count(), 0, "none for the default language");
+  await spanish.locator("#b-tr-es-title").fill(`Salven el manglar ya ${run}`);
+  await p.locator("#preview-lang").selectOption("es");
+  const preview = p.frameLocator(".preview-frame");
+  await eventually(() => preview.locator(".title").textContent().catch(() => ""), (t) => t === `Salven el manglar ya ${run}`, 15_000);
+  await p.locator("#preview-lang").selectOption("pt-BR");
+  await eventually(() => preview.locator(".title").textContent().catch(() => ""), (t) => t === draft.title, 15_000);
+  await p.locator("button.save").click();
+  await p.locator(".msg", { hasText: "Saved." }).waitFor();
+  const after = await fetch(`${EDGE}/api/v1/campaigns/demo/petitions/${slug}?lang=es`).then((r) => r.json());
+  assert.equal(after.title, `Salven el manglar ya ${run}`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
