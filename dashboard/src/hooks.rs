@@ -23,19 +23,20 @@ pub enum FetchState<T> {
 pub struct Fetch<T> {
     pub state: Rc<FetchState<T>>,
     pub reload: Callback<()>,
+    words: &'static crate::words::Words,
 }
 
 impl<T> Fetch<T> {
     /// `loaded` of the data; otherwise "Loading…", or the edge's message and a retry button.
     pub fn view(&self, loaded: impl FnOnce(&T) -> Html) -> Html {
         match &*self.state {
-            FetchState::Loading => html! { <p role="status">{ "Loading…" }</p> },
+            FetchState::Loading => html! { <p role="status">{ self.words.loading }</p> },
             FetchState::Failed(f) => {
                 let retry = self.reload.reform(|_: MouseEvent| ());
                 html! {
                     <div class="failed" role="alert">
-                        <p class="err">{ format!("This could not be loaded: {}", f.message) }</p>
-                        <button type="button" class="retry" onclick={retry}>{ "Retry" }</button>
+                        <p class="err">{ format!("{}{}", self.words.load_failed, f.message) }</p>
+                        <button type="button" class="retry" onclick={retry}>{ self.words.retry }</button>
                     </div>
                 }
             }
@@ -83,6 +84,7 @@ pub fn use_fetch<T: DeserializeOwned + 'static>(path: String) -> Fetch<T> {
     Fetch {
         state: (*state).clone(),
         reload,
+        words: crate::words::use_words(),
     }
 }
 

@@ -5,11 +5,13 @@ use rally_api::staff::{AuditEntry, Erased, PersonRecord, PersonView};
 use yew::prelude::*;
 
 use crate::hooks::{use_fetch, use_submit};
+use crate::words::Words;
 use crate::{net, BaseProps};
 
 /// Find a supporter, download their data, erase them (with a confirmation step).
 #[component]
 pub fn Supporters(props: &BaseProps) -> Html {
+    let w = crate::words::use_words();
     let query = use_node_ref();
     let found = use_state(|| None::<Vec<PersonView>>);
     let message = use_state(|| None::<String>);
@@ -43,13 +45,9 @@ pub fn Supporters(props: &BaseProps) -> Html {
                         message.set(None);
                         found.set(Some(list));
                     }
-                    Err(f) if f.status == 403 => {
-                        message.set(Some("Your role may not see supporters' details.".into()))
-                    }
+                    Err(f) if f.status == 403 => message.set(Some(w.no_role_people.into())),
                     Err(f) if f.status == 0 => message.set(Some(f.message)),
-                    Err(_) => message.set(Some(
-                        "Search with an email or at least two letters of a name.".into(),
-                    )),
+                    Err(_) => message.set(Some(w.search_hint.into())),
                 },
             );
         })
@@ -69,13 +67,13 @@ pub fn Supporters(props: &BaseProps) -> Html {
                             move |answer| match answer {
                                 Ok(e) => {
                                     message.set(Some(format!(
-                                        "Erased. Their {} signatures and {} pledges still count, without their details.",
-                                        e.signatures_kept, e.commitments_kept
+                                        "{}{}{}{}{}",
+                                        w.erased[0], e.signatures_kept, w.erased[1], e.commitments_kept, w.erased[2]
                                     )));
                                     found.set(None);
                                 }
-                                Err(f) if f.status == 403 => message.set(Some("Only owners may erase a supporter.".into())),
-                                Err(_) => message.set(Some("Not erased: try again.".into())),
+                                Err(f) if f.status == 403 => message.set(Some(w.only_owners_erase.into())),
+                                Err(_) => message.set(Some(w.not_erased.into())),
                             },
                         );
                     })
@@ -90,7 +88,7 @@ pub fn Supporters(props: &BaseProps) -> Html {
                         });
                     })
                 };
-                let record = shown.as_ref().filter(|(i, _)| *i == id).map(|(_, r)| record(r));
+                let record = shown.as_ref().filter(|(i, _)| *i == id).map(|(_, r)| record(r, w));
                 html! {
                     <>
                     <tr data-id={id.to_string()}>
@@ -98,12 +96,12 @@ pub fn Supporters(props: &BaseProps) -> Html {
                         <td>{ p.email.clone() }</td>
                         <td>{ p.points }</td>
                         <td>
-                            <button type="button" class="show-actions" onclick={show}>{ "Their actions" }</button>
-                            <a class="person-data" href={format!("{}/supporters/{id}", props.base)} download="">{ "Their data" }</a>
+                            <button type="button" class="show-actions" onclick={show}>{ w.their_actions }</button>
+                            <a class="person-data" href={format!("{}/supporters/{id}", props.base)} download="">{ w.their_data }</a>
                             if *confirm == Some(id) {
-                                <button type="button" class="erase-confirm" onclick={erase}>{ "Yes, erase for good" }</button>
+                                <button type="button" class="erase-confirm" onclick={erase}>{ w.erase_confirm }</button>
                             } else {
-                                <button type="button" class="erase" onclick={ask}>{ "Erase…" }</button>
+                                <button type="button" class="erase" onclick={ask}>{ w.erase }</button>
                             }
                         </td>
                     </tr>
@@ -117,16 +115,16 @@ pub fn Supporters(props: &BaseProps) -> Html {
     });
     html! {
         <section aria-labelledby="people-h">
-            <h2 id="people-h">{ "Supporters" }</h2>
+            <h2 id="people-h">{ w.tabs[1] }</h2>
             <form class="search" onsubmit={search}>
-                <label for="q">{ "Email or name" }</label>
+                <label for="q">{ w.email_or_name }</label>
                 <input id="q" name="q" type="search" ref={query} />
-                <button type="submit" disabled={submit.busy()}>{ "Search" }</button>
+                <button type="submit" disabled={submit.busy()}>{ w.search }</button>
             </form>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             if let Some(rows) = rows {
                 <table class="people">
-                    <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Email" }</th><th scope="col">{ "Points" }</th><th scope="col">{ "Actions" }</th></tr></thead>
+                    <thead><tr>{ for w.people_columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
                     <tbody>{ rows }</tbody>
                 </table>
             }
@@ -143,7 +141,7 @@ fn minute(ms: f64) -> String {
 }
 
 /// What one person did: each action with its points, and what they signed and pledged.
-fn record(r: &PersonRecord) -> Html {
+fn record(r: &PersonRecord, w: &Words) -> Html {
     let signed: Vec<&str> = r
         .signatures
         .iter()
@@ -152,10 +150,10 @@ fn record(r: &PersonRecord) -> Html {
         .collect();
     html! {
         <div class="actions-of">
-            <p>{ format!("Signed or pledged: {}", if signed.is_empty() { "nothing".to_owned() } else { signed.join(", ") }) }</p>
+            <p>{ format!("{}{}", w.signed_or_pledged, if signed.is_empty() { w.nothing.to_owned() } else { signed.join(", ") }) }</p>
             <ol>
                 { for r.actions.iter().map(|a| html! {
-                    <li>{ format!("{} · {} · {} points (week {})", minute(a.created_at), a.kind, a.points, a.week) }</li>
+                    <li>{ format!("{} · {} · {} {} ({} {})", minute(a.created_at), a.kind, a.points, w.points, w.week, a.week) }</li>
                 }) }
             </ol>
         </div>
@@ -165,14 +163,16 @@ fn record(r: &PersonRecord) -> Html {
 #[component]
 pub fn Audit(props: &BaseProps) -> Html {
     let data = use_fetch::<Vec<AuditEntry>>(format!("{}/audit", props.base));
+    let lang = use_context::<rally_api::Lang>().unwrap_or_default();
+    let w = crate::words::words(lang);
     data.view(|entries| html! {
         <section aria-labelledby="audit-h">
-            <h2 id="audit-h">{ "Audit log" }</h2>
+            <h2 id="audit-h">{ w.tabs[9] }</h2>
             <table class="audit">
-                <thead><tr><th scope="col">{ "When (UTC)" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "What" }</th><th scope="col">{ "Detail" }</th></tr></thead>
+                <thead><tr>{ for w.audit_columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
                 <tbody>
                     { for entries.iter().map(|e| {
-                        let at: String = js_sys::Date::new(&e.at.into()).to_iso_string().into();
+                        let at = crate::words::when(e.at, lang);
                         html! { <tr><td>{ at }</td><td>{ e.staff.clone() }</td><td>{ e.action.clone() }</td><td>{ e.detail.clone() }</td></tr> }
                     }) }
                 </tbody>

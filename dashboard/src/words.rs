@@ -1,6 +1,7 @@
 //! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
 //! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
-//! overview and the exports speak all three so far; the other tabs are still in English.
+//! overview, the exports, the supporters and the audit log speak all three so far; the other
+//! tabs are still in English.
 
 use rally_api::Lang;
 
@@ -48,6 +49,29 @@ pub struct Words {
     pub members: &'static str,
     /// The kinds of action, as the overview's rows name them.
     pub kinds: [(&'static str, &'static str); 3],
+    pub loading: &'static str,
+    /// Before the edge's message when a tab could not load.
+    pub load_failed: &'static str,
+    pub retry: &'static str,
+    pub no_role_people: &'static str,
+    pub search_hint: &'static str,
+    /// Around the kept signatures and pledges of an erased supporter.
+    pub erased: [&'static str; 3],
+    pub only_owners_erase: &'static str,
+    pub not_erased: &'static str,
+    pub their_actions: &'static str,
+    pub their_data: &'static str,
+    pub erase_confirm: &'static str,
+    pub erase: &'static str,
+    pub email_or_name: &'static str,
+    pub search: &'static str,
+    /// Name, email, points, actions.
+    pub people_columns: [&'static str; 4],
+    pub signed_or_pledged: &'static str,
+    pub nothing: &'static str,
+    pub week: &'static str,
+    /// When, who, what, detail.
+    pub audit_columns: [&'static str; 4],
 }
 
 pub const EN: Words = Words {
@@ -89,7 +113,25 @@ pub const EN: Words = Words {
     top_teams: "Top teams",
     no_teams: "No teams yet.",
     members: "members",
-    kinds: [("sign", "Signatures"), ("pledge", "Pledges"), ("report", "Reports")],
+    kinds: [("sign", "Signatures"), ("pledge", "Pledges"), ("report", "Reports")],    loading: "Loading…",
+    load_failed: "This could not be loaded: ",
+    retry: "Retry",
+    no_role_people: "Your role may not see supporters' details.",
+    search_hint: "Search with an email or at least two letters of a name.",
+    erased: ["Erased. Their ", " signatures and ", " pledges still count, without their details."],
+    only_owners_erase: "Only owners may erase a supporter.",
+    not_erased: "Not erased: try again.",
+    their_actions: "Their actions",
+    their_data: "Their data",
+    erase_confirm: "Yes, erase for good",
+    erase: "Erase…",
+    email_or_name: "Email or name",
+    search: "Search",
+    people_columns: ["Name", "Email", "Points", "Actions"],
+    signed_or_pledged: "Signed or pledged: ",
+    nothing: "nothing",
+    week: "week",
+    audit_columns: ["When (UTC)", "Who", "What", "Detail"],
 };
 
 pub const PT_BR: Words = Words {
@@ -131,7 +173,25 @@ pub const PT_BR: Words = Words {
     top_teams: "Principais equipes",
     no_teams: "Nenhuma equipe ainda.",
     members: "membros",
-    kinds: [("sign", "Assinaturas"), ("pledge", "Compromissos"), ("report", "Denúncias")],
+    kinds: [("sign", "Assinaturas"), ("pledge", "Compromissos"), ("report", "Denúncias")],    loading: "Carregando…",
+    load_failed: "Não foi possível carregar: ",
+    retry: "Tentar de novo",
+    no_role_people: "Seu papel não permite ver os dados dos apoiadores.",
+    search_hint: "Busque por um e-mail ou ao menos duas letras de um nome.",
+    erased: ["Apagado. Suas ", " assinaturas e ", " compromissos continuam contando, sem os dados da pessoa."],
+    only_owners_erase: "Só proprietários podem apagar um apoiador.",
+    not_erased: "Não foi apagado: tente de novo.",
+    their_actions: "Ações da pessoa",
+    their_data: "Dados da pessoa",
+    erase_confirm: "Sim, apagar de vez",
+    erase: "Apagar…",
+    email_or_name: "E-mail ou nome",
+    search: "Buscar",
+    people_columns: ["Nome", "E-mail", "Pontos", "Ações"],
+    signed_or_pledged: "Assinou ou se comprometeu: ",
+    nothing: "nada",
+    week: "semana",
+    audit_columns: ["Quando (UTC)", "Quem", "O quê", "Detalhe"],
 };
 
 pub const ES: Words = Words {
@@ -173,7 +233,25 @@ pub const ES: Words = Words {
     top_teams: "Equipos principales",
     no_teams: "Aún no hay equipos.",
     members: "miembros",
-    kinds: [("sign", "Firmas"), ("pledge", "Compromisos"), ("report", "Denuncias")],
+    kinds: [("sign", "Firmas"), ("pledge", "Compromisos"), ("report", "Denuncias")],    loading: "Cargando…",
+    load_failed: "No se pudo cargar: ",
+    retry: "Reintentar",
+    no_role_people: "Tu rol no permite ver los datos de los simpatizantes.",
+    search_hint: "Busca con un correo o al menos dos letras de un nombre.",
+    erased: ["Borrado. Sus ", " firmas y ", " compromisos siguen contando, sin sus datos."],
+    only_owners_erase: "Solo los propietarios pueden borrar a un simpatizante.",
+    not_erased: "No se borró: inténtalo de nuevo.",
+    their_actions: "Sus acciones",
+    their_data: "Sus datos",
+    erase_confirm: "Sí, borrar para siempre",
+    erase: "Borrar…",
+    email_or_name: "Correo o nombre",
+    search: "Buscar",
+    people_columns: ["Nombre", "Correo", "Puntos", "Acciones"],
+    signed_or_pledged: "Firmó o se comprometió: ",
+    nothing: "nada",
+    week: "semana",
+    audit_columns: ["Cuándo (UTC)", "Quién", "Qué", "Detalle"],
 };
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -233,4 +311,28 @@ pub fn choose(key: &str, lang: Lang) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.set_item(key, lang.tag());
     }
+}
+
+/// A moment written as people of `lang` write date and time, in UTC.
+pub fn when(ms: f64, lang: Lang) -> String {
+    let opts = js_sys::Object::new();
+    for (k, v) in [
+        ("dateStyle", "short"),
+        ("timeStyle", "short"),
+        ("timeZone", "UTC"),
+    ] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&lang.tag().into()), &opts)
+        .format()
+        .call1(&wasm_bindgen::JsValue::NULL, &js_sys::Date::new(&ms.into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// The words of the language in context (the dashboard's choice), for components.
+#[yew::hook]
+pub fn use_words() -> &'static Words {
+    words(yew::use_context::<Lang>().unwrap_or_default())
 }

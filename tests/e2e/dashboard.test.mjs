@@ -183,7 +183,15 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   // A thousand, as a Brazilian writes it (the overview's numbers go through the same formatter).
   assert.equal(await p.evaluate(() => new Intl.NumberFormat("pt-BR").format(1234)), "1.234");
 
+  await p.locator("nav button", { hasText: "Apoiadores" }).click();
+  assert.equal(await p.locator("label[for=q]").textContent(), "E-mail ou nome");
+  await p.locator("nav button", { hasText: "Registro de auditoria" }).click();
+  await p.locator("table.audit tbody tr").first().waitFor();
+  assert.equal(await p.locator("table.audit th").first().textContent(), "Quando (UTC)");
+  assert.match(await p.locator("table.audit tbody td").first().textContent(), /^\d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/, "a Brazilian date and time");
+
   // Another language, chosen by this staff member, kept on this browser.
+  await p.locator("nav button", { hasText: "Visão geral" }).click();
   await p.locator("#dash-lang").selectOption("es");
   await p.locator("nav button", { hasText: "Resumen" }).waitFor();
   assert.equal(await p.locator("html").getAttribute("lang"), "es");
