@@ -10,6 +10,7 @@ use crate::{net, BaseProps};
 #[component]
 pub fn FactChecks(props: &BaseProps) -> Html {
     let data = use_fetch::<Vec<ClaimView>>(format!("{}/claims", props.base));
+    let w = crate::words::use_words();
     let message = use_state(|| None::<String>);
     let reload = data.reload.clone();
     let done = {
@@ -23,9 +24,9 @@ pub fn FactChecks(props: &BaseProps) -> Html {
     let others: Vec<(String, String)> = claims.iter().map(|c| (c.id.clone(), c.text.clone())).collect();
     html! {
         <section aria-labelledby="claims-h">
-            <h2 id="claims-h">{ "Fact-check queue" }</h2>
+            <h2 id="claims-h">{ w.claims_title }</h2>
             if let Some(m) = &*message { <p role="status" class="msg">{ m }</p> }
-            if claims.is_empty() { <p>{ "Nothing waiting." }</p> }
+            if claims.is_empty() { <p>{ w.nothing_waiting }</p> }
             { for claims.iter().map(|c| {
                 let id = c.id.clone();
                 let verdict = NodeRef::default();
@@ -38,17 +39,17 @@ pub fn FactChecks(props: &BaseProps) -> Html {
                         e.prevent_default();
                         let v = verdict.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
                         let x = explanation.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
-                        let w = wording.cast::<web_sys::HtmlInputElement>().map(|t| t.value()).unwrap_or_default();
+                        let said = wording.cast::<web_sys::HtmlInputElement>().map(|t| t.value()).unwrap_or_default();
                         let src = sources.cast::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
                         let body = ClaimUpdate {
                             status: Some("published".into()), verdict: Some(v), explanation: Some(x),
-                            text: Some(w), sources: Some(parse_sources(&src)),
+                            text: Some(said), sources: Some(parse_sources(&src)),
                         };
                         let (path, reload, message) = (format!("{base}/claims/{id}"), reload.clone(), message.clone());
                         wasm_bindgen_futures::spawn_local(async move {
                             match net::send::<ClaimView>(Method::PATCH, &path, Some(&body)).await {
-                                Ok(_) => { message.set(Some("Published.".into())); reload.emit(()); }
-                                Err(f) => message.set(Some(format!("Not published: {}.", f.fields.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ")))),
+                                Ok(_) => { message.set(Some(w.published.into())); reload.emit(()); }
+                                Err(f) => message.set(Some(format!("{}{}.", w.not_published, f.fields.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ")))),
                             }
                         });
                     })
@@ -56,19 +57,19 @@ pub fn FactChecks(props: &BaseProps) -> Html {
                 html! {
                     <article class="claim" id={format!("c-{id}")}>
                         <h3>{ c.text.clone() }</h3>
-                        <p class="meta">{ format!("{} reports · {}", c.reports, c.status.as_str()) }</p>
+                        <p class="meta">{ format!("{} {} · {}", c.reports, w.reports, c.status.as_str()) }</p>
                         <form class="publish" onsubmit={publish}>
-                            <label for={format!("v-{id}")}>{ "Verdict" }</label>
+                            <label for={format!("v-{id}")}>{ w.verdict }</label>
                             <select id={format!("v-{id}")} ref={verdict}>
-                                { for rally_api::Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()}>{ v.label() }</option> }) }
+                                { for rally_api::Verdict::ALL.iter().zip(w.verdicts).map(|(v, label)| html! { <option value={v.as_str()}>{ label }</option> }) }
                             </select>
-                            <label for={format!("w-{id}")}>{ "The claim, as the rebuttal will state it" }</label>
+                            <label for={format!("w-{id}")}>{ w.wording }</label>
                             <input id={format!("w-{id}")} ref={wording} value={c.text.clone()} />
-                            <label for={format!("x-{id}")}>{ "Explanation" }</label>
+                            <label for={format!("x-{id}")}>{ w.explanation }</label>
                             <textarea id={format!("x-{id}")} rows="3" ref={explanation} />
-                            <label for={format!("s-{id}")}>{ "Sources: one a line, a title then its https:// link" }</label>
+                            <label for={format!("s-{id}")}>{ w.sources }</label>
                             <textarea id={format!("s-{id}")} class="sources" rows="2" ref={sources} />
-                            <button type="submit">{ "Publish" }</button>
+                            <button type="submit">{ w.publish }</button>
                         </form>
                         <ClaimTools base={props.base.clone()} id={id.clone()} others={others.iter().filter(|(o, _)| *o != id).cloned().collect::<Vec<_>>()} on_done={done.clone()} />
                     </article>
@@ -91,6 +92,7 @@ struct ToolsProps {
 /// Merge this claim into another, or split some of its reports into a new claim.
 #[component]
 fn ClaimTools(props: &ToolsProps) -> Html {
+    let w = crate::words::use_words();
     let into = use_node_ref();
     let reports = use_state(|| None::<Vec<ReportView>>);
     let checked = use_state(Vec::<u64>::new);
@@ -113,7 +115,7 @@ fn ClaimTools(props: &ToolsProps) -> Html {
             let body = MergeClaims { into: target };
             wasm_bindgen_futures::spawn_local(async move {
                 match net::send::<ClaimView>(Method::POST, &path, Some(&body)).await {
-                    Ok(c) => done.emit(format!("Merged: the claim now has {} reports.", c.reports)),
+                    Ok(c) => done.emit(format!("{}{}{}", w.merged[0], c.reports, w.merged[1])),
                     Err(f) => error.set(Some(f.message)),
                 }
             });
@@ -150,7 +152,10 @@ fn ClaimTools(props: &ToolsProps) -> Html {
             let (path, done, error) = (path.clone(), done.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match net::send::<ClaimView>(Method::POST, &path, Some(&body)).await {
-                    Ok(c) => done.emit(format!("Split: a new claim with {} reports.", c.reports)),
+                    Ok(c) => done.emit(format!(
+                        "{}{}{}",
+                        w.split_done[0], c.reports, w.split_done[1]
+                    )),
                     Err(f) => error.set(Some(f.message)),
                 }
             });
@@ -160,19 +165,19 @@ fn ClaimTools(props: &ToolsProps) -> Html {
         <div class="tools">
             if !props.others.is_empty() {
                 <form class="merge" onsubmit={merge}>
-                    <label for={format!("m-{id}")}>{ "Same rumour as" }</label>
+                    <label for={format!("m-{id}")}>{ w.same_rumour }</label>
                     <select id={format!("m-{id}")} ref={into}>
                         { for props.others.iter().map(|(o, text)| html! { <option value={o.clone()}>{ text.chars().take(80).collect::<String>() }</option> }) }
                     </select>
-                    <button type="submit">{ "Merge into it" }</button>
+                    <button type="submit">{ w.merge_into }</button>
                 </form>
             }
             { match &*reports {
-                None => html! { <button type="button" class="show-reports" onclick={show}>{ "Reports…" }</button> },
+                None => html! { <button type="button" class="show-reports" onclick={show}>{ w.show_reports }</button> },
                 Some(list) => html! {
                     <form class="split" onsubmit={split}>
                         <fieldset>
-                            <legend>{ "Reports: check the ones about another rumour" }</legend>
+                            <legend>{ w.reports_legend }</legend>
                             { for list.iter().map(|r| {
                                 let rid = r.id;
                                 let toggle = {
@@ -191,7 +196,7 @@ fn ClaimTools(props: &ToolsProps) -> Html {
                                 }
                             }) }
                         </fieldset>
-                        <button type="submit" disabled={checked.is_empty()}>{ "Split the checked into a new claim" }</button>
+                        <button type="submit" disabled={checked.is_empty()}>{ w.split }</button>
                     </form>
                 },
             } }

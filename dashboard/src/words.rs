@@ -1,7 +1,7 @@
 //! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
 //! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
-//! overview, the exports, the supporters and the audit log speak all three so far; the other
-//! tabs are still in English.
+//! overview, the exports, the supporters, the fact-check queue and the audit log speak all
+//! three so far; the other tabs are still in English.
 
 use rally_api::Lang;
 
@@ -72,6 +72,26 @@ pub struct Words {
     pub week: &'static str,
     /// When, who, what, detail.
     pub audit_columns: [&'static str; 4],
+    pub claims_title: &'static str,
+    pub nothing_waiting: &'static str,
+    pub published: &'static str,
+    pub not_published: &'static str,
+    pub reports: &'static str,
+    pub verdict: &'static str,
+    /// As `rally_api::Verdict::ALL` lists them.
+    pub verdicts: [&'static str; 5],
+    pub wording: &'static str,
+    pub explanation: &'static str,
+    pub sources: &'static str,
+    pub publish: &'static str,
+    /// Before the merged claim's report count, and after.
+    pub merged: [&'static str; 2],
+    pub split_done: [&'static str; 2],
+    pub same_rumour: &'static str,
+    pub merge_into: &'static str,
+    pub show_reports: &'static str,
+    pub reports_legend: &'static str,
+    pub split: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -131,7 +151,24 @@ pub const EN: Words = Words {
     signed_or_pledged: "Signed or pledged: ",
     nothing: "nothing",
     week: "week",
-    audit_columns: ["When (UTC)", "Who", "What", "Detail"],
+    audit_columns: ["When (UTC)", "Who", "What", "Detail"],    claims_title: "Fact-check queue",
+    nothing_waiting: "Nothing waiting.",
+    published: "Published.",
+    not_published: "Not published: ",
+    reports: "reports",
+    verdict: "Verdict",
+    verdicts: ["False", "Misleading", "Missing context", "True", "Unverified"],
+    wording: "The claim, as the rebuttal will state it",
+    explanation: "Explanation",
+    sources: "Sources: one a line, a title then its https:// link",
+    publish: "Publish",
+    merged: ["Merged: the claim now has ", " reports."],
+    split_done: ["Split: a new claim with ", " reports."],
+    same_rumour: "Same rumour as",
+    merge_into: "Merge into it",
+    show_reports: "Reports…",
+    reports_legend: "Reports: check the ones about another rumour",
+    split: "Split the checked into a new claim",
 };
 
 pub const PT_BR: Words = Words {
@@ -191,7 +228,24 @@ pub const PT_BR: Words = Words {
     signed_or_pledged: "Assinou ou se comprometeu: ",
     nothing: "nada",
     week: "semana",
-    audit_columns: ["Quando (UTC)", "Quem", "O quê", "Detalhe"],
+    audit_columns: ["Quando (UTC)", "Quem", "O quê", "Detalhe"],    claims_title: "Fila de checagens",
+    nothing_waiting: "Nada esperando.",
+    published: "Publicado.",
+    not_published: "Não publicado: ",
+    reports: "denúncias",
+    verdict: "Veredito",
+    verdicts: ["Falso", "Enganoso", "Falta contexto", "Verdadeiro", "Não verificado"],
+    wording: "O boato, como a resposta vai citá-lo",
+    explanation: "Explicação",
+    sources: "Fontes: uma por linha, um título e depois o link https://",
+    publish: "Publicar",
+    merged: ["Unidos: o boato agora tem ", " denúncias."],
+    split_done: ["Separados: um novo boato com ", " denúncias."],
+    same_rumour: "Mesmo boato que",
+    merge_into: "Unir a ele",
+    show_reports: "Denúncias…",
+    reports_legend: "Denúncias: marque as que são de outro boato",
+    split: "Separar as marcadas num novo boato",
 };
 
 pub const ES: Words = Words {
@@ -251,7 +305,24 @@ pub const ES: Words = Words {
     signed_or_pledged: "Firmó o se comprometió: ",
     nothing: "nada",
     week: "semana",
-    audit_columns: ["Cuándo (UTC)", "Quién", "Qué", "Detalle"],
+    audit_columns: ["Cuándo (UTC)", "Quién", "Qué", "Detalle"],    claims_title: "Cola de verificaciones",
+    nothing_waiting: "Nada en espera.",
+    published: "Publicado.",
+    not_published: "No publicado: ",
+    reports: "denuncias",
+    verdict: "Veredicto",
+    verdicts: ["Falso", "Engañoso", "Falta contexto", "Verdadero", "Sin verificar"],
+    wording: "El bulo, como lo citará la respuesta",
+    explanation: "Explicación",
+    sources: "Fuentes: una por línea, un título y luego su enlace https://",
+    publish: "Publicar",
+    merged: ["Unidos: el bulo tiene ahora ", " denuncias."],
+    split_done: ["Separados: un bulo nuevo con ", " denuncias."],
+    same_rumour: "Mismo bulo que",
+    merge_into: "Unir a este",
+    show_reports: "Denuncias…",
+    reports_legend: "Denuncias: marca las que son de otro bulo",
+    split: "Separar las marcadas en un bulo nuevo",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

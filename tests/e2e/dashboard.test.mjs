@@ -185,6 +185,8 @@ test("the dashboard speaks the browser's language, each staff member may choose 
 
   await p.locator("nav button", { hasText: "Apoiadores" }).click();
   assert.equal(await p.locator("label[for=q]").textContent(), "E-mail ou nome");
+  await p.locator("nav button", { hasText: "Checagens" }).click();
+  assert.equal(await p.locator("#claims-h").textContent(), "Fila de checagens");
   await p.locator("nav button", { hasText: "Registro de auditoria" }).click();
   await p.locator("table.audit tbody tr").first().waitFor();
   assert.equal(await p.locator("table.audit th").first().textContent(), "Quando (UTC)");
