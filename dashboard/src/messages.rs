@@ -8,22 +8,14 @@ use yew::prelude::*;
 
 use crate::hooks::use_fetch;
 use crate::net;
+use crate::words::Words;
 
 /// What staff read for each kind of message.
-fn kind_label(kind: &str) -> &str {
-    match kind {
-        "confirm" => "Confirmation",
-        "confirm_reminder" => "Reminder to confirm",
-        "pledge_eve" => "Pledge reminder (day before)",
-        "pledge_morning" => "Pledge reminder (on the day)",
-        "outcome" => "Fact-check outcome",
-        other => other,
-    }
-}
-
-fn when(ms: u64) -> String {
-    let d = js_sys::Date::new(&(ms as f64).into());
-    String::from(d.to_locale_string("en-GB", &js_sys::Object::new()))
+fn kind_label<'a>(kind: &'a str, w: &'static Words) -> &'a str {
+    w.message_kinds
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(kind, |(_, label)| label)
 }
 
 #[derive(Properties, PartialEq)]
@@ -36,23 +28,24 @@ pub struct MessagesProps {
 #[component]
 pub fn Messages(props: &MessagesProps) -> Html {
     let data = use_fetch::<View>(format!("{}/messages", props.base));
+    let lang = use_context::<rally_api::Lang>().unwrap_or_default();
+    let w = crate::words::words(lang);
+    let when = move |ms: u64| crate::words::when(ms as f64, lang);
     let message = use_state(|| None::<String>);
     let body = data.view(|v| {
         let days = if v.days.is_empty() {
-            html! { <p>{ "No messages in the last 14 days." }</p> }
+            html! { <p>{ w.no_messages }</p> }
         } else {
             html! {
                 <table class="message-days">
-                    <caption>{ "Messages by day (UTC) and kind, last 14 days" }</caption>
+                    <caption>{ w.by_day }</caption>
                     <thead><tr>
-                        <th scope="col">{ "Day" }</th><th scope="col">{ "Kind" }</th>
-                        <th scope="col">{ "Waiting" }</th><th scope="col">{ "Sent" }</th>
-                        <th scope="col">{ "Failed" }</th><th scope="col">{ "Not sent" }</th>
+                        { for w.day_columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
                     </tr></thead>
                     <tbody>
                         { for v.days.iter().map(|d| html! {
                             <tr data-kind={d.kind.clone()}>
-                                <td>{ d.day.clone() }</td><td>{ kind_label(&d.kind) }</td>
+                                <td>{ d.day.clone() }</td><td>{ kind_label(&d.kind, w) }</td>
                                 <td class="queued">{ d.queued }</td><td class="sent">{ d.sent }</td>
                                 <td class="failed">{ d.failed }</td><td class="dropped">{ d.dropped }</td>
                             </tr>
@@ -62,15 +55,14 @@ pub fn Messages(props: &MessagesProps) -> Html {
             }
         };
         let failures = if v.failures.is_empty() {
-            html! { <p>{ "No failed messages." }</p> }
+            html! { <p>{ w.no_failures }</p> }
         } else {
             html! {
                 <table class="failures">
-                    <caption>{ "Latest failures" }</caption>
+                    <caption>{ w.latest_failures }</caption>
                     <thead><tr>
-                        <th scope="col">{ "Kind" }</th><th scope="col">{ "Written" }</th>
-                        <th scope="col">{ "Attempts" }</th><th scope="col">{ "Reason" }</th>
-                        <th scope="col"><span class="sr-only">{ "Action" }</span></th>
+                        { for w.failure_columns[..4].iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+                        <th scope="col"><span class="sr-only">{ w.failure_columns[4] }</span></th>
                     </tr></thead>
                     <tbody>
                         { for v.failures.iter().map(|f| {
@@ -81,7 +73,7 @@ pub fn Messages(props: &MessagesProps) -> Html {
                                     wasm_bindgen_futures::spawn_local(async move {
                                         match net::send::<Resent>(Method::POST, &path, None::<&()>).await {
                                             Ok(r) => {
-                                                message.set(Some(format!("Message {} is being sent again.", r.id)));
+                                                message.set(Some(format!("{}{}{}", w.resent[0], r.id, w.resent[1])));
                                                 reload.emit(());
                                             }
                                             Err(f) => message.set(Some(f.message)),
@@ -91,11 +83,11 @@ pub fn Messages(props: &MessagesProps) -> Html {
                             };
                             html! {
                                 <tr data-id={f.id.to_string()}>
-                                    <td>{ kind_label(&f.kind) }</td><td>{ when(f.created_at) }</td>
+                                    <td>{ kind_label(&f.kind, w) }</td><td>{ when(f.created_at) }</td>
                                     <td>{ f.attempts }</td><td class="reason">{ f.error.clone() }</td>
                                     <td>if props.can_resend {
                                         <button type="button" class="resend" onclick={resend}
-                                            aria-label={format!("Resend message {}", f.id)}>{ "Resend" }</button>
+                                            aria-label={format!("{}{}", w.resend_label, f.id)}>{ w.resend }</button>
                                     }</td>
                                 </tr>
                             }
@@ -107,14 +99,15 @@ pub fn Messages(props: &MessagesProps) -> Html {
         html! {
             <>
                 { days }
-                <h3>{ "Failures" }</h3>
+                <h3>{ w.failures }</h3>
                 { failures }
-                <h3>{ "Housekeeping" }</h3>
-                <p>{ "Every minute the cron hands due messages to the queue and drops old idempotency keys, expired sessions and spent links." }</p>
+                <h3>{ w.housekeeping }</h3>
+                <p>{ w.housekeeping_note }</p>
                 <ul class="sweeps">
                     { for v.sweeps.iter().map(|s| html! {
-                        <li>{ format!("{}: {} queued, {} confirmation reminders, {} too late; dropped {} keys, {} sessions, {} links",
-                            when(s.at), s.enqueued, s.reminders, s.expired, s.keys_dropped, s.sessions_dropped, s.links_dropped) }</li>
+                        <li>{ format!("{}{}{}{}{}{}{}{}{}{}{}{}{}{}",
+                            when(s.at), w.sweep[0], s.enqueued, w.sweep[1], s.reminders, w.sweep[2], s.expired, w.sweep[3],
+                            s.keys_dropped, w.sweep[4], s.sessions_dropped, w.sweep[5], s.links_dropped, w.sweep[6]) }</li>
                     }) }
                 </ul>
             </>
@@ -123,9 +116,9 @@ pub fn Messages(props: &MessagesProps) -> Html {
     let refresh = data.reload.reform(|_: MouseEvent| ());
     html! {
         <section aria-labelledby="messages-h">
-            <h2 id="messages-h">{ "Messages" }</h2>
-            <p>{ "Confirmations, pledge reminders and fact-check outcomes, sent by email. A message that fails is tried again 4 times, each wait longer, then shown here." }</p>
-            <button type="button" onclick={refresh}>{ "Refresh" }</button>
+            <h2 id="messages-h">{ w.tabs[7] }</h2>
+            <p>{ w.messages_intro }</p>
+            <button type="button" onclick={refresh}>{ w.refresh }</button>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             { body }
         </section>

@@ -1,7 +1,7 @@
 //! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
 //! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
-//! overview, the exports, the supporters, the fact-check queue and the audit log speak all
-//! three so far; the other tabs are still in English.
+//! overview, the exports, the supporters, the fact-check queue, the messages and the audit log
+//! speak all three so far; the other tabs are still in English.
 
 use rally_api::Lang;
 
@@ -92,6 +92,28 @@ pub struct Words {
     pub show_reports: &'static str,
     pub reports_legend: &'static str,
     pub split: &'static str,
+    pub messages_intro: &'static str,
+    pub refresh: &'static str,
+    pub no_messages: &'static str,
+    pub by_day: &'static str,
+    /// Day, kind, waiting, sent, failed, not sent.
+    pub day_columns: [&'static str; 6],
+    pub no_failures: &'static str,
+    pub latest_failures: &'static str,
+    /// Kind, written, attempts, reason, action.
+    pub failure_columns: [&'static str; 5],
+    /// Around a resent message's id.
+    pub resent: [&'static str; 2],
+    pub resend: &'static str,
+    /// Before a message's id, for the resend button's label.
+    pub resend_label: &'static str,
+    pub failures: &'static str,
+    pub housekeeping: &'static str,
+    pub housekeeping_note: &'static str,
+    /// Between a sweep's time and counts: queued, reminders, too late, keys, sessions, links.
+    pub sweep: [&'static str; 7],
+    /// The kinds of message, by their wire names.
+    pub message_kinds: [(&'static str, &'static str); 5],
 }
 
 pub const EN: Words = Words {
@@ -168,7 +190,28 @@ pub const EN: Words = Words {
     merge_into: "Merge into it",
     show_reports: "Reports…",
     reports_legend: "Reports: check the ones about another rumour",
-    split: "Split the checked into a new claim",
+    split: "Split the checked into a new claim",    messages_intro: "Confirmations, pledge reminders and fact-check outcomes, sent by email. A message that fails is tried again 4 times, each wait longer, then shown here.",
+    refresh: "Refresh",
+    no_messages: "No messages in the last 14 days.",
+    by_day: "Messages by day (UTC) and kind, last 14 days",
+    day_columns: ["Day", "Kind", "Waiting", "Sent", "Failed", "Not sent"],
+    no_failures: "No failed messages.",
+    latest_failures: "Latest failures",
+    failure_columns: ["Kind", "Written", "Attempts", "Reason", "Action"],
+    resent: ["Message ", " is being sent again."],
+    resend: "Resend",
+    resend_label: "Resend message ",
+    failures: "Failures",
+    housekeeping: "Housekeeping",
+    housekeeping_note: "Every minute the cron hands due messages to the queue and drops old idempotency keys, expired sessions and spent links.",
+    sweep: [": ", " queued, ", " confirmation reminders, ", " too late; dropped ", " keys, ", " sessions, ", " links"],
+    message_kinds: [
+        ("confirm", "Confirmation"),
+        ("confirm_reminder", "Reminder to confirm"),
+        ("pledge_eve", "Pledge reminder (day before)"),
+        ("pledge_morning", "Pledge reminder (on the day)"),
+        ("outcome", "Fact-check outcome"),
+    ],
 };
 
 pub const PT_BR: Words = Words {
@@ -245,7 +288,28 @@ pub const PT_BR: Words = Words {
     merge_into: "Unir a ele",
     show_reports: "Denúncias…",
     reports_legend: "Denúncias: marque as que são de outro boato",
-    split: "Separar as marcadas num novo boato",
+    split: "Separar as marcadas num novo boato",    messages_intro: "Confirmações, lembretes de compromisso e resultados de checagens, enviados por e-mail. Uma mensagem que falha é tentada de novo 4 vezes, cada espera mais longa, e então aparece aqui.",
+    refresh: "Atualizar",
+    no_messages: "Nenhuma mensagem nos últimos 14 dias.",
+    by_day: "Mensagens por dia (UTC) e tipo, últimos 14 dias",
+    day_columns: ["Dia", "Tipo", "Aguardando", "Enviadas", "Falharam", "Não enviadas"],
+    no_failures: "Nenhuma mensagem falhou.",
+    latest_failures: "Últimas falhas",
+    failure_columns: ["Tipo", "Escrita", "Tentativas", "Motivo", "Ação"],
+    resent: ["A mensagem ", " está sendo enviada de novo."],
+    resend: "Reenviar",
+    resend_label: "Reenviar a mensagem ",
+    failures: "Falhas",
+    housekeeping: "Manutenção",
+    housekeeping_note: "A cada minuto o cron entrega à fila as mensagens devidas e descarta chaves de idempotência antigas, sessões expiradas e links já usados.",
+    sweep: [": ", " na fila, ", " lembretes de confirmação, ", " tarde demais; descartadas ", " chaves, ", " sessões, ", " links"],
+    message_kinds: [
+        ("confirm", "Confirmação"),
+        ("confirm_reminder", "Lembrete para confirmar"),
+        ("pledge_eve", "Lembrete do compromisso (véspera)"),
+        ("pledge_morning", "Lembrete do compromisso (no dia)"),
+        ("outcome", "Resultado da checagem"),
+    ],
 };
 
 pub const ES: Words = Words {
@@ -322,7 +386,28 @@ pub const ES: Words = Words {
     merge_into: "Unir a este",
     show_reports: "Denuncias…",
     reports_legend: "Denuncias: marca las que son de otro bulo",
-    split: "Separar las marcadas en un bulo nuevo",
+    split: "Separar las marcadas en un bulo nuevo",    messages_intro: "Confirmaciones, recordatorios de compromisos y resultados de verificaciones, enviados por correo. Un mensaje que falla se reintenta 4 veces, cada espera más larga, y luego aparece aquí.",
+    refresh: "Actualizar",
+    no_messages: "Ningún mensaje en los últimos 14 días.",
+    by_day: "Mensajes por día (UTC) y tipo, últimos 14 días",
+    day_columns: ["Día", "Tipo", "En espera", "Enviados", "Fallidos", "No enviados"],
+    no_failures: "Ningún mensaje falló.",
+    latest_failures: "Últimos fallos",
+    failure_columns: ["Tipo", "Escrito", "Intentos", "Motivo", "Acción"],
+    resent: ["El mensaje ", " se está enviando de nuevo."],
+    resend: "Reenviar",
+    resend_label: "Reenviar el mensaje ",
+    failures: "Fallos",
+    housekeeping: "Mantenimiento",
+    housekeeping_note: "Cada minuto el cron entrega a la cola los mensajes pendientes y descarta claves de idempotencia viejas, sesiones caducadas y enlaces usados.",
+    sweep: [": ", " en cola, ", " recordatorios de confirmación, ", " demasiado tarde; descartadas ", " claves, ", " sesiones, ", " enlaces"],
+    message_kinds: [
+        ("confirm", "Confirmación"),
+        ("confirm_reminder", "Recordatorio para confirmar"),
+        ("pledge_eve", "Recordatorio del compromiso (víspera)"),
+        ("pledge_morning", "Recordatorio del compromiso (el día)"),
+        ("outcome", "Resultado de la verificación"),
+    ],
 };
 
 pub fn words(lang: Lang) -> &'static Words {
