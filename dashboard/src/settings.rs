@@ -10,34 +10,14 @@ use yew::prelude::*;
 use crate::hooks::{use_fetch, use_submit};
 use crate::net;
 
-/// `(field, label, hint)` of the numeric settings, in form order.
-const NUMBERS: [(&str, &str, &str); 6] = [
-    (
-        "weekly_goal",
-        "Weekly goal",
-        "Actions a week each supporter aims for (1 to 100).",
-    ),
-    (
-        "team_size",
-        "Team size",
-        "Most members a team may have, its leader included (2 to 50).",
-    ),
-    (
-        "points_sign",
-        "Points for signing",
-        "0 to 1000; from now on (points already earned stay).",
-    ),
-    ("points_pledge", "Points for pledging", ""),
-    (
-        "points_report",
-        "Points for reporting a rumour",
-        "Once per rumour per supporter.",
-    ),
-    (
-        "points_recruit",
-        "Points for recruiting",
-        "When someone who came through a supporter's link first acts.",
-    ),
+/// The numeric settings, in form order (their words are `Words::settings_fields[2..8]`).
+const NUMBERS: [&str; 6] = [
+    "weekly_goal",
+    "team_size",
+    "points_sign",
+    "points_pledge",
+    "points_report",
+    "points_recruit",
 ];
 
 /// Every field of the form: a refusal about another is shown above the button.
@@ -65,6 +45,8 @@ pub struct SettingsProps {
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
     let data = use_fetch::<CampaignSettings>(format!("{}/campaign", props.base));
+    let w = crate::words::use_words();
+    let f = &w.settings_fields;
     let form = use_node_ref();
     let submit = use_submit();
     let message = use_state(|| None::<String>);
@@ -148,11 +130,11 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 move |answer| match answer {
                     Ok(_) => {
                         draft.set(None);
-                        message.set(Some("Saved. New actions use these settings.".into()));
+                        message.set(Some(w.settings_saved.into()));
                         reload.emit(());
                     }
                     Err(f) if f.status == 0 => message.set(Some(f.message)),
-                    Err(_) => message.set(Some("Not saved: see below.".into())),
+                    Err(_) => message.set(Some(w.settings_not_saved.into())),
                 },
             );
         })
@@ -214,27 +196,27 @@ pub fn Settings(props: &SettingsProps) -> Html {
     };
     html! {
         <section aria-labelledby="settings-h">
-            <h2 id="settings-h">{ "Campaign settings" }</h2>
-            if !props.owner { <p class="note">{ "Only owners change these." }</p> }
+            <h2 id="settings-h">{ w.settings_title }</h2>
+            if !props.owner { <p class="note">{ w.only_owners_settings }</p> }
             <form class="settings" ref={form} {onsubmit} novalidate=true>
-                { input("name", "Campaign name", "", shown("name", v.name.clone()), "text") }
-                { input("timezone", "Time zone", "Weeks start on its Mondays; the overview's days at its midnights.", shown("timezone", v.timezone.clone()), "text") }
+                { input("name", f[0].0, f[0].1, shown("name", v.name.clone()), "text") }
+                { input("timezone", f[1].0, f[1].1, shown("timezone", v.timezone.clone()), "text") }
                 <datalist id="zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
-                { for NUMBERS.iter().map(|(k, label, hint)| input(k, label, hint, num(k), "number")) }
+                { for NUMBERS.iter().zip(&f[2..8]).map(|(k, (label, hint))| input(k, label, hint, num(k), "number")) }
                 <fieldset>
-                    <legend>{ "Follow-up email" }</legend>
-                    { input("sender_name", "Sender name", "Empty: the campaign's name.", shown("sender_name", v.sender_name.clone()), "text") }
-                    { input("sender_email", "Sender address", "On a domain verified for Cloudflare Email Service. Empty: the deployment's address.", shown("sender_email", v.sender_email.clone()), "email") }
-                    { input("reply_to", "Reply-to address", "Where replies go. Empty: no reply-to.", shown("reply_to", v.reply_to.clone()), "email") }
+                    <legend>{ w.follow_up }</legend>
+                    { input("sender_name", f[8].0, f[8].1, shown("sender_name", v.sender_name.clone()), "text") }
+                    { input("sender_email", f[9].0, f[9].1, shown("sender_email", v.sender_email.clone()), "email") }
+                    { input("reply_to", f[10].0, f[10].1, shown("reply_to", v.reply_to.clone()), "email") }
                     <div class="field">
                         <input id="s-confirm" name="confirm" type="checkbox" checked={shown("confirm", v.confirm.to_string()) == "true"}
                             disabled={!props.owner} aria-describedby="s-confirm-hint" />
-                        <label for="s-confirm">{ "Confirm signatures and pledges by email (double opt-in)" }</label>
-                        <p class="hint" id="s-confirm-hint">{ "Unconfirmed actions count at once and are marked unconfirmed in the overview and exports until the person confirms." }</p>
+                        <label for="s-confirm">{ f[11].0 }</label>
+                        <p class="hint" id="s-confirm-hint">{ f[11].1 }</p>
                     </div>
                 </fieldset>
                 { for submit.general(&FIELDS).iter().map(|m| html! { <p class="err" role="alert">{ m.clone() }</p> }) }
-                if props.owner { <button type="submit" disabled={submit.busy()}>{ "Save settings" }</button> }
+                if props.owner { <button type="submit" disabled={submit.busy()}>{ w.save_settings }</button> }
                 if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             </form>
         </section>

@@ -1,7 +1,7 @@
 //! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
 //! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
-//! overview, the exports, the supporters, the fact-check queue, the messages and the audit log
-//! speak all three so far; the other tabs are still in English.
+//! overview, the exports, the supporters, the fact-check queue, the messages, the settings and
+//! the audit log speak all three so far; the other tabs are still in English.
 
 use rally_api::Lang;
 
@@ -114,6 +114,16 @@ pub struct Words {
     pub sweep: [&'static str; 7],
     /// The kinds of message, by their wire names.
     pub message_kinds: [(&'static str, &'static str); 5],
+    pub settings_title: &'static str,
+    pub only_owners_settings: &'static str,
+    pub settings_saved: &'static str,
+    pub settings_not_saved: &'static str,
+    /// `(label, hint)` of each setting: name, time zone, the six numbers (weekly goal, team
+    /// size, points for signing, pledging, reporting, recruiting), sender name, sender address,
+    /// reply-to, and the confirmation by email.
+    pub settings_fields: [(&'static str, &'static str); 12],
+    pub follow_up: &'static str,
+    pub save_settings: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -211,7 +221,26 @@ pub const EN: Words = Words {
         ("pledge_eve", "Pledge reminder (day before)"),
         ("pledge_morning", "Pledge reminder (on the day)"),
         ("outcome", "Fact-check outcome"),
+    ],    settings_title: "Campaign settings",
+    only_owners_settings: "Only owners change these.",
+    settings_saved: "Saved. New actions use these settings.",
+    settings_not_saved: "Not saved: see below.",
+    settings_fields: [
+        ("Campaign name", ""),
+        ("Time zone", "Weeks start on its Mondays; the overview's days at its midnights."),
+        ("Weekly goal", "Actions a week each supporter aims for (1 to 100)."),
+        ("Team size", "Most members a team may have, its leader included (2 to 50)."),
+        ("Points for signing", "0 to 1000; from now on (points already earned stay)."),
+        ("Points for pledging", ""),
+        ("Points for reporting a rumour", "Once per rumour per supporter."),
+        ("Points for recruiting", "When someone who came through a supporter's link first acts."),
+        ("Sender name", "Empty: the campaign's name."),
+        ("Sender address", "On a domain verified for Cloudflare Email Service. Empty: the deployment's address."),
+        ("Reply-to address", "Where replies go. Empty: no reply-to."),
+        ("Confirm signatures and pledges by email (double opt-in)", "Unconfirmed actions count at once and are marked unconfirmed in the overview and exports until the person confirms."),
     ],
+    follow_up: "Follow-up email",
+    save_settings: "Save settings",
 };
 
 pub const PT_BR: Words = Words {
@@ -309,7 +338,26 @@ pub const PT_BR: Words = Words {
         ("pledge_eve", "Lembrete do compromisso (véspera)"),
         ("pledge_morning", "Lembrete do compromisso (no dia)"),
         ("outcome", "Resultado da checagem"),
+    ],    settings_title: "Configurações da campanha",
+    only_owners_settings: "Só proprietários mudam estas configurações.",
+    settings_saved: "Salvo. Novas ações usam estas configurações.",
+    settings_not_saved: "Não salvo: veja abaixo.",
+    settings_fields: [
+        ("Nome da campanha", ""),
+        ("Fuso horário", "As semanas começam nas segundas-feiras dele; os dias da visão geral, à meia-noite dele."),
+        ("Meta semanal", "Ações por semana que cada apoiador busca (1 a 100)."),
+        ("Tamanho da equipe", "Máximo de membros de uma equipe, líder incluído (2 a 50)."),
+        ("Pontos por assinar", "0 a 1000; daqui em diante (pontos já ganhos ficam)."),
+        ("Pontos por se comprometer", ""),
+        ("Pontos por denunciar um boato", "Uma vez por boato por apoiador."),
+        ("Pontos por recrutar", "Quando alguém que veio pelo link de um apoiador age pela primeira vez."),
+        ("Nome do remetente", "Vazio: o nome da campanha."),
+        ("Endereço do remetente", "Num domínio verificado no Cloudflare Email Service. Vazio: o endereço da instalação."),
+        ("Endereço de resposta", "Para onde vão as respostas. Vazio: nenhum."),
+        ("Confirmar assinaturas e compromissos por e-mail (dupla confirmação)", "Ações não confirmadas contam na hora e aparecem como não confirmadas na visão geral e nas exportações até a pessoa confirmar."),
     ],
+    follow_up: "E-mail de acompanhamento",
+    save_settings: "Salvar configurações",
 };
 
 pub const ES: Words = Words {
@@ -407,7 +455,26 @@ pub const ES: Words = Words {
         ("pledge_eve", "Recordatorio del compromiso (víspera)"),
         ("pledge_morning", "Recordatorio del compromiso (el día)"),
         ("outcome", "Resultado de la verificación"),
+    ],    settings_title: "Ajustes de la campaña",
+    only_owners_settings: "Solo los propietarios cambian estos ajustes.",
+    settings_saved: "Guardado. Las nuevas acciones usan estos ajustes.",
+    settings_not_saved: "No guardado: mira abajo.",
+    settings_fields: [
+        ("Nombre de la campaña", ""),
+        ("Zona horaria", "Las semanas empiezan en sus lunes; los días del resumen, a su medianoche."),
+        ("Meta semanal", "Acciones por semana que busca cada simpatizante (1 a 100)."),
+        ("Tamaño del equipo", "Máximo de miembros de un equipo, líder incluido (2 a 50)."),
+        ("Puntos por firmar", "0 a 1000; desde ahora (los puntos ya ganados se quedan)."),
+        ("Puntos por comprometerse", ""),
+        ("Puntos por denunciar un bulo", "Una vez por bulo y simpatizante."),
+        ("Puntos por reclutar", "Cuando alguien que llegó por el enlace de un simpatizante actúa por primera vez."),
+        ("Nombre del remitente", "Vacío: el nombre de la campaña."),
+        ("Dirección del remitente", "En un dominio verificado en Cloudflare Email Service. Vacío: la dirección de la instalación."),
+        ("Dirección de respuesta", "Adónde van las respuestas. Vacío: ninguna."),
+        ("Confirmar firmas y compromisos por correo (doble confirmación)", "Las acciones sin confirmar cuentan al momento y aparecen como no confirmadas en el resumen y las exportaciones hasta que la persona confirme."),
     ],
+    follow_up: "Correo de seguimiento",
+    save_settings: "Guardar ajustes",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

@@ -179,7 +179,7 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   await p.locator("tr[data-kind=sign] td.today").waitFor();
   assert.equal(await p.locator("tr[data-kind=sign] th").textContent(), "Assinaturas");
   assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Assinaturas por dia, últimos 35 dias: [\d.]+ no total$/);
-  assert.match(await p.locator("table.funnels tr[data-widget=petition] td.rate-week").textContent(), /^(–|\d+,\d\s?%)$/, "a Brazilian decimal comma");
+  assert.match(await p.locator("table.funnels tr[data-widget=petition] td.rate-week").textContent(), /^(–|[\d.]+,\d\s?%)$/, "a Brazilian decimal comma");
   // A thousand, as a Brazilian writes it (the overview's numbers go through the same formatter).
   assert.equal(await p.evaluate(() => new Intl.NumberFormat("pt-BR").format(1234)), "1.234");
 
