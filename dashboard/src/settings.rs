@@ -10,17 +10,8 @@ use yew::prelude::*;
 use crate::hooks::{use_fetch, use_submit};
 use crate::net;
 
-/// The numeric settings, in form order (their words are `Words::settings_fields[2..8]`).
-const NUMBERS: [&str; 6] = [
-    "weekly_goal",
-    "team_size",
-    "points_sign",
-    "points_pledge",
-    "points_report",
-    "points_recruit",
-];
-
-/// Every field of the form: a refusal about another is shown above the button.
+/// Every field of the form, in form order (`[2..8]` are the numbers; `Words::settings_fields`
+/// holds their words in the same order): a refusal about another is shown above the button.
 const FIELDS: [&str; 12] = [
     "name",
     "timezone",
@@ -202,7 +193,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 { input("name", f[0].0, f[0].1, shown("name", v.name.clone()), "text") }
                 { input("timezone", f[1].0, f[1].1, shown("timezone", v.timezone.clone()), "text") }
                 <datalist id="zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
-                { for NUMBERS.iter().zip(&f[2..8]).map(|(k, (label, hint))| input(k, label, hint, num(k), "number")) }
+                { for FIELDS[2..8].iter().zip(&f[2..8]).map(|(k, (label, hint))| input(k, label, hint, num(k), "number")) }
                 <fieldset>
                     <legend>{ w.follow_up }</legend>
                     { input("sender_name", f[8].0, f[8].1, shown("sender_name", v.sender_name.clone()), "text") }
