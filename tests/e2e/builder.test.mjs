@@ -4,14 +4,14 @@
 // and the signature in the overview's conversion and sources; issue a credential and revoke it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, newContext, hostPage, page, person, fillForm, countShown, eventually, interactive, EDGE, STAFF } from "./helpers.mjs";
+import { launch, newContext, hostPage, page, person, fillForm, countShown, eventually, interactive, staffNetwork, EDGE, STAFF } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function signedIn(key = STAFF.owner) {
-  const context = await newContext(browser);
+  const context = await newContext(browser, staffNetwork());
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: EDGE });
   const p = await context.newPage();
   const errors = [];

@@ -3,14 +3,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, newContext, sign, person, freshIp, eventually, EDGE, STAFF } from "./helpers.mjs";
+import { launch, newContext, sign, person, freshIp, eventually, staffNetwork, EDGE, STAFF } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test("sign in, see a new signature in the overview, export it, publish a fact-check, sign out", async () => {
-  const context = await newContext(browser, { acceptDownloads: true });
+  const context = await newContext(browser, staffNetwork({ acceptDownloads: true }));
   const p = await context.newPage();
   const errors = [];
   p.on("pageerror", (e) => errors.push(e.message));
@@ -97,7 +97,7 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
 });
 
 test("merge two claims about one rumour from the queue, then split a report back out", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser, staffNetwork());
   const p = await context.newPage();
   await p.goto(`${EDGE}/dashboard/`);
   await p.locator("#key").fill(STAFF.moderator);
@@ -135,7 +135,7 @@ test("merge two claims about one rumour from the queue, then split a report back
 });
 
 test("a tab that cannot load says why, with the edge's own words, and loads on retry", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser, staffNetwork());
   const p = await context.newPage();
   await p.goto(`${EDGE}/dashboard/`);
   await p.locator("#key").fill(STAFF.owner);
@@ -164,8 +164,7 @@ test("a tab that cannot load says why, with the edge's own words, and loads on r
 });
 
 test("the dashboard speaks the browser's language, each staff member may choose another, numbers as they write them", async () => {
-  // Its own address: sign-in attempts are rate limited per network, and the suite signs in often.
-  const context = await newContext(browser, { locale: "pt-BR", extraHTTPHeaders: { "CF-Connecting-IP": freshIp() } });
+  const context = await newContext(browser, staffNetwork({ locale: "pt-BR" }));
   const p = await context.newPage();
   await p.goto(`${EDGE}/dashboard/`);
   assert.equal(await p.locator("label[for=key]").textContent(), "Sua credencial de equipe");
