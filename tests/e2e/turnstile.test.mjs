@@ -329,7 +329,9 @@ test("the fact-check report and the board's team form draw the check too, and pa
     assert.equal(reports(word), 0);
     await fc.locator(".challenge input[type=checkbox]").check();
     await fc.locator("button[type=submit]").click();
-    await eventually(() => reports(word), (n) => n === 1, 10_000);
+    await eventually(() => reports(word), (n) => n === 1, 10_000).catch(async (e) => {
+      throw new Error(`${e.message}; the widget says: ${(await fc.innerText()).replace(/\s+/g, " ").slice(0, 900)}`);
+    });
 
     // Signed (with the check), the visitor is remembered: the board offers a team, with its check.
     const pet = p.locator(".rally.petition");
