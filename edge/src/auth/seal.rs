@@ -36,6 +36,18 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 }
 
 /// `plain`, sealed with a fresh random nonce.
+/// A new credential staff typed (an API key, a secret), sealed with the edge's `SYNC_KEY`, and
+/// the hint they see afterwards (its last four characters); `None` for an empty one (keep the
+/// stored one).
+pub fn seal_typed(env: &Env, typed: &str) -> AppResult<Option<(String, String)>> {
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let chars: Vec<char> = typed.chars().collect();
+    let hint = chars[chars.len().saturating_sub(4)..].iter().collect();
+    Ok(Some((seal(&secret(env)?, typed)?, hint)))
+}
+
 pub fn seal(secret: &str, plain: &str) -> AppResult<String> {
     let mut nonce = [0u8; 12];
     getrandom::getrandom(&mut nonce).map_err(|e| AppError::Internal(format!("random: {e}")))?;

@@ -45,21 +45,7 @@ pub async fn put(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         };
         targets.push((kind, item.id, t.remote_id.clone()));
     }
-    let sealed = if draft.api_key.is_empty() {
-        None
-    } else {
-        let secret = crate::auth::seal::secret(&ctx.env)?;
-        let hint: String = draft
-            .api_key
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        Some((crate::auth::seal::seal(&secret, &draft.api_key)?, hint))
-    };
+    let sealed = crate::auth::seal::seal_typed(&ctx.env, &draft.api_key)?;
     let at = now();
     let detail = format!(
         "{} target(s){}{}",

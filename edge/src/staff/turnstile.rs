@@ -23,13 +23,7 @@ pub async fn put(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let draft = body
         .validate(current.configured)
         .map_err(AppError::Invalid)?;
-    let sealed = if draft.secret.is_empty() {
-        None
-    } else {
-        let key = crate::auth::seal::secret(&ctx.env)?;
-        let hint: String = draft.secret[draft.secret.len().saturating_sub(4)..].to_owned();
-        Some((crate::auth::seal::seal(&key, &draft.secret)?, hint))
-    };
+    let sealed = crate::auth::seal::seal_typed(&ctx.env, &draft.secret)?;
     let detail = format!(
         "{}{}",
         if draft.enabled { "on" } else { "off" },
