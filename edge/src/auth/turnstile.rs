@@ -81,7 +81,15 @@ pub async fn check(
     if let Some(key) = idempotency_key {
         body["idempotency_key"] = uuid_of(&format!("{campaign}\0{key}")).into();
     }
-    let verdict = verify(&url, &body.to_string()).await;
+    // A connection the pool kept open may have been closed by the other end just as it was
+    // reused ("Network connection lost"): the request never reached siteverify, so it is sent
+    // once more. (A resend is safe: with the idempotency key Cloudflare answers as the first
+    // time; without one, at worst the token reads as already used and the visitor redoes it.)
+    let body = body.to_string();
+    let verdict = match verify(&url, &body).await {
+        Err(Unverified::Unsent(_)) => verify(&url, &body).await,
+        v => v,
+    };
     match verdict {
         Ok(v) if v.success => Ok(()),
         Ok(v) => {
@@ -116,23 +124,44 @@ pub async fn check(
     }
 }
 
-async fn verify(url: &str, body: &str) -> Result<Verdict, String> {
+/// Why siteverify gave no verdict: the request was not sent (or its connection was lost), or
+/// its answer could not be read.
+enum Unverified {
+    Unsent(String),
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Unverified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unverified::Unsent(e) => write!(f, "not sent: {e}"),
+            Unverified::Unreadable(e) => write!(f, "no verdict: {e}"),
+        }
+    }
+}
+
+async fn verify(url: &str, body: &str) -> Result<Verdict, Unverified> {
+    let unsent = |e: worker::Error| Unverified::Unsent(e.to_string());
     let headers = Headers::new();
     headers
         .set("Content-Type", "application/json")
-        .map_err(|e| e.to_string())?;
+        .map_err(unsent)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(body.into()));
-    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-    let mut resp = Fetch::Request(request)
-        .send()
+    let request = Request::new_with_init(url, &init).map_err(unsent)?;
+    let mut resp = Fetch::Request(request).send().await.map_err(unsent)?;
+    let text = resp
+        .text()
         .await
-        .map_err(|e| e.to_string())?;
-    let text = resp.text().await.map_err(|e| e.to_string())?;
-    serde_json::from_str(&text)
-        .map_err(|_| format!("status {}: not siteverify's JSON", resp.status_code()))
+        .map_err(|e| Unverified::Unreadable(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|_| {
+        Unverified::Unreadable(format!(
+            "status {}: not siteverify's JSON",
+            resp.status_code()
+        ))
+    })
 }
 
 /// A UUID-shaped digest of `seed` (siteverify's `idempotency_key` is a UUID).
