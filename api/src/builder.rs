@@ -103,8 +103,8 @@ pub struct Presented<T> {
     /// every public write; absent otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub turnstile: String,
-    /// A petition's words in its other languages (see [`PetitionDraft::translations`]); the
-    /// loader and the edge's pages show the visitor's.
+    /// A petition's or pledge's words in its other languages (see
+    /// [`PetitionDraft::translations`]); the loader and the edge's pages show the visitor's.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<String, Translation>,
 }
@@ -136,7 +136,10 @@ impl Translated for crate::PetitionView {
 }
 
 impl Translated for crate::PledgeView {
-    fn translate(&mut self, _: &Translation) {}
+    fn translate(&mut self, t: &Translation) {
+        self.statement = t.title.clone();
+        self.body = t.body.clone();
+    }
 }
 
 /// `POST /api/v1/campaigns/{campaign}/staff/petitions` and `PUT .../staff/petitions/{petition}`.
@@ -165,7 +168,8 @@ pub struct PetitionDraft {
     pub translations: BTreeMap<String, Translation>,
 }
 
-/// A petition's words in one more language.
+/// A petition's or pledge's words in one more language. For a pledge, `title` is its statement
+/// and `target` stays empty (a pledge has no target; its place is a name, not translated).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Translation {
@@ -193,6 +197,9 @@ pub struct PledgeDraft {
     pub langs: Vec<String>,
     pub accent: String,
     pub share_text: String,
+    /// The pledge in its other languages, as a petition's are: the statement (as `title`),
+    /// text and share text there.
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// A [`PetitionDraft`] that passed validation, trimmed.
@@ -222,6 +229,15 @@ pub struct ValidPledge {
     pub status: PetitionStatus,
     pub published: bool,
     pub look: Look,
+    pub translations: BTreeMap<String, Translation>,
+}
+
+/// What an item's translation must hold: the petition's title, text and target; the pledge's
+/// statement (as `title`) and, when its default has one, text.
+#[derive(Clone, Copy)]
+struct Needs {
+    body: bool,
+    target: bool,
 }
 
 /// Collects field problems in form order.
@@ -292,6 +308,41 @@ impl Check {
         }
     }
 
+    /// Each translation is into one of the item's languages other than its first, and holds
+    /// what the item itself must (`needs`), within the same limits.
+    fn translations(
+        &mut self,
+        given: &BTreeMap<String, Translation>,
+        look: &Look,
+        needs: Needs,
+    ) -> BTreeMap<String, Translation> {
+        let mut translations = BTreeMap::new();
+        for (tag, t) in given {
+            let lang = Lang::from_tag(tag).map(Lang::tag);
+            let offered = lang.is_some_and(|l| look.langs.iter().skip(1).any(|x| x == l));
+            let mut inner = Check(Vec::new());
+            let done = Translation {
+                title: inner.text("title", &t.title, TITLE_MAX, true),
+                body: inner.text("body", &t.body, BODY_MAX, needs.body),
+                target: inner.text("target", &t.target, TARGET_MAX, needs.target),
+                share_text: inner.text("share_text", &t.share_text, SHARE_TEXT_MAX, false),
+            };
+            if !needs.target && !done.target.is_empty() {
+                inner.fail("target", ErrorCode::InvalidValue);
+            }
+            match (offered, lang) {
+                (true, Some(l)) if inner.0.is_empty() => {
+                    translations.insert(l.to_owned(), done);
+                }
+                _ => {
+                    self.fail("translations", ErrorCode::InvalidValue);
+                    break;
+                }
+            }
+        }
+        translations
+    }
+
     fn done<T>(self, value: T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(value)
@@ -311,29 +362,11 @@ impl PetitionDraft {
         let target = c.text("target", &self.target, TARGET_MAX, true);
         let goal = c.goal(self.goal);
         let look = c.look(&self.langs, &self.accent, &self.share_text);
-        // Each translation is into one of the petition's languages other than its first, and
-        // holds what the petition itself must (title, text, target), within the same limits.
-        let mut translations = BTreeMap::new();
-        for (tag, t) in &self.translations {
-            let lang = Lang::from_tag(tag).map(Lang::tag);
-            let offered = lang.is_some_and(|l| look.langs.iter().skip(1).any(|x| x == l));
-            let mut inner = Check(Vec::new());
-            let done = Translation {
-                title: inner.text("title", &t.title, TITLE_MAX, true),
-                body: inner.text("body", &t.body, BODY_MAX, true),
-                target: inner.text("target", &t.target, TARGET_MAX, true),
-                share_text: inner.text("share_text", &t.share_text, SHARE_TEXT_MAX, false),
-            };
-            match (offered, lang) {
-                (true, Some(l)) if inner.0.is_empty() => {
-                    translations.insert(l.to_owned(), done);
-                }
-                _ => {
-                    c.fail("translations", ErrorCode::InvalidValue);
-                    break;
-                }
-            }
-        }
+        let needs = Needs {
+            body: true,
+            target: true,
+        };
+        let translations = c.translations(&self.translations, &look, needs);
         c.done(ValidPetition {
             slug,
             title,
@@ -363,6 +396,11 @@ impl PledgeDraft {
         let place = c.text("place", &self.place, PLACE_MAX, false);
         let goal = c.goal(self.goal);
         let look = c.look(&self.langs, &self.accent, &self.share_text);
+        let needs = Needs {
+            body: !body.is_empty(),
+            target: false,
+        };
+        let translations = c.translations(&self.translations, &look, needs);
         c.done(ValidPledge {
             slug,
             statement,
@@ -374,6 +412,7 @@ impl PledgeDraft {
             status: self.status.unwrap_or(PetitionStatus::Open),
             published: self.published.unwrap_or(true),
             look,
+            translations,
         })
     }
 }
@@ -567,6 +606,47 @@ mod tests {
             ..p
         };
         assert_eq!(ok.validate().unwrap().place, None);
+    }
+
+    #[test]
+    fn pledge_translations_carry_the_statement_and_the_text_its_default_has() {
+        let t = |title: &str, body: &str, target: &str| Translation {
+            title: title.into(),
+            body: body.into(),
+            target: target.into(),
+            share_text: String::new(),
+        };
+        let with = |body: &str, tr: Translation| PledgeDraft {
+            slug: "vote".into(),
+            statement: "I will vote".into(),
+            body: body.into(),
+            goal: Some(100),
+            langs: vec!["en".into(), "es".into()],
+            translations: [("es".to_owned(), tr)].into(),
+            ..PledgeDraft::default()
+        };
+        let cases: Vec<(PledgeDraft, Vec<(&str, ErrorCode)>)> = vec![
+            (with("", t("Votaré", "", "")), vec![]),
+            (
+                with("Bring a friend.", t("Votaré", "Trae a alguien.", "")),
+                vec![],
+            ),
+            (
+                with("Bring a friend.", t("Votaré", "", "")),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (
+                with("", t("", "", "")),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+            (
+                with("", t("Votaré", "", "El concejo")),
+                vec![("translations", ErrorCode::InvalidValue)],
+            ),
+        ];
+        for (draft, want) in cases {
+            assert_eq!(fields(draft.validate()), want, "{:?}", draft.translations);
+        }
     }
 
     #[test]

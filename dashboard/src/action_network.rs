@@ -13,6 +13,8 @@ use crate::{net, BaseProps};
 
 #[component]
 pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
+    let words = crate::words::use_words();
+    let w = words.integrations;
     let data = use_fetch::<ActionNetwork>(format!("{}/action-network", props.base));
     let widgets = use_fetch::<Widgets>(format!("{}/widgets", props.base));
     let form = use_node_ref();
@@ -77,7 +79,7 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                         if let Some(key) = crate::form_input(&f, "api_key") {
                             key.set_value("");
                         }
-                        message.set(Some("Action Network settings saved.".into()));
+                        message.set(Some(w.an_saved.into()));
                         reload.emit(());
                     }
                 },
@@ -110,7 +112,7 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                 let body = Redeliver { delivery: None };
                 match net::send::<serde::de::IgnoredAny>(Method::POST, &path, Some(&body)).await {
                     Ok(_) => {
-                        message.set(Some("Dead syncs are on their way again.".into()));
+                        message.set(Some(w.an_resent.into()));
                         log.set(None);
                     }
                     Err(f) => message.set(Some(f.message)),
@@ -149,43 +151,43 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
     let log_view = log.as_ref().map(|rows| {
         let dead = rows.iter().filter(|d| d.status == "failed").count();
         html! {
-            <section class="syncs" aria-label="Action Network syncs">
+            <section class="syncs" aria-label={w.an_syncs}>
                 if dead > 0 {
-                    <button type="button" class="redeliver" onclick={redeliver.clone()}>{ format!("Redeliver {dead} dead") }</button>
+                    <button type="button" class="redeliver" onclick={redeliver.clone()}>{ format!("{}{dead}{}", w.redeliver[0], w.redeliver[1]) }</button>
                 }
-                { crate::integrations::log_table(rows) }
+                { crate::integrations::log_table(rows, w) }
             </section>
         }
     });
     html! {
         <section class="action-network" aria-labelledby="an-h">
             <h3 id="an-h">{ "Action Network" }</h3>
-            <p>{ "Each signature or pledge on a mapped petition or pledge is recorded on Action Network with the person, your tags and the referrer, once. Only people who agreed to be contacted are sent: Action Network adds new people to your list." }</p>
+            <p>{ w.an_intro }</p>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             if loaded {
                 <form class="an" ref={form} {onsubmit} novalidate=true>
-                    <label for="an-key">{ "API key" }</label>
+                    <label for="an-key">{ w.an_key }</label>
                     <input id="an-key" name="api_key" type="password" autocomplete="off"
-                        placeholder={ if current.configured { format!("stored, ends in {}; leave empty to keep it", current.key_hint) } else { String::new() } }
+                        placeholder={ if current.configured { format!("{}{}{}", w.stored[0], current.key_hint, w.stored[1]) } else { String::new() } }
                         aria-invalid={key_error.is_some().to_string()}
                         aria-describedby={key_error.as_ref().map(|_| "an-key-error")} />
                     if let Some(e) = key_error { <p class="err" id="an-key-error">{ e }</p> }
-                    <label for="an-tags">{ "Tags (separated by commas)" }</label>
+                    <label for="an-tags">{ w.an_tags }</label>
                     <input id="an-tags" name="tags" autocomplete="off"
                         aria-invalid={tags_error.is_some().to_string()}
                         aria-describedby={tags_error.as_ref().map(|_| "an-tags-error")} />
                     if let Some(e) = tags_error { <p class="err" id="an-tags-error">{ e }</p> }
                     <div>
                         <input id="an-enabled" name="enabled" type="checkbox" />
-                        <label for="an-enabled">{ "On" }</label>
+                        <label for="an-enabled">{ w.columns[2] }</label>
                     </div>
                     <fieldset aria-describedby={targets_error.as_ref().map(|_| "an-targets-error")}>
-                        <legend>{ "Record on Action Network (petition or event id, from its API address)" }</legend>
+                        <legend>{ w.an_targets }</legend>
                         { for items.iter().map(|(kind, slug, title)| {
                             let id = format!("an-{kind}-{slug}");
                             html! {
                                 <div>
-                                    <label for={id.clone()}>{ format!("{title} ({kind})") }</label>
+                                    <label for={id.clone()}>{ format!("{title} ({})", if *kind == "petition" { words.builder.kinds[0] } else { words.builder.kinds[1] }) }</label>
                                     <input id={id} name={format!("target-{kind}-{slug}")} autocomplete="off" />
                                 </div>
                             }
@@ -193,8 +195,8 @@ pub fn ActionNetworkPanel(props: &BaseProps) -> Html {
                     </fieldset>
                     if let Some(e) = targets_error { <p class="err" id="an-targets-error">{ e }</p> }
                     { for general.iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
-                    <button type="submit" disabled={submit.busy()}>{ "Save Action Network settings" }</button>
-                    <button type="button" class="log" onclick={show_log}>{ "Syncs" }</button>
+                    <button type="submit" disabled={submit.busy()}>{ w.an_save }</button>
+                    <button type="button" class="log" onclick={show_log}>{ w.an_log }</button>
                 </form>
             }
             { log_view.unwrap_or_default() }

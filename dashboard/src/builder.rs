@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::hooks::{use_fetch, use_submit, Submit};
+use crate::words::BuilderWords;
 use crate::{copy, net, sleep};
 
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +32,14 @@ impl Kind {
         match self {
             Kind::Petition => "petition",
             Kind::Pledge => "pledge",
+        }
+    }
+
+    /// Its place in the words' pairs (petition, pledge).
+    fn index(self) -> usize {
+        match self {
+            Kind::Petition => 0,
+            Kind::Pledge => 1,
         }
     }
 
@@ -92,8 +101,7 @@ struct Draft {
     accent: String,
     share_text: String,
     count: u64,
-    /// A petition's words in its other languages, kept as saved (set through the API for now;
-    /// the builder does not edit them yet).
+    /// The item's words in its other languages, as saved and as typed beside the default's.
     translations: std::collections::BTreeMap<String, rally_api::Translation>,
 }
 
@@ -141,6 +149,7 @@ impl Draft {
         let time = |t: Option<u64>| t.map(|t| local_input(t as f64)).unwrap_or_default();
         Draft {
             title: p.statement.clone(),
+            translations: p.translations.clone(),
             starts_at: time(p.starts_at),
             ends_at: time(p.ends_at),
             place: p.place.clone(),
@@ -259,6 +268,7 @@ impl Draft {
     /// The body of a pledge's save request.
     fn pledge_request(&self) -> PledgeDraft {
         let look = self.look();
+        let translations = self.offered_translations(&look.langs);
         PledgeDraft {
             slug: self.slug.trim().to_owned(),
             statement: self.title.clone(),
@@ -272,6 +282,7 @@ impl Draft {
             langs: look.langs,
             accent: look.accent,
             share_text: look.share_text,
+            translations,
         }
     }
 
@@ -318,7 +329,7 @@ impl Draft {
             }),
             Kind::Pledge => {
                 let place = self.place.trim();
-                to_json(&Presented {
+                let p = Presented {
                     view: PledgeView {
                         campaign,
                         slug,
@@ -337,7 +348,11 @@ impl Draft {
                     },
                     look,
                     turnstile: String::new(),
-                    translations: Default::default(),
+                    translations: self.offered_translations(&self.look().langs),
+                };
+                to_json(&match lang {
+                    Some(l) => p.in_lang(l),
+                    None => p,
                 })
             }
         }
@@ -455,6 +470,8 @@ pub struct BuilderProps {
 
 #[component]
 pub fn Builder(props: &BuilderProps) -> Html {
+    let words = crate::words::use_words();
+    let w = words.builder;
     let list = use_fetch::<Widgets>(format!("{}/widgets", props.base));
     let draft = use_reducer(|| Draft::new(Kind::Petition));
     let editing = use_state(|| false);
@@ -519,23 +536,24 @@ pub fn Builder(props: &BuilderProps) -> Html {
         })
     };
 
-    let listing = list.view(|w| {
+    let listing = list.view(|built| {
         let rows = |kind: Kind, entries: Vec<Draft>| -> Html {
             if entries.is_empty() {
-                return html! { <p class="note">{ format!("No {} yet.", kind.plural()) }</p> };
+                return html! { <p class="note">{ w.none_yet[kind.index()] }</p> };
             }
             html! {
                 <table class={classes!("built", kind.plural())}>
-                    <thead><tr><th scope="col">{ if kind == Kind::Petition { "Title" } else { "Statement" } }</th><th scope="col">{ "Slug" }</th><th scope="col">{ "Count" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ w.columns[kind.index()] }</th><th scope="col">{ w.columns[2] }</th><th scope="col">{ w.columns[3] }</th><th scope="col">{ w.columns[4] }</th><th scope="col">{ "" }</th></tr></thead>
                     <tbody>
                         { for entries.into_iter().map(|e| html! {
                             <tr data-slug={e.slug.clone()}>
                                 <td>{ e.title.clone() }</td>
                                 <td><code>{ e.slug.clone() }</code></td>
                                 <td>{ e.count }</td>
-                                <td class="status">{ if e.published { e.status.clone() } else { "draft".to_owned() } }</td>
-                                <td><button type="button" class="edit" aria-label={format!("Edit {}", e.title)}
-                                    onclick={start(kind, Some(e))}>{ "Edit" }</button></td>
+                                <td class="status" data-status={if e.published { e.status.clone() } else { "draft".to_owned() }}>{
+                                    if !e.published { w.draft } else if e.status == "closed" { w.closed } else { w.open } }</td>
+                                <td><button type="button" class="edit" aria-label={format!("{} {}", w.edit, e.title)}
+                                    onclick={start(kind, Some(e))}>{ w.edit }</button></td>
                             </tr>
                         }) }
                     </tbody>
@@ -544,10 +562,10 @@ pub fn Builder(props: &BuilderProps) -> Html {
         };
         html! {
             <>
-            <h3>{ "Petitions" }</h3>
-            { rows(Kind::Petition, w.petitions.iter().map(Draft::petition).collect()) }
-            <h3>{ "Pledges" }</h3>
-            { rows(Kind::Pledge, w.pledges.iter().map(Draft::pledge).collect()) }
+            <h3>{ w.lists[0] }</h3>
+            { rows(Kind::Petition, built.petitions.iter().map(Draft::petition).collect()) }
+            <h3>{ w.lists[1] }</h3>
+            { rows(Kind::Pledge, built.pledges.iter().map(Draft::pledge).collect()) }
             </>
         }
     });
@@ -591,16 +609,13 @@ pub fn Builder(props: &BuilderProps) -> Html {
             };
             submit.run(request, move |answer| match answer {
                 Ok(saved) => {
-                    message.set(Some(format!(
-                        "Saved. Copy the snippet below onto any page; the {} shows there as previewed.",
-                        kind.name()
-                    )));
+                    message.set(Some(w.saved[kind.index()].to_owned()));
                     draft.dispatch(Edit::Replace(Box::new(saved)));
                     reload.emit(());
                 }
                 Err(f) if f.status == 0 => message.set(Some(f.message)),
                 Err(f) => {
-                    message.set(Some("Not saved: see below.".into()));
+                    message.set(Some(w.not_saved.into()));
                     // Focus the first field at fault; its message is tied to it.
                     if let Some(el) = f.fields.first().and_then(|(field, _)| {
                         web_sys::window()?
@@ -617,7 +632,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
     };
 
     let form = if *editing {
-        editor(&draft, &submit, save, &props.campaign, &message)
+        editor(&draft, &submit, save, &props.campaign, &message, w)
     } else {
         Html::default()
     };
@@ -628,15 +643,15 @@ pub fn Builder(props: &BuilderProps) -> Html {
         };
         html! {
             <aside class="preview" aria-labelledby="preview-h">
-                <h3 id="preview-h">{ "Live preview" }</h3>
-                <label for="preview-lang">{ "Preview language" }</label>
+                <h3 id="preview-h">{ w.live_preview }</h3>
+                <label for="preview-lang">{ w.preview_lang }</label>
                 <select id="preview-lang" onchange={set_lang}>
-                    <option value="">{ "As a visitor's browser chooses" }</option>
+                    <option value="">{ w.as_browser }</option>
                     { for LANGS.iter().map(|(t, name)| html! { <option value={*t}>{ *name }</option> }) }
                 </select>
-                <p class="note">{ "The real widget, showing the draft. It is inactive here: nothing is signed from the preview." }</p>
+                <p class="note">{ w.preview_note }</p>
                 if let Some(src) = &*preview_src {
-                    <iframe title="Live preview of the widget" src={src.clone()} class="preview-frame" />
+                    <iframe title={w.preview_frame} src={src.clone()} class="preview-frame" />
                 }
             </aside>
         }
@@ -645,10 +660,10 @@ pub fn Builder(props: &BuilderProps) -> Html {
     };
     html! {
         <section aria-labelledby="widgets-h">
-            <h2 id="widgets-h">{ "Widgets" }</h2>
+            <h2 id="widgets-h">{ words.tabs[4] }</h2>
             <div class="row">
-                <button type="button" class="new-petition" onclick={start(Kind::Petition, None)}>{ "New petition" }</button>
-                <button type="button" class="new-pledge" onclick={start(Kind::Pledge, None)}>{ "New pledge" }</button>
+                <button type="button" class="new-petition" onclick={start(Kind::Petition, None)}>{ w.new_item[0] }</button>
+                <button type="button" class="new-pledge" onclick={start(Kind::Pledge, None)}>{ w.new_item[1] }</button>
             </div>
             if *editing {
                 <div class="builder">
@@ -668,6 +683,7 @@ fn editor(
     onsubmit: Callback<SubmitEvent>,
     campaign: &str,
     message: &Option<String>,
+    w: &'static BuilderWords,
 ) -> Html {
     let d = &**draft;
     let error = |f: &str| submit.error(f);
@@ -718,53 +734,53 @@ fn editor(
         .unwrap_or_default();
     let (script, element) = snippets(&origin, campaign, d.kind.name(), d.slug.trim());
     let copy_button = |class: &str, text: String| {
-        html! { <button type="button" class={class.to_owned()} onclick={Callback::from(move |_| copy(&text))}>{ "Copy" }</button> }
+        html! { <button type="button" class={class.to_owned()} onclick={Callback::from(move |_| copy(&text))}>{ w.copy }</button> }
     };
     let langs_err = error("langs");
     html! {
         <form class="editor" {onsubmit} novalidate=true aria-labelledby="editor-h">
-            <h3 id="editor-h">{ format!("{} {}", if d.is_new { "New" } else { "Edit" }, d.kind.name()) }</h3>
+            <h3 id="editor-h">{ if d.is_new { w.new_item[d.kind.index()] } else { w.edit_item[d.kind.index()] } }</h3>
             if d.is_new {
-                { field("slug", "Slug", "Its address in links and embeds: lower-case letters, digits and '-'. It cannot change later.", &d.slug, set(|d, v| d.slug = v), "text") }
+                { field("slug", w.slug.0, w.slug.1, &d.slug, set(|d, v| d.slug = v), "text") }
             } else {
-                <p class="slug">{ "Slug: " }<code>{ d.slug.clone() }</code></p>
+                <p class="slug">{ format!("{}: ", w.slug.0) }<code>{ d.slug.clone() }</code></p>
             }
             if is_petition {
-                { field("title", "Title", "", &d.title, set(|d, v| d.title = v), "text") }
-                { field("target", "Addressed to", "Who must act: \"The city council\".", &d.target, set(|d, v| d.target = v), "text") }
-                { field("body", "Text", "", &d.body, set(|d, v| d.body = v), "textarea") }
+                { field("title", w.title, "", &d.title, set(|d, v| d.title = v), "text") }
+                { field("target", w.target.0, w.target.1, &d.target, set(|d, v| d.target = v), "text") }
+                { field("body", w.text, "", &d.body, set(|d, v| d.body = v), "textarea") }
             } else {
-                { field("statement", "What supporters commit to", "\"I will vote on 6 October\".", &d.title, set(|d, v| d.title = v), "text") }
-                { field("body", "Text", "", &d.body, set(|d, v| d.body = v), "textarea") }
-                { field("starts_at", "Starts (your time zone)", "Leave empty for a pledge without a date.", &d.starts_at, set(|d, v| d.starts_at = v), "datetime-local") }
-                { field("ends_at", "Ends", "", &d.ends_at, set(|d, v| d.ends_at = v), "datetime-local") }
-                { field("place", "Place", "", &d.place, set(|d, v| d.place = v), "text") }
+                { field("statement", w.statement.0, w.statement.1, &d.title, set(|d, v| d.title = v), "text") }
+                { field("body", w.text, "", &d.body, set(|d, v| d.body = v), "textarea") }
+                { field("starts_at", w.starts.0, w.starts.1, &d.starts_at, set(|d, v| d.starts_at = v), "datetime-local") }
+                { field("ends_at", w.ends, "", &d.ends_at, set(|d, v| d.ends_at = v), "datetime-local") }
+                { field("place", w.place, "", &d.place, set(|d, v| d.place = v), "text") }
             }
-            if is_petition { { translations(d, draft, error("translations")) } }
-            { field("goal", "First goal", "The thermometer raises the goal as the count passes it.", &d.goal, set(|d, v| d.goal = v), "number") }
+            { translations(d, draft, error("translations"), w) }
+            { field("goal", w.goal.0, w.goal.1, &d.goal, set(|d, v| d.goal = v), "number") }
             <div class="field f-status">
-                <label for="b-status">{ "Status" }</label>
+                <label for="b-status">{ w.status }</label>
                 <select id="b-status" onchange={set_select(|d, v| d.status = v)}>
-                    <option value="open" selected={d.status == "open"}>{ "Open: takes signatures" }</option>
-                    <option value="closed" selected={d.status == "closed"}>{ "Closed" }</option>
+                    <option value="open" selected={d.status == "open"}>{ w.open_option[d.kind.index()] }</option>
+                    <option value="closed" selected={d.status == "closed"}>{ w.closed }</option>
                 </select>
             </div>
             <div class="field f-published">
                 <label class="check"><input type="checkbox" id="b-published" checked={d.published}
                     onchange={{ let draft = draft.clone(); Callback::from(move |_| draft.dispatch(Edit::TogglePublished)) }}
-                    aria-describedby="b-published-hint" />{ "Published" }</label>
-                <p class="hint" id="b-published-hint">{ "A draft is for staff only: its embeds show nothing until it is published." }</p>
+                    aria-describedby="b-published-hint" />{ w.published.0 }</label>
+                <p class="hint" id="b-published-hint">{ w.published.1 }</p>
             </div>
             <fieldset class="field f-langs" aria-invalid={langs_err.is_some().to_string()}
                 aria-describedby={langs_err.as_ref().map(|_| "b-langs-error")}>
-                <legend>{ "Languages" }</legend>
+                <legend>{ w.languages }</legend>
                 { for LANGS.iter().map(|(t, name)| {
                     let toggle = { let draft = draft.clone(); let t = (*t).to_owned(); Callback::from(move |_| draft.dispatch(Edit::ToggleLang(t.clone()))) };
                     html! {
                         <label class="check"><input type="checkbox" id={format!("b-lang-{t}")} checked={d.langs.iter().any(|l| l == t)} onchange={toggle} />{ *name }</label>
                     }
                 }) }
-                <label for="b-langs">{ "Default, for visitors who speak none of these" }</label>
+                <label for="b-langs">{ w.default_lang }</label>
                 <select id="b-langs" onchange={set_select(|d, v| d.default_lang = v)}>
                     { for LANGS.iter().filter(|(t, _)| d.langs.iter().any(|l| l == t)).map(|(t, name)| html! {
                         <option value={*t} selected={d.default_lang == *t}>{ *name }</option>
@@ -772,19 +788,19 @@ fn editor(
                 </select>
                 if let Some(e) = langs_err { <p class="err" id="b-langs-error">{ e }</p> }
             </fieldset>
-            { field("accent", "Accent colour", "As #rrggbb, dark enough for white text on its buttons. Empty: Rally's green.", &d.accent, set(|d, v| d.accent = v), "text") }
-            { field("share_text", "Share message", "What a supporter's share says before the title and their link. Empty: Rally's words in the visitor's language.", &d.share_text, set(|d, v| d.share_text = v), "textarea") }
+            { field("accent", w.accent.0, w.accent.1, &d.accent, set(|d, v| d.accent = v), "text") }
+            { field("share_text", w.share.0, w.share.1, &d.share_text, set(|d, v| d.share_text = v), "textarea") }
             // Problems that are not one field's (a role that may not build widgets, ...).
             { for submit.general(&FIELDS).into_iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
-            <button type="submit" class="save">{ if d.is_new { "Create" } else { "Save changes" } }</button>
+            <button type="submit" class="save">{ if d.is_new { w.create } else { w.save } }</button>
             if let Some(m) = message { <p class="msg" role="status">{ m }</p> }
             if !d.is_new {
                 <div class="snippets">
-                    <h4>{ "Embed it" }</h4>
-                    <label for="snippet-script">{ "Script tag: the widget renders where the tag stands" }</label>
+                    <h4>{ w.embed }</h4>
+                    <label for="snippet-script">{ w.script_tag }</label>
                     <textarea id="snippet-script" class="snippet" readonly=true rows="3" value={script.clone()} />
                     { copy_button("copy-script", script) }
-                    <label for="snippet-element">{ "Custom element: the script once per page, the element where the widget goes" }</label>
+                    <label for="snippet-element">{ w.custom_element }</label>
                     <textarea id="snippet-element" class="snippet" readonly=true rows="3" value={element.clone()} />
                     { copy_button("copy-element", element) }
                 </div>
@@ -793,16 +809,31 @@ fn editor(
     }
 }
 
-/// The petition's words in each of its other ticked languages, beside the default's: what a
-/// visitor who speaks that language reads instead.
-fn translations(d: &Draft, draft: &UseReducerHandle<Draft>, err: Option<String>) -> Html {
+/// The item's words in each of its other ticked languages, beside the default's: what a
+/// visitor who speaks that language reads instead (a pledge's statement travels as `title`;
+/// it has no target).
+fn translations(
+    d: &Draft,
+    draft: &UseReducerHandle<Draft>,
+    err: Option<String>,
+    w: &BuilderWords,
+) -> Html {
     type Set = fn(&mut Translation, String);
-    let parts: [(&str, &str, Set, bool); 4] = [
-        ("title", "Title", |t, v| t.title = v, false),
-        ("target", "Addressed to", |t, v| t.target = v, false),
-        ("body", "Text", |t, v| t.body = v, true),
-        ("share_text", "Share message", |t, v| t.share_text = v, true),
+    let petition: [(&str, &str, Set, bool); 4] = [
+        ("title", w.title, |t, v| t.title = v, false),
+        ("target", w.target.0, |t, v| t.target = v, false),
+        ("body", w.text, |t, v| t.body = v, true),
+        ("share_text", w.share.0, |t, v| t.share_text = v, true),
     ];
+    let pledge: [(&str, &str, Set, bool); 3] = [
+        ("title", w.statement.0, |t, v| t.title = v, false),
+        ("body", w.text, |t, v| t.body = v, true),
+        ("share_text", w.share.0, |t, v| t.share_text = v, true),
+    ];
+    let parts: &[(&str, &str, Set, bool)] = match d.kind {
+        Kind::Petition => &petition,
+        Kind::Pledge => &pledge,
+    };
     let others: Vec<_> = LANGS
         .iter()
         .filter(|(t, _)| *t != d.default_lang && d.langs.iter().any(|l| l == t))
@@ -816,7 +847,7 @@ fn translations(d: &Draft, draft: &UseReducerHandle<Draft>, err: Option<String>)
                 let t = d.translations.get(*tag).cloned().unwrap_or_default();
                 html! {
                     <fieldset class={format!("tr tr-{tag}")} lang={*tag}>
-                        <legend>{ format!("In {name}") }</legend>
+                        <legend>{ format!("{}{name}", w.in_lang) }</legend>
                         { for parts.iter().map(|(part, label, set, long)| {
                             let id = format!("b-tr-{tag}-{part}");
                             let value = match *part {

@@ -9,19 +9,14 @@ use rally_api::integrations::{
 use yew::prelude::*;
 
 use crate::hooks::{use_fetch, use_submit};
+use crate::words::IntegrationWords;
 use crate::{copy, net, BaseProps};
 
 /// What staff read for each event.
-fn event_label(event: &str) -> &str {
-    match event {
-        "signature.created" => "A petition is signed",
-        "commitment.created" => "A pledge is made",
-        "report.created" => "A rumour is reported",
-        "supporter.updated" => "A supporter changes their details",
-        "supporter.unsubscribed" => "A supporter unsubscribes",
-        "supporter.erased" => "A supporter is erased",
-        "claim.published" => "A fact-check is published",
-        other => other,
+fn event_label<'a>(event: &'a str, w: &IntegrationWords) -> &'a str {
+    match EVENTS.iter().position(|e| *e == event) {
+        Some(i) => w.events[i],
+        None => event,
     }
 }
 
@@ -34,16 +29,19 @@ enum Body {
 }
 
 /// A delivery log: event, type, status (`failed` shown as dead), attempts, the answer, latency.
-pub(crate) fn log_table(rows: &[Delivery]) -> Html {
+pub(crate) fn log_table(rows: &[Delivery], w: &IntegrationWords) -> Html {
+    let status = |s: &str| {
+        let named = w.statuses.iter().find(|(k, _)| *k == s);
+        named.map_or_else(|| s.to_owned(), |(_, v)| (*v).to_owned())
+    };
     html! {
         <table>
-            <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Status" }</th>
-                <th scope="col">{ "Attempts" }</th><th scope="col">{ "Answer" }</th><th scope="col">{ "Latency" }</th></tr></thead>
+            <thead><tr>{ for w.log_columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
             <tbody>
                 { for rows.iter().map(|d| html! {
                     <tr>
                         <td>{ d.event_id.clone() }</td><td>{ d.kind.clone() }</td>
-                        <td class="status">{ if d.status == "failed" { "dead".to_owned() } else { d.status.clone() } }</td>
+                        <td class="status" data-status={d.status.clone()}>{ status(&d.status) }</td>
                         <td>{ d.attempts }</td>
                         <td>{ format!("{} {}", d.last_status.map(|s| s.to_string()).unwrap_or_default(),
                             d.response.clone().or(d.error.clone()).unwrap_or_default()) }</td>
@@ -57,6 +55,8 @@ pub(crate) fn log_table(rows: &[Delivery]) -> Html {
 
 #[component]
 pub fn Integrations(props: &BaseProps) -> Html {
+    let words = crate::words::use_words();
+    let w = words.integrations;
     let data = use_fetch::<Vec<Endpoint>>(format!("{}/endpoints", props.base));
     let form = use_node_ref();
     let submit = use_submit();
@@ -126,12 +126,12 @@ pub fn Integrations(props: &BaseProps) -> Html {
     };
     let list = data.view(|rows| {
         if rows.is_empty() {
-            return html! { <p>{ "No endpoints yet." }</p> };
+            return html! { <p>{ w.no_endpoints }</p> };
         }
         html! {
             <table class="endpoints">
-                <caption>{ "Webhook endpoints" }</caption>
-                <thead><tr><th scope="col">{ "Address" }</th><th scope="col">{ "Events" }</th><th scope="col">{ "On" }</th><th scope="col">{ "Actions" }</th></tr></thead>
+                <caption>{ w.endpoints }</caption>
+                <thead><tr>{ for w.columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
                 <tbody>
                     { for rows.iter().map(|ep| {
                         let base = format!("{}/endpoints/{}", props.base, ep.id);
@@ -161,14 +161,14 @@ pub fn Integrations(props: &BaseProps) -> Html {
                         html! {
                             <tr data-id={ep.id.to_string()}>
                                 <td class="url">{ ep.url.clone() }</td>
-                                <td>{ ep.events.iter().map(|e| event_label(e)).collect::<Vec<_>>().join(", ") }</td>
-                                <td>{ if ep.enabled { "on" } else { "off" } }</td>
+                                <td>{ ep.events.iter().map(|e| event_label(e, w)).collect::<Vec<_>>().join(", ") }</td>
+                                <td>{ if ep.enabled { w.on } else { w.off } }</td>
                                 <td>
-                                    <button type="button" class="toggle" onclick={act(Method::PUT, base.clone(), Some(toggle), "Saved.")}>
-                                        { if ep.enabled { "Turn off" } else { "Turn on" } }</button>
-                                    <button type="button" class="rotate" onclick={rotate}>{ "Rotate secret" }</button>
-                                    <button type="button" class="log" onclick={show_log}>{ "Deliveries" }</button>
-                                    <button type="button" class="remove" onclick={act(Method::DELETE, base.clone(), None, "Endpoint removed.")}>{ "Remove" }</button>
+                                    <button type="button" class="toggle" onclick={act(Method::PUT, base.clone(), Some(toggle), w.saved)}>
+                                        { if ep.enabled { w.turn_off } else { w.turn_on } }</button>
+                                    <button type="button" class="rotate" onclick={rotate}>{ w.rotate }</button>
+                                    <button type="button" class="log" onclick={show_log}>{ w.deliveries }</button>
+                                    <button type="button" class="remove" onclick={act(Method::DELETE, base.clone(), None, w.removed)}>{ w.remove }</button>
                                 </td>
                             </tr>
                         }
@@ -182,16 +182,16 @@ pub fn Integrations(props: &BaseProps) -> Html {
             Method::POST,
             format!("{}/endpoints/{id}/redeliver", props.base),
             Some(Body::Redeliver(Redeliver { delivery: None })),
-            "Dead deliveries are on their way again.",
+            w.redelivered,
         );
         let dead = rows.iter().filter(|d| d.status == "failed").count();
         html! {
-            <section class="deliveries" aria-label="Delivery log">
-                <h3>{ format!("Deliveries of endpoint {id}") }</h3>
+            <section class="deliveries" aria-label={w.log}>
+                <h3>{ format!("{}{id}", w.deliveries_of) }</h3>
                 if dead > 0 {
-                    <button type="button" class="redeliver" onclick={redeliver}>{ format!("Redeliver {dead} dead") }</button>
+                    <button type="button" class="redeliver" onclick={redeliver}>{ format!("{}{dead}{}", w.redeliver[0], w.redeliver[1]) }</button>
                 }
-                { log_table(rows) }
+                { log_table(rows, w) }
             </section>
         }
     });
@@ -199,43 +199,43 @@ pub fn Integrations(props: &BaseProps) -> Html {
         let (key, message) = (s.secret.clone(), message.clone());
         Callback::from(move |_| {
             copy(&key);
-            message.set(Some("Secret copied.".into()));
+            message.set(Some(w.secret_copied.into()));
         })
     });
     let url_error = submit.error("url");
     let events_error = submit.error("events");
     html! {
         <section aria-labelledby="integrations-h">
-            <h2 id="integrations-h">{ "Integrations" }</h2>
-            <p>{ "Rally sends each event to your endpoints as it happens, signed (Rally-Signature), retried for about a day and a half, in order per supporter." }</p>
+            <h2 id="integrations-h">{ words.tabs[6] }</h2>
+            <p>{ w.intro }</p>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             { list }
             { log_view.unwrap_or_default() }
-            <h3>{ "Add an endpoint" }</h3>
+            <h3>{ w.add_h }</h3>
             <form class="endpoint" ref={form} {onsubmit} novalidate=true>
-                <label for="ep-url">{ "Address (https://)" }</label>
+                <label for="ep-url">{ w.address }</label>
                 <input id="ep-url" name="url" type="url" autocomplete="off"
                     aria-invalid={url_error.is_some().to_string()}
                     aria-describedby={url_error.as_ref().map(|_| "ep-url-error")} />
                 if let Some(e) = url_error { <p class="err" id="ep-url-error">{ e }</p> }
                 <fieldset aria-describedby={events_error.as_ref().map(|_| "ep-events-error")}>
-                    <legend>{ "Events" }</legend>
+                    <legend>{ w.events_legend }</legend>
                     { for EVENTS.iter().map(|ev| html! {
                         <div>
                             <input type="checkbox" id={format!("ep-{ev}")} name={*ev} />
-                            <label for={format!("ep-{ev}")}>{ event_label(ev) }</label>
+                            <label for={format!("ep-{ev}")}>{ event_label(ev, w) }</label>
                         </div>
                     }) }
                 </fieldset>
                 if let Some(e) = events_error { <p class="err" id="ep-events-error">{ e }</p> }
-                <button type="submit" disabled={submit.busy()}>{ "Add endpoint" }</button>
+                <button type="submit" disabled={submit.busy()}>{ w.add }</button>
             </form>
             if let Some(s) = &*secret {
                 <div class="issued" role="status">
-                    <p>{ format!("The signing secret of {}. It is shown this once: copy it into the receiving tool now.", s.endpoint.url) }</p>
-                    <label for="ep-secret">{ "Secret" }</label>
+                    <p>{ format!("{}{}{}", w.secret_shown[0], s.endpoint.url, w.secret_shown[1]) }</p>
+                    <label for="ep-secret">{ w.secret }</label>
                     <input id="ep-secret" readonly=true value={s.secret.clone()} />
-                    <button type="button" onclick={copy_secret}>{ "Copy" }</button>
+                    <button type="button" onclick={copy_secret}>{ w.copy }</button>
                 </div>
             }
             <crate::action_network::ActionNetworkPanel base={props.base.clone()} />

@@ -9,6 +9,12 @@ use crate::{copy, net, BaseProps};
 
 #[component]
 pub fn Members(props: &BaseProps) -> Html {
+    let words = crate::words::use_words();
+    let w = words.staff;
+    let role_name = |r: &str| {
+        let i = rally_api::staff::ROLES.iter().position(|x| *x == r);
+        i.map(|i| w.roles[i]).unwrap_or("").to_owned()
+    };
     let data = use_fetch::<Vec<Member>>(format!("{}/members", props.base));
     let name = use_node_ref();
     let role = use_node_ref();
@@ -64,7 +70,7 @@ pub fn Members(props: &BaseProps) -> Html {
     let list = data.view(|rows| {
             html! {
                 <table class="members">
-                    <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "Kind" }</th><th scope="col">{ "Issued by" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Actions" }</th></tr></thead>
+                    <thead><tr>{ for w.columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
                     <tbody>
                         { for rows.iter().map(|m| {
                             let id = m.id;
@@ -78,7 +84,7 @@ pub fn Members(props: &BaseProps) -> Html {
                                     wasm_bindgen_futures::spawn_local(async move {
                                         match net::send::<Revoked>(Method::DELETE, &path, None::<&()>).await {
                                             Ok(r) => {
-                                                message.set(Some(format!("{}'s credential is revoked; their sessions have ended.", r.name)));
+                                                message.set(Some(format!("{}{}{}", w.revoked_msg[0], r.name, w.revoked_msg[1])));
                                                 reload.emit(());
                                             }
                                             Err(f) => message.set(Some(f.message)),
@@ -89,16 +95,16 @@ pub fn Members(props: &BaseProps) -> Html {
                             html! {
                                 <tr data-id={id.to_string()}>
                                     <td class="name">{ m.name.clone() }</td>
-                                    <td class="role">{ m.role.clone() }</td>
-                                    <td class="kind">{ if m.kind == "api" { "API token" } else { "person" } }</td>
+                                    <td class="role" data-role={m.role.clone()}>{ role_name(&m.role) }</td>
+                                    <td class="kind">{ if m.kind == "api" { w.api_token } else { w.person } }</td>
                                     <td>{ m.created_by.clone().unwrap_or_default() }</td>
-                                    <td class="status">{ if revoked { "revoked" } else { "active" } }</td>
+                                    <td class="status">{ if revoked { w.revoked } else { w.active } }</td>
                                     <td>
                                         if !revoked {
                                             if *confirm == Some(id) {
-                                                <button type="button" class="revoke-confirm" onclick={revoke}>{ format!("Yes, revoke {}", m.name) }</button>
+                                                <button type="button" class="revoke-confirm" onclick={revoke}>{ format!("{}{}", w.revoke_yes, m.name) }</button>
                                             } else {
-                                                <button type="button" class="revoke" onclick={ask}>{ "Revoke…" }</button>
+                                                <button type="button" class="revoke" onclick={ask}>{ w.revoke }</button>
                                             }
                                         }
                                     </td>
@@ -113,47 +119,46 @@ pub fn Members(props: &BaseProps) -> Html {
         let (key, message) = (i.key.clone(), message.clone());
         Callback::from(move |_| {
             copy(&key);
-            message.set(Some("Credential copied.".into()));
+            message.set(Some(w.copied.into()));
         })
     });
     html! {
         <section aria-labelledby="staff-h">
-            <h2 id="staff-h">{ "Staff" }</h2>
-            <p>{ "Owners manage staff. Organisers build widgets and export; moderators work the fact-check queue and hide names; viewers read." }</p>
+            <h2 id="staff-h">{ words.tabs[5] }</h2>
+            <p>{ w.intro }</p>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             { list }
-            <h3>{ "Issue a credential" }</h3>
+            <h3>{ w.issue_h }</h3>
             <form class="issue" {onsubmit} novalidate=true>
-                <label for="staff-name">{ "Name" }</label>
+                <label for="staff-name">{ w.columns[0] }</label>
                 <input id="staff-name" ref={name} autocomplete="off"
                     aria-invalid={error_of("name").is_some().to_string()}
                     aria-describedby={error_of("name").map(|_| "staff-name-error")} />
                 if let Some(e) = error_of("name") { <p class="err" id="staff-name-error">{ e }</p> }
-                <label for="staff-role">{ "Role" }</label>
+                <label for="staff-role">{ w.columns[1] }</label>
                 <select id="staff-role" ref={role}
                     aria-invalid={error_of("role").is_some().to_string()}
                     aria-describedby={error_of("role").map(|_| "staff-role-error")}>
-                    { for rally_api::staff::ROLES.iter().map(|r| html! { <option value={*r} selected={*r == "viewer"}>{ *r }</option> }) }
+                    { for rally_api::staff::ROLES.iter().zip(w.roles).map(|(r, name)| html! { <option value={*r} selected={*r == "viewer"}>{ name }</option> }) }
                 </select>
                 if let Some(e) = error_of("role") { <p class="err" id="staff-role-error">{ e }</p> }
-                <label for="staff-kind">{ "Kind" }</label>
+                <label for="staff-kind">{ w.columns[2] }</label>
                 <select id="staff-kind" ref={kind}
                     aria-invalid={error_of("kind").is_some().to_string()}
                     aria-describedby={error_of("kind").map(|_| "staff-kind-error")}>
-                    <option value="person" selected=true>{ "A person (signs in to this dashboard)" }</option>
-                    <option value="api">{ "An API token (for the OSDI API, OSDI-API-Token)" }</option>
+                    <option value="person" selected=true>{ w.kind_person }</option>
+                    <option value="api">{ w.kind_api }</option>
                 </select>
                 if let Some(e) = error_of("kind") { <p class="err" id="staff-kind-error">{ e }</p> }
                 { for general.iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
-                <button type="submit" disabled={submit.busy()}>{ "Issue credential" }</button>
+                <button type="submit" disabled={submit.busy()}>{ w.issue }</button>
             </form>
             if let Some(i) = &*issued {
                 <div class="issued" role="status">
-                    <p>{ format!("A{} for {} ({}). It is shown this once: copy it now and hand it over privately. Rally keeps only its hash.",
-                        if i.kind == "api" { "n API token" } else { " credential" }, i.name, i.role) }</p>
-                    <label for="issued-key">{ "Credential" }</label>
+                    <p>{ format!("{}{} ({}){}", if i.kind == "api" { w.issued[1] } else { w.issued[0] }, i.name, role_name(&i.role), w.issued[2]) }</p>
+                    <label for="issued-key">{ w.credential }</label>
                     <input id="issued-key" readonly=true value={i.key.clone()} />
-                    <button type="button" onclick={copy_key}>{ "Copy" }</button>
+                    <button type="button" onclick={copy_key}>{ words.builder.copy }</button>
                 </div>
             }
         </section>

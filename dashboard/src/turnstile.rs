@@ -10,6 +10,7 @@ use crate::{net, BaseProps};
 
 #[component]
 pub fn TurnstilePanel(props: &BaseProps) -> Html {
+    let w = crate::words::use_words().integrations;
     let data = use_fetch::<Turnstile>(format!("{}/turnstile", props.base));
     let form = use_node_ref();
     let submit = use_submit();
@@ -43,7 +44,7 @@ pub fn TurnstilePanel(props: &BaseProps) -> Html {
                         if let Some(s) = crate::form_input(&f, "secret") {
                             s.set_value("");
                         }
-                        message.set(Some("Turnstile settings saved.".into()));
+                        message.set(Some(w.ts_saved.into()));
                         reload.emit(());
                     }
                 },
@@ -71,28 +72,28 @@ pub fn TurnstilePanel(props: &BaseProps) -> Html {
     let general = submit.general(&["site_key", "secret"]);
     html! {
         <section class="turnstile" aria-labelledby="ts-h">
-            <h3 id="ts-h">{ "Turnstile (against bots)" }</h3>
-            <p>{ "When on, every signature, pledge, report and team joined must pass Cloudflare Turnstile's check, verified on the edge before anything is stored. Create a widget in Cloudflare's dashboard for your sites' domains and paste its keys here. Pages with a Content-Security-Policy need Cloudflare's challenge origin (see the README)." }</p>
+            <h3 id="ts-h">{ w.ts_title }</h3>
+            <p>{ w.ts_intro }</p>
             if let Some(m) = &*message { <p class="msg" role="status">{ m }</p> }
             if data.data().is_some() {
                 <form class="ts" ref={form} {onsubmit} novalidate=true>
-                    <label for="ts-site">{ "Site key" }</label>
+                    <label for="ts-site">{ w.ts_site }</label>
                     <input id="ts-site" name="site_key" autocomplete="off"
                         aria-invalid={site_error.is_some().to_string()}
                         aria-describedby={site_error.as_ref().map(|_| "ts-site-error")} />
                     if let Some(e) = site_error { <p class="err" id="ts-site-error">{ e }</p> }
-                    <label for="ts-secret">{ "Secret key" }</label>
+                    <label for="ts-secret">{ w.ts_secret }</label>
                     <input id="ts-secret" name="secret" type="password" autocomplete="off"
-                        placeholder={ if current.configured { format!("stored, ends in {}; leave empty to keep it", current.secret_hint) } else { String::new() } }
+                        placeholder={ if current.configured { format!("{}{}{}", w.stored[0], current.secret_hint, w.stored[1]) } else { String::new() } }
                         aria-invalid={secret_error.is_some().to_string()}
                         aria-describedby={secret_error.as_ref().map(|_| "ts-secret-error")} />
                     if let Some(e) = secret_error { <p class="err" id="ts-secret-error">{ e }</p> }
                     <div>
                         <input id="ts-enabled" name="enabled" type="checkbox" />
-                        <label for="ts-enabled">{ "On for every public write" }</label>
+                        <label for="ts-enabled">{ w.ts_on }</label>
                     </div>
                     { for general.iter().map(|m| html! { <p class="err" role="alert">{ m }</p> }) }
-                    <button type="submit" disabled={submit.busy()}>{ "Save Turnstile settings" }</button>
+                    <button type="submit" disabled={submit.busy()}>{ w.ts_save }</button>
                 </form>
             }
         </section>

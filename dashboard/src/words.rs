@@ -1,9 +1,12 @@
 //! The dashboard's words in English, Brazilian Portuguese and Spanish: one struct per language,
 //! so a missing translation does not compile (as in the widgets). The shell, the sign-in, the
 //! overview, the exports, the supporters, the fact-check queue, the messages, the settings and
-//! the audit log speak all three so far; the other tabs are still in English.
+//! the audit log are here; the builder, staff and integrations tabs in `words/tools.rs`.
 
 use rally_api::Lang;
+
+mod tools;
+pub use tools::{BuilderWords, IntegrationWords, StaffWords};
 
 pub struct Words {
     pub staff_title: &'static str,
@@ -124,6 +127,9 @@ pub struct Words {
     pub settings_fields: [(&'static str, &'static str); 12],
     pub follow_up: &'static str,
     pub save_settings: &'static str,
+    pub builder: &'static BuilderWords,
+    pub staff: &'static StaffWords,
+    pub integrations: &'static IntegrationWords,
 }
 
 pub const EN: Words = Words {
@@ -241,6 +247,9 @@ pub const EN: Words = Words {
     ],
     follow_up: "Follow-up email",
     save_settings: "Save settings",
+    builder: &tools::BUILDER_EN,
+    staff: &tools::STAFF_EN,
+    integrations: &tools::INTEGRATIONS_EN,
 };
 
 pub const PT_BR: Words = Words {
@@ -358,6 +367,9 @@ pub const PT_BR: Words = Words {
     ],
     follow_up: "E-mail de acompanhamento",
     save_settings: "Salvar configurações",
+    builder: &tools::BUILDER_PT_BR,
+    staff: &tools::STAFF_PT_BR,
+    integrations: &tools::INTEGRATIONS_PT_BR,
 };
 
 pub const ES: Words = Words {
@@ -475,6 +487,9 @@ pub const ES: Words = Words {
     ],
     follow_up: "Correo de seguimiento",
     save_settings: "Guardar ajustes",
+    builder: &tools::BUILDER_ES,
+    staff: &tools::STAFF_ES,
+    integrations: &tools::INTEGRATIONS_ES,
 };
 
 pub fn words(lang: Lang) -> &'static Words {

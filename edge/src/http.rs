@@ -133,6 +133,15 @@ pub fn local_datetime(at: f64, timezone: &str, locale: &str) -> String {
     }
 }
 
+/// The language a read asks its words in (`?lang=`), when it names one Rally speaks.
+pub fn lang_param(req: &Request) -> AppResult<Option<rally_api::Lang>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| rally_api::Lang::from_tag(&v)))
+}
+
 /// The edge's own origin (`https://rally.example.org`), for absolute links.
 pub fn origin(req: &Request) -> AppResult<String> {
     Ok(req.url()?.origin().ascii_serialization())

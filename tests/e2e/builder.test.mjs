@@ -290,3 +290,52 @@ test("a petition in two languages: a Spanish visitor reads it in Spanish, a Port
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a pledge in two languages: its statement and text in the visitor's, edited beside the default's in the builder", { timeout: 90_000 }, async () => {
+  const slug = `compromiso-${run}`;
+  const save = (body) => fetch(`${EDGE}/api/v1/campaigns/demo/staff/pledges`, {
+    method: "POST", headers: { Authorization: `Bearer ${STAFF.owner}`, "Content-Type": "application/json" }, body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const draft = {
+    slug, statement: `Vou votar no dia 4 ${run}`, body: "Leve alguém junto.", goal: 50, published: true, langs: ["pt-BR", "es"],
+    translations: { es: { title: `Votaré el día 4 ${run}`, body: "Lleva a alguien.", target: "", share_text: "" } },
+  };
+  const refused = await save({ ...draft, slug: `${slug}-x`, translations: { es: { ...draft.translations.es, body: "" } } });
+  assert.equal(refused.status, 422, "a translation without the text its default has");
+  assert.deepEqual(refused.body.errors.map((e) => [e.field, e.code]), [["translations", "invalid_value"]]);
+  const saved = await save(draft);
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+
+  const script = `<script async src="${EDGE}/embed.js" data-widget="pledge" data-campaign="demo" data-pledge="${slug}"></script>`;
+  for (const [lang, statement, body] of [
+    ["es", draft.translations.es.title, "Lleva a alguien."],
+    ["pt-BR", draft.statement, "Leve alguém junto."],
+  ]) {
+    const context = await newContext(browser, { locale: lang });
+    const url = await hostPage(context, page(script, { lang }));
+    const v = await context.newPage();
+    await v.goto(url);
+    await interactive(v);
+    assert.equal(await v.locator(".title").textContent(), statement, `a ${lang} page`);
+    assert.ok((await v.locator(".rally").innerText()).includes(body), `the ${lang} text`);
+    await context.close();
+  }
+  const es = await fetch(`${EDGE}/api/v1/campaigns/demo/pledges/${slug}?lang=es`).then((r) => r.json());
+  assert.equal(es.statement, draft.translations.es.title, "the view a widget refreshes from, in Spanish");
+
+  const { context, p, errors } = await signedIn();
+  await p.locator("nav button", { hasText: "Widgets" }).click();
+  await p.locator(`table.pledges tr[data-slug="${slug}"] button.edit`).click();
+  const spanish = p.locator("fieldset.tr-es");
+  assert.equal(await spanish.locator("#b-tr-es-title").inputValue(), draft.translations.es.title, "the saved statement");
+  assert.equal(await spanish.locator("#b-tr-es-target").count(), 0, "a pledge has no target to translate");
+  await spanish.locator("#b-tr-es-title").fill(`Votaré el domingo ${run}`);
+  await p.locator("#preview-lang").selectOption("es");
+  await eventually(() => p.frameLocator(".preview-frame").locator(".title").textContent().catch(() => ""), (t) => t === `Votaré el domingo ${run}`, 15_000);
+  await p.locator("button.save").click();
+  await p.locator(".msg", { hasText: "Saved." }).waitFor();
+  const after = await fetch(`${EDGE}/api/v1/campaigns/demo/pledges/${slug}?lang=es`).then((r) => r.json());
+  assert.equal(after.statement, `Votaré el domingo ${run}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

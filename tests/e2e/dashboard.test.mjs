@@ -191,6 +191,21 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   await p.locator("table.audit tbody tr").first().waitFor();
   assert.equal(await p.locator("table.audit th").first().textContent(), "Quando (UTC)");
   assert.match(await p.locator("table.audit tbody td").first().textContent(), /^\d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/, "a Brazilian date and time");
+  // The owners' and organisers' tools too: the builder, the staff, the integrations.
+  await p.locator("nav button", { hasText: "Widgets" }).click();
+  await p.locator("button.new-pledge").click();
+  assert.equal(await p.locator("#editor-h").textContent(), "Novo compromisso");
+  assert.equal(await p.locator("label[for=b-statement]").textContent(), "Com o que os apoiadores se comprometem");
+  assert.equal(await p.locator("#preview-h").textContent(), "Prévia ao vivo");
+  assert.equal(await p.locator("table.petitions th").first().textContent(), "Título");
+  await p.locator("nav button", { hasText: "Equipe" }).click();
+  assert.equal(await p.locator("table.members th").first().textContent(), "Nome");
+  assert.equal(await p.locator("table.members tr td.role[data-role=owner]").first().textContent(), "dono");
+  assert.equal(await p.locator("#staff-kind option").first().textContent(), "Uma pessoa (entra neste painel)");
+  await p.locator("nav button", { hasText: "Integrações" }).click();
+  assert.equal(await p.locator("label[for=\"ep-signature.created\"]").textContent(), "Um abaixo-assinado recebe assinatura");
+  assert.equal(await p.locator("#ts-h").textContent(), "Turnstile (contra robôs)");
+  await p.locator("label[for=an-key]", { hasText: "Chave de API" }).waitFor();
 
   // Another language, chosen by this staff member, kept on this browser.
   await p.locator("nav button", { hasText: "Visão geral" }).click();

@@ -81,7 +81,11 @@ impl Item for PledgeView {
     type Done = PledgeResponse;
 
     fn view_path(cfg: &Config) -> String {
-        routes::pledge(&cfg.campaign, &cfg.item)
+        format!(
+            "{}?lang={}",
+            routes::pledge(&cfg.campaign, &cfg.item),
+            cfg.lang.tag()
+        )
     }
     fn act_path(cfg: &Config) -> String {
         routes::commitments(&cfg.campaign, &cfg.item)

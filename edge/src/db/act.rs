@@ -71,6 +71,8 @@ pub struct PledgeMeta {
     pub share_text: String,
     /// The campaign's Turnstile site key when it asks for the check, else empty.
     pub turnstile: String,
+    /// Its words in its other languages, as stored (JSON).
+    pub translations: String,
 }
 
 /// The fields of a petition that do not change with each signature.
@@ -330,7 +332,7 @@ impl Store {
             .stmt(
                 "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
                         p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
-                        p.langs, p.accent, p.share_text, \
+                        p.langs, p.accent, p.share_text, p.translations, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM pledges p JOIN campaigns c ON c.id = p.campaign_id \
                  WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",

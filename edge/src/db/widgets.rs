@@ -135,12 +135,14 @@ pub struct PledgeRow {
     ends_at: Option<f64>,
     place: Option<String>,
     commitment_count: f64,
+    translations: String,
 }
 
 impl Item for Pledge {
     const KIND: &'static str = "pledge";
     const TABLE: &'static str = "pledges";
-    const OWN_COLUMNS: &'static str = "statement, starts_at, ends_at, place, commitment_count";
+    const OWN_COLUMNS: &'static str =
+        "statement, starts_at, ends_at, place, commitment_count, translations";
     type Draft = PledgeDraft;
     type Row = PledgeRow;
 
@@ -157,6 +159,10 @@ impl Item for Pledge {
             ("starts_at", time(v.starts_at)),
             ("ends_at", time(v.ends_at)),
             ("place", opt(v.place.as_deref())),
+            (
+                "translations",
+                text(&serde_json::to_string(&v.translations).unwrap_or_else(|_| "{}".into())),
+            ),
         ];
         c.extend(common(v.goal, v.status, v.published, &v.look));
         Ok((v.slug, c))
@@ -178,6 +184,7 @@ impl Item for Pledge {
                 langs: look.langs,
                 accent: look.accent,
                 share_text: look.share_text,
+                translations: serde_json::from_str(&r.translations).unwrap_or_default(),
             },
             count: r.commitment_count as u64,
         }

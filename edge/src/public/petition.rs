@@ -25,11 +25,7 @@ pub async fn health(_req: Request, _ctx: Ctx) -> AppResult<Response> {
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition`
 /// With `?lang=` one of its languages, the petition's words in that language.
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
-    let lang = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| rally_api::Lang::from_tag(&v));
+    let lang = crate::http::lang_param(&req)?;
     let v = view(&req, &ctx).await?;
     json(&lang.map_or(v.clone(), |l| v.in_lang(l)), 200)
 }

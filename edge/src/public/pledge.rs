@@ -68,13 +68,16 @@ pub fn view(
         view,
         look: crate::db::act::look(&m.langs, &m.accent, &m.share_text),
         turnstile: m.turnstile.clone(),
-        translations: Default::default(),
+        translations: serde_json::from_str(&m.translations).unwrap_or_default(),
     }
 }
 
 /// `GET /api/v1/campaigns/:campaign/pledges/:pledge`
+/// With `?lang=` one of its languages, the pledge's words in that language.
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
-    json(&view_of(&req, &ctx).await?, 200)
+    let lang = crate::http::lang_param(&req)?;
+    let v = view_of(&req, &ctx).await?;
+    json(&lang.map_or(v.clone(), |l| v.in_lang(l)), 200)
 }
 
 /// The route's pledge as the public sees it (a KV snapshot while fresh), counting a view when
