@@ -74,6 +74,7 @@ use Method::{Delete, Get, Patch, Post, Put};
 /// serves exactly these (both checked as data by the edge's native tests).
 pub const ALL: &[Route] = &[
     route(Get, "/api/v1/health", Public),
+    route(Get, "/api/v1/meter", Public),
     route(
         Get,
         "/api/v1/campaigns/:campaign/petitions/:petition",

@@ -25,16 +25,18 @@ pub fn key(kind: &str, campaign: &str, slug: &str) -> String {
 
 pub struct ViewCache {
     kv: KvStore,
+    meter: crate::meter::Shared,
 }
 
 impl ViewCache {
-    pub fn new(kv: KvStore) -> Self {
-        ViewCache { kv }
+    pub fn new(kv: KvStore, meter: crate::meter::Shared) -> Self {
+        ViewCache { kv, meter }
     }
 
     /// The view cached under `key` if it is fresh enough to answer with.
     pub async fn fresh<T: DeserializeOwned>(&self, key: &str, now: f64) -> AppResult<Option<T>> {
         // A snapshot we cannot read (an older format, a KV hiccup) is a miss, not an error.
+        self.meter.kv();
         let snap: Option<Snapshot<T>> = self.kv.get(key).json().await.unwrap_or_default();
         Ok(snap
             .filter(|s| now - s.written_ms < FRESH_MS)
@@ -44,6 +46,7 @@ impl ViewCache {
     /// Drops the snapshot under `key` (after a staff edit), so the next read goes to D1. A failed
     /// delete only means readers see the old view until it is no longer fresh.
     pub async fn drop_key(&self, key: &str) {
+        self.meter.kv();
         let _ = self.kv.delete(key).await;
     }
 
@@ -54,6 +57,7 @@ impl ViewCache {
             view,
         })
         .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        self.meter.kv();
         self.kv.put(key, body)?.execute().await?;
         Ok(())
     }

@@ -16,11 +16,17 @@ use crate::error::{AppError, AppResult};
 pub struct Ctx {
     pub env: Env,
     params: Vec<(&'static str, String)>,
+    /// What this invocation asks of D1, KV and the network (`crate::meter`).
+    pub meter: crate::meter::Shared,
 }
 
 impl Ctx {
     pub fn new(env: Env, params: Vec<(&'static str, String)>) -> Self {
-        Ctx { env, params }
+        Ctx {
+            env,
+            params,
+            meter: crate::meter::Meter::new(),
+        }
     }
 
     /// The raw value of path parameter `name` (`:name` in the route's pattern).
@@ -58,16 +64,20 @@ pub fn no_content() -> AppResult<Response> {
 
 /// The D1 database (`DB`), the truth.
 pub fn store(ctx: &Ctx) -> AppResult<Store> {
-    Ok(Store::new(ctx.env.d1("DB").map_err(|e| {
-        AppError::Internal(format!("D1 binding DB: {e}"))
-    })?))
+    let db = ctx
+        .env
+        .d1("DB")
+        .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
+    Ok(Store::new(db, ctx.meter.clone()))
 }
 
 /// The KV namespace of public snapshots (`CACHE`).
 pub fn view_cache(ctx: &Ctx) -> AppResult<ViewCache> {
-    Ok(ViewCache::new(ctx.env.kv("CACHE").map_err(|e| {
-        AppError::Internal(format!("KV binding CACHE: {e}"))
-    })?))
+    let kv = ctx
+        .env
+        .kv("CACHE")
+        .map_err(|e| AppError::Internal(format!("KV binding CACHE: {e}")))?;
+    Ok(ViewCache::new(kv, ctx.meter.clone()))
 }
 
 /// Milliseconds since the epoch, from the platform clock.

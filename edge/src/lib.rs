@@ -26,6 +26,7 @@ mod format;
 mod http;
 mod intl;
 mod mail;
+mod meter;
 mod osdi;
 mod pages;
 mod public;

@@ -64,6 +64,7 @@ use Method::{Delete, Get, Patch, Post, Put};
 pub const ROUTES: &[Row] = &[
     // Acting: petitions, pledges, referrals.
     row(Get, "/api/v1/health", Public, handler!(public::petition::health)),
+    row(Get, "/api/v1/meter", Public, handler!(public::petition::meter)),
     row(Get, "/api/v1/campaigns/:campaign/petitions/:petition", Public, handler!(public::petition::get)),
     row(Get, "/api/v1/campaigns/:campaign/petitions/:petition/form", Public, handler!(pages::act::first_paint::<public::act::Petition>)),
     row(Post, "/api/v1/campaigns/:campaign/petitions/:petition/signatures", Public, handler!(public::act::act::<public::act::Petition>)),
@@ -185,8 +186,16 @@ pub async fn serve(req: Request, env: worker::Env) -> worker::Result<Response> {
     let (access, resp) = match plan(&method, &path) {
         Plan::Serve(row, params) => {
             let params = params.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
-            let reply = (row.handler)(req, Ctx::new(env, params)).await;
-            (Some(row.route.access), respond(reply))
+            let ctx = Ctx::new(env.clone(), params);
+            let meter = ctx.meter.clone();
+            let mut resp = respond((row.handler)(req, ctx).await);
+            if crate::meter::on(&env) {
+                let counts = meter.counts();
+                let label = format!("{} {}", row.route.method.as_str(), row.route.pattern);
+                crate::meter::record(&label, counts);
+                resp.headers_mut().set("Rally-Meter", &counts.header())?;
+            }
+            (Some(row.route.access), resp)
         }
         Plan::Preflight(Access::Public, methods) => {
             return with_cors(Response::empty()?.with_status(204), Some(&methods));

@@ -130,7 +130,9 @@ fn dev(args: &[String]) -> Result<()> {
         build::all()?;
     }
     edge::signals::check()?;
-    let edge = edge::Edge::start(port, &state, &[root().join("edge/seed/demo.sql")], &[])?;
+    // The dev edge meters itself (`GET /api/v1/meter`, `Rally-Meter` on each response).
+    let vars = [("RALLY_METER", "1")];
+    let edge = edge::Edge::start(port, &state, &[root().join("edge/seed/demo.sql")], &vars)?;
     let base = edge.url();
     let staff_key = new_staff_key(&state)?;
     println!();
@@ -256,6 +258,8 @@ fn bench() -> Result<()> {
 fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
     vec![
         ("MAIL_RETRY_MS", "100".into()),
+        // Each response says how many D1, KV and other calls it made (`edge/src/meter.rs`).
+        ("RALLY_METER", "1".into()),
         ("MAIL_STALE_MS", "3000".into()),
         ("WEBHOOKS_ALLOW_LOOPBACK", "1".into()),
         ("WEBHOOK_RETRY_MS", "100".into()),
@@ -406,12 +410,17 @@ fn tempdir(tag: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The test file that runs after every other.
+const LAST_TEST: &str = "queries.test.mjs";
+
 fn test_files(dir: &str) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .map_err(|e| format!("reading {dir}: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
         .collect();
-    files.sort();
+    // In name order, except the query budget, which goes last: it also checks the largest
+    // counts the whole suite made the edge reach (tests/e2e/queries.test.mjs).
+    files.sort_by_key(|p| (p.ends_with(LAST_TEST), p.clone()));
     Ok(files)
 }

@@ -86,8 +86,12 @@ pub async fn check(
     // once more. (A resend is safe: with the idempotency key Cloudflare answers as the first
     // time; without one, at worst the token reads as already used and the visitor redoes it.)
     let body = body.to_string();
+    ctx.meter.fetch();
     let verdict = match verify(&url, &body).await {
-        Err(Unverified::Unsent(_)) => verify(&url, &body).await,
+        Err(Unverified::Unsent(_)) => {
+            ctx.meter.fetch();
+            verify(&url, &body).await
+        }
         v => v,
     };
     match verdict {

@@ -31,6 +31,8 @@ use crate::error::{AppError, AppResult};
 
 pub struct Store {
     db: D1Database,
+    /// The invocation's counter (`crate::meter`).
+    meter: crate::meter::Shared,
 }
 
 pub fn text(v: &str) -> JsValue {
@@ -46,11 +48,12 @@ pub fn num(v: impl Into<f64>) -> JsValue {
 }
 
 impl Store {
-    pub fn new(db: D1Database) -> Self {
-        Store { db }
+    pub fn new(db: D1Database, meter: crate::meter::Shared) -> Self {
+        Store { db, meter }
     }
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
+        self.meter.statement();
         Ok(self.db.prepare(sql).bind(args)?)
     }
 
@@ -77,6 +80,7 @@ impl Store {
         &self,
         statements: Vec<D1PreparedStatement>,
     ) -> AppResult<Vec<worker::D1Result>> {
+        self.meter.batch(statements.len());
         Ok(self.db.batch(statements).await?)
     }
 }

@@ -79,10 +79,11 @@ impl Config {
     }
 }
 
-pub fn store(env: &Env) -> AppResult<Store> {
-    Ok(Store::new(env.d1("DB").map_err(|e| {
-        AppError::Internal(format!("D1 binding DB: {e}"))
-    })?))
+pub fn store(env: &Env, meter: &crate::meter::Shared) -> AppResult<Store> {
+    let db = env
+        .d1("DB")
+        .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
+    Ok(Store::new(db, meter.clone()))
 }
 
 thread_local! {
@@ -150,7 +151,12 @@ pub struct OutboxId(pub f64);
 /// sends them later anyway).
 pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result<()> {
     let ids: Vec<f64> = batch.messages()?.iter().map(|m| m.body().0).collect();
-    match deliver(env, &ids).await {
+    let meter = crate::meter::Meter::new();
+    let delivered = deliver(env, &ids, &meter).await;
+    if crate::meter::on(env) {
+        crate::meter::record("queue", meter.counts());
+    }
+    match delivered {
         Ok(()) => batch.ack_all(),
         Err(e) => {
             worker::console_error!("outbox batch of {}: {e}", ids.len());
@@ -162,8 +168,16 @@ pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result
 
 /// The cron: one sweep, then its ids to the queue.
 pub async fn sweep(env: &Env) -> AppResult<()> {
-    let store = store(env)?;
+    let meter = crate::meter::Meter::new();
+    let store = store(env, &meter)?;
     let due = store.sweep(now(), Config::from_env(env).stale_ms).await?;
+    // A queue batch holds at most 100 messages: one send each.
+    for _ in due.chunks(100) {
+        meter.fetch();
+    }
+    if crate::meter::on(env) {
+        crate::meter::record("cron", meter.counts());
+    }
     send_ids(env, &due)
         .await
         .map_err(|e| AppError::Internal(format!("queue: {e}")))?;
@@ -195,8 +209,8 @@ fn drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
 }
 
 /// Claims, renders and sends messages `ids`; `Err` only when D1 fails.
-async fn deliver(env: &Env, ids: &[f64]) -> AppResult<()> {
-    let store = store(env)?;
+async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppResult<()> {
+    let store = store(env, meter)?;
     let config = Config::from_env(env);
     let at = now();
     let secret = links::secret(env)?;
@@ -218,6 +232,11 @@ async fn deliver(env: &Env, ids: &[f64]) -> AppResult<()> {
         .claim_messages(ids, &new_links, at, config.stale_ms)
         .await?;
     // The sends go out together; each one's outcome is settled with the others.
+    // Each message is at most one subrequest: an email, a webhook POST or an Action Network
+    // call.
+    for _ in &claimed {
+        meter.fetch();
+    }
     let sends = claimed
         .iter()
         .map(|m| outcome(env, &config, &secret, m, at));

@@ -22,6 +22,16 @@ pub async fn health(_req: Request, _ctx: Ctx) -> AppResult<Response> {
     json(&serde_json::json!({ "ok": true }), 200)
 }
 
+/// `GET /api/v1/meter`: on an edge that meters itself (`RALLY_METER=1`, local only), the largest
+/// D1, KV and subrequest counts this isolate has seen per route, queue batch and cron run
+/// (`crate::meter`); `404` everywhere else.
+pub async fn meter(_req: Request, ctx: Ctx) -> AppResult<Response> {
+    if !crate::meter::on(&ctx.env) {
+        return Err(AppError::not_found("meter"));
+    }
+    json(&crate::meter::most(), 200)
+}
+
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition`
 /// With `?lang=` one of its languages, the petition's words in that language.
 pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {

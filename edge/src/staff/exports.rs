@@ -20,10 +20,14 @@ use crate::http::{param, Ctx};
 /// Rows per query.
 const PAGE: u32 = 500;
 
+/// The streamed export's route, as the meter labels it.
+const STREAM_LABEL: &str = "GET /api/v1/campaigns/:campaign/staff/exports/:what";
+
 /// One page of rows as CSV lines, the last id in it (`None` when the page was empty), and how
 /// many rows it had.
 async fn page(
     env: &Env,
+    meter: &crate::meter::Shared,
     e: &Export,
     campaign_id: u32,
     after: f64,
@@ -31,6 +35,7 @@ async fn page(
     let store = Store::new(
         env.d1("DB")
             .map_err(|err| AppError::Internal(format!("D1 binding DB: {err}")))?,
+        meter.clone(),
     );
     let rows = store.export_page(e, campaign_id, after, PAGE).await?;
     let mut out = String::new();
@@ -61,18 +66,24 @@ pub async fn csv(req: Request, ctx: Ctx) -> AppResult<Response> {
     who.audit(&store, "export", what).await?;
     let header = format!("{}\r\n", e.columns.join(",")).into_bytes();
     let env = ctx.env.clone();
+    let meter = ctx.meter.clone();
     let campaign_id = who.campaign_id;
     // The state is the last id sent, or `None` after a short (final) page.
     let pages = stream::try_unfold(Some(0.0_f64), move |after| {
-        let env = env.clone();
+        let (env, meter) = (env.clone(), meter.clone());
         async move {
             let Some(after) = after else {
                 return Ok(None);
             };
-            let (chunk, last, n) = page(&env, &e, campaign_id, after)
+            let (chunk, last, n) = page(&env, &meter, &e, campaign_id, after)
                 .await
                 .map_err(|err| worker::Error::RustError(format!("export page: {err:?}")))?;
             let next = if n == PAGE as usize { last } else { None };
+            // The stream outlives the handler: its queries are recorded when it ends, under
+            // the route's label (`crate::meter`).
+            if next.is_none() && crate::meter::on(&env) {
+                crate::meter::record(STREAM_LABEL, meter.counts());
+            }
             Ok::<_, worker::Error>(Some((chunk, next)))
         }
     });
