@@ -147,6 +147,17 @@ pub const ALL: &[Route] = &[
         "/api/v1/campaigns/:campaign/staff/exports/:what",
         Staff,
     ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/exports/:what",
+        Staff,
+    ),
+    route(Get, "/api/v1/campaigns/:campaign/staff/export-jobs", Staff),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/export-jobs/:id/file",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/claims", Staff),
     route(
         Get,

@@ -596,3 +596,38 @@ pub struct Sweep {
 pub struct Resent {
     pub id: u64,
 }
+
+/// An export too big for one request, run in the background (`POST .../staff/exports/{what}`
+/// starts one; `GET .../staff/export-jobs` lists them): how far it got, and where its file is
+/// once done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportJob {
+    pub id: u32,
+    /// `signatures`, `commitments` or `supporters`.
+    pub what: String,
+    /// `running`, `done` or `failed`.
+    pub status: String,
+    /// The rows there were when it started (rows added since are exported too).
+    pub rows_expected: u64,
+    pub rows_done: u64,
+    pub created_at: u64,
+    #[serde(default)]
+    pub finished_at: Option<u64>,
+    /// When the job and its file are deleted.
+    pub expires_at: u64,
+    /// The file's staff route, once done.
+    #[serde(default)]
+    pub download: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// What starting an export answers: the file to stream now when it fits one request (`stream`),
+/// else the background job (`job`). The edge chooses, from the row count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportStart {
+    #[serde(default)]
+    pub stream: Option<String>,
+    #[serde(default)]
+    pub job: Option<ExportJob>,
+}

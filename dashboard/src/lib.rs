@@ -19,6 +19,7 @@ use crate::hooks::use_submit;
 mod action_network;
 mod builder;
 mod claims;
+mod exports;
 mod hooks;
 mod integrations;
 mod members;
@@ -239,7 +240,7 @@ fn Signed(props: &SignedProps) -> Html {
             { match *tab {
                 Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
                 Tab::Supporters => html! { <people::Supporters base={base.clone()} /> },
-                Tab::Exports => overview::exports(&base, w),
+                Tab::Exports => html! { <exports::Exports base={base.clone()} /> },
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },
                 Tab::Staff if who.role == "owner" => html! { <members::Members base={base.clone()} /> },

@@ -86,26 +86,6 @@ fn numbers(v: &Numbers, lang: Lang) -> Html {
     }
 }
 
-pub fn exports(base: &str, w: &Words) -> Html {
-    let files = [
-        ("signatures", w.export_files[0]),
-        ("commitments", w.export_files[1]),
-        ("supporters", w.export_files[2]),
-    ];
-    html! {
-        <section aria-labelledby="exports-h">
-            <h2 id="exports-h">{ w.exports }</h2>
-            <p>{ w.exports_note }</p>
-            <ul class="exports">
-                { for files.iter().map(|(what, label)| html! {
-                    <li><a class={format!("export-{what}")} href={format!("{base}/exports/{what}")} download="">{ *label }</a></li>
-                }) }
-                <li><a class="export-claims" href={format!("{base}/claims/export?format=csv")} download="">{ w.export_files[3] }</a></li>
-            </ul>
-        </section>
-    }
-}
-
 /// Views of each widget beside the actions they led to.
 fn funnels(v: &Numbers, lang: Lang) -> Html {
     let w = words(lang);

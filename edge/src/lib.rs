@@ -53,9 +53,13 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(resp)
 }
 
-/// The outbox queue's consumer: each message is one outbox id to send (`mail::consume`).
+/// The queues' consumer: the outbox's messages are outbox ids to send (`mail::consume`); the
+/// exports' are slices of background exports (`staff::export_jobs::consume`).
 #[event(queue)]
-pub async fn queue(batch: MessageBatch<mail::OutboxId>, env: Env, _ctx: Context) -> Result<()> {
+pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    if batch.queue() == staff::export_jobs::QUEUE {
+        return staff::export_jobs::consume(batch, &env).await;
+    }
     mail::consume(batch, &env).await
 }
 

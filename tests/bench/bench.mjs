@@ -3,7 +3,7 @@
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain, STAFF } from "../e2e/helpers.mjs";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain, STAFF, exportCsv } from "../e2e/helpers.mjs";
 import { createServer } from "node:http";
 import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
@@ -298,7 +298,10 @@ async function staffScaleTable() {
   }
   const before = workerdMemory();
   const t = performance.now();
-  const res = await fetch(`${base}/exports/signatures`, { headers: { Cookie: cookie } });
+  // More rows than one request may read: a background job (slices through the queue into R2),
+  // timed from the start to the last byte of the file.
+  const res = await exportCsv("scale", "signatures", { Cookie: cookie });
+  const jobSecs = (performance.now() - t) / 1000;
   let bytes = 0, lines = 0;
   for await (const chunk of res.body) {
     bytes += chunk.length;
@@ -311,7 +314,8 @@ async function staffScaleTable() {
   console.log(`| overview (sign total ${total.toLocaleString("en")}), median of 5 | ${median(times).toFixed(0)} ms |`);
   console.log(`| full signatures CSV export: rows | ${(lines - 1).toLocaleString("en")} |`);
   console.log(`| full signatures CSV export: size | ${(bytes / 1e6).toFixed(1)} MB |`);
-  console.log(`| full signatures CSV export: time | ${secs.toFixed(1)} s (${((lines - 1) / secs).toFixed(0)} rows/s) |`);
+  console.log(`| full signatures CSV export (background job): time to the file | ${jobSecs.toFixed(1)} s |`);
+  console.log(`| full signatures CSV export (background job): time to its last byte | ${secs.toFixed(1)} s (${((lines - 1) / secs).toFixed(0)} rows/s) |`);
   console.log(`| workerd resident memory before / after the export | ${before.rss.toFixed(0)} / ${after.rss.toFixed(0)} MB |`);
   console.log(`| workerd peak resident memory (whole bench) before / after | ${before.hwm.toFixed(0)} / ${after.hwm.toFixed(0)} MB |`);
 

@@ -37,7 +37,7 @@ test("sign in, see a new signature in the overview, export it, publish a fact-ch
   assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Signatures per day, last 35 days: [\d,]+ in all$/);
 
   await p.locator("nav button", { hasText: "Exports" }).click();
-  const [download] = await Promise.all([p.waitForEvent("download"), p.locator("a.export-signatures").click()]);
+  const [download] = await Promise.all([p.waitForEvent("download"), p.locator("button.export-signatures").click()]);
   const csv = readFileSync(await download.path(), "utf8");
   assert.ok(csv.startsWith("id,petition,signed_at,"));
   assert.ok(csv.includes(who.email), "the new signature is in the export");
@@ -216,6 +216,6 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   await p.locator("nav button", { hasText: "Resumen" }).waitFor();
   assert.equal(await p.locator("#dash-lang").inputValue(), "es");
   await p.locator("nav button", { hasText: "Exportaciones" }).click();
-  assert.equal(await p.locator("a.export-signatures").textContent(), "Firmas");
+  assert.equal(await p.locator("button.export-signatures").textContent(), "Firmas");
   await context.close();
 });

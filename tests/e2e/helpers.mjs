@@ -335,3 +335,24 @@ export async function dashboardAs(browser, key) {
 /** The cells of one CSV line of an export (text quoted with quotes doubled, numbers bare). */
 export const cells = (line) => [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)]
   .map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]));
+
+/**
+ * A staff export as the dashboard gets it: `POST .../staff/exports/:what` starts it; the edge
+ * answers with the streamed route when the export fits one request, else with a background
+ * job, whose file is fetched once the job is done (`onJob` sees each poll of it). Resolves with
+ * the CSV's response.
+ */
+export async function exportCsv(campaign, what, headers, { base = EDGE, onJob = () => {}, ms = 600_000 } = {}) {
+  const start = await fetch(`${base}/api/v1/campaigns/${campaign}/staff/exports/${what}`, { method: "POST", headers });
+  const body = await start.json();
+  if (start.status === 200 && body.stream) return fetch(`${base}${body.stream}`, { headers });
+  if (start.status !== 202) throw new Error(`export ${what}: ${start.status} ${JSON.stringify(body)}`);
+  const job = await eventually(async () => {
+    const jobs = await getJson(`${base}/api/v1/campaigns/${campaign}/staff/export-jobs`, { headers });
+    const j = jobs.find((x) => x.id === body.job.id);
+    onJob(j);
+    return j;
+  }, (j) => j && j.status !== "running", ms);
+  if (job.status !== "done") throw new Error(`export job ${job.id}: ${job.status} ${job.error ?? ""}`);
+  return fetch(`${base}${job.download}`, { headers });
+}

@@ -8,6 +8,7 @@
 pub mod act;
 pub mod boards;
 pub mod claims;
+pub mod export_jobs;
 pub mod exports;
 pub mod integrations;
 pub mod osdi;

@@ -149,8 +149,13 @@ pub struct OutboxId(pub f64);
 /// keeps the attempts and the cron retries); only when D1 itself fails is the batch left to
 /// the queue's own retries (then its dead-letter queue; D1 still has the rows, so the sweep
 /// sends them later anyway).
-pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result<()> {
-    let ids: Vec<f64> = batch.messages()?.iter().map(|m| m.body().0).collect();
+pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worker::Result<()> {
+    let ids: Vec<f64> = batch
+        .messages()?
+        .iter()
+        .filter_map(|m| serde_json::from_value::<OutboxId>(m.body().clone()).ok())
+        .map(|id| id.0)
+        .collect();
     let meter = crate::meter::Meter::new();
     let delivered = deliver(env, &ids, &meter).await;
     if crate::meter::on(env) {
@@ -170,7 +175,12 @@ pub async fn consume(batch: MessageBatch<OutboxId>, env: &Env) -> worker::Result
 pub async fn sweep(env: &Env) -> AppResult<()> {
     let meter = crate::meter::Meter::new();
     let store = store(env, &meter)?;
-    let due = store.sweep(now(), Config::from_env(env).stale_ms).await?;
+    let stale_ms = Config::from_env(env).stale_ms;
+    let due = store.sweep(now(), stale_ms).await?;
+    // Background exports: lost slices queued again, expired files deleted.
+    if let Err(e) = crate::staff::export_jobs::sweep(env, &meter, stale_ms).await {
+        worker::console_error!("cron: exports: {e:?}");
+    }
     // A queue batch holds at most 100 messages: one send each.
     for _ in due.chunks(100) {
         meter.fetch();

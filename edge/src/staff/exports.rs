@@ -38,16 +38,36 @@ async fn page(
         meter.clone(),
     );
     let rows = store.export_page(e, campaign_id, after, PAGE).await?;
-    let mut out = String::new();
+    let mut out = Vec::new();
+    let last = lines(e, &rows, &mut out);
+    Ok((out, last, rows.len()))
+}
+
+/// The export's header line.
+pub fn header(e: &Export) -> Vec<u8> {
+    format!("{}\r\n", e.columns.join(",")).into_bytes()
+}
+
+/// Appends `rows` to `out` as CSV lines; the last id among them, if any.
+pub fn lines(
+    e: &Export,
+    rows: &[serde_json::Map<String, Value>],
+    out: &mut Vec<u8>,
+) -> Option<f64> {
     let mut last = None;
-    for row in &rows {
+    for row in rows {
         last = row.get("id").and_then(Value::as_f64).or(last);
         let line: Vec<String> = e.columns.iter().map(|c| cell(c, row.get(*c))).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.extend_from_slice(line.join(",").as_bytes());
+        out.extend_from_slice(b"\r\n");
     }
-    Ok((out.into_bytes(), last, rows.len()))
+    last
 }
+
+/// The most rows one request streams: its pages (500 rows a query) and its other queries stay
+/// inside the route's budget of 25 D1 calls (tests/query-budget.json). Bigger exports are
+/// background jobs (`super::export_jobs`).
+pub const STREAM_MAX_ROWS: u64 = 9_000;
 
 /// `GET /api/v1/campaigns/:campaign/staff/exports/:what` (`signatures`, `commitments`,
 /// `supporters`): owner or organiser.
@@ -63,8 +83,18 @@ pub async fn csv(req: Request, ctx: Ctx) -> AppResult<Response> {
             "exports are signatures, commitments or supporters",
         )
     })?;
+    let rows = store.export_rows(what, who.campaign_id).await?;
+    if rows > STREAM_MAX_ROWS {
+        return Err(AppError::refused(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "this export has {rows} rows, more than one request may read \
+                 ({STREAM_MAX_ROWS}): start it as a background job (POST to this address)"
+            ),
+        ));
+    }
     who.audit(&store, "export", what).await?;
-    let header = format!("{}\r\n", e.columns.join(",")).into_bytes();
+    let header = header(&e);
     let env = ctx.env.clone();
     let meter = ctx.meter.clone();
     let campaign_id = who.campaign_id;

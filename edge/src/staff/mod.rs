@@ -5,6 +5,7 @@
 
 pub mod action_network;
 pub mod claims;
+pub mod export_jobs;
 pub mod exports;
 pub mod integrations;
 pub mod members;
