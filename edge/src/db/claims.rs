@@ -314,26 +314,41 @@ impl Store {
     }
 
     pub async fn seen_counts(&self, claim_id: u32) -> AppResult<Vec<SeenCount>> {
+        let mut all = self.seen_counts_of(&[claim_id]).await?;
+        Ok(all.remove(&claim_id).unwrap_or_default())
+    }
+
+    /// Where each of `claim_ids` was seen, in one query however many claims (lists and
+    /// exports read every claim's at once, within the invocation's query budget).
+    pub async fn seen_counts_of(
+        &self,
+        claim_ids: &[u32],
+    ) -> AppResult<std::collections::HashMap<u32, Vec<SeenCount>>> {
         #[derive(Deserialize)]
         struct Row {
+            claim_id: f64,
             seen_on: String,
             n: u32,
         }
+        let ids = serde_json::to_string(claim_ids).unwrap_or_else(|_| "[]".into());
         let rows: Vec<Row> = self
             .all(
-                "SELECT seen_on, n FROM claim_seen WHERE claim_id = ?1 ORDER BY n DESC, seen_on",
-                &[num(claim_id)],
+                "SELECT claim_id, seen_on, n FROM claim_seen \
+                 WHERE claim_id IN (SELECT value FROM json_each(?1)) \
+                 ORDER BY claim_id, n DESC, seen_on",
+                &[text(&ids)],
             )
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(SeenCount {
-                    seen_on: SeenOn::parse(&r.seen_on)?,
+        let mut out: std::collections::HashMap<u32, Vec<SeenCount>> = Default::default();
+        for r in rows {
+            if let Some(seen_on) = SeenOn::parse(&r.seen_on) {
+                out.entry(r.claim_id as u32).or_default().push(SeenCount {
+                    seen_on,
                     count: r.n,
-                })
-            })
-            .collect())
+                });
+            }
+        }
+        Ok(out)
     }
 
     pub async fn latest_reports(&self, claim_id: u32) -> AppResult<Vec<ReportView>> {

@@ -3,7 +3,8 @@
 //! and exports for fact-checking partners (never reporters' emails).
 
 use rally_api::{
-    cluster, ClaimStatus, ClaimUpdate, ClaimView, ErrorCode, MergeClaims, SplitClaim, Verdict,
+    cluster, ClaimStatus, ClaimUpdate, ClaimView, ErrorCode, MergeClaims, ReportView, SeenCount,
+    SplitClaim, Verdict,
 };
 use worker::{Request, Response};
 
@@ -46,21 +47,36 @@ pub async fn queue(req: Request, ctx: Ctx) -> AppResult<Response> {
             .as_str()],
     };
     let rows = store.queue(who.campaign_id, &statuses).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(view(&store, r, false).await?);
-    }
-    json(&out, 200)
+    json(&views(&store, rows).await?, 200)
+}
+
+/// Claims as staff see them, without their latest reports: two queries however many.
+async fn views(store: &Store, rows: Vec<ClaimRow>) -> AppResult<Vec<ClaimView>> {
+    let ids: Vec<u32> = rows.iter().map(|r| r.id).collect();
+    let mut seen = store.seen_counts_of(&ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let s = seen.remove(&r.id).unwrap_or_default();
+            shown(r, s, Vec::new())
+        })
+        .collect())
 }
 
 async fn view(store: &Store, r: ClaimRow, latest: bool) -> AppResult<ClaimView> {
-    Ok(ClaimView {
-        seen_on: store.seen_counts(r.id).await?,
-        latest: if latest {
-            store.latest_reports(r.id).await?
-        } else {
-            Vec::new()
-        },
+    let seen = store.seen_counts(r.id).await?;
+    let latest = if latest {
+        store.latest_reports(r.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(shown(r, seen, latest))
+}
+
+fn shown(r: ClaimRow, seen_on: Vec<SeenCount>, latest: Vec<ReportView>) -> ClaimView {
+    ClaimView {
+        seen_on,
+        latest,
         id: r.public_id.clone(),
         status: r.status(),
         reports: r.reports,
@@ -70,7 +86,7 @@ async fn view(store: &Store, r: ClaimRow, latest: bool) -> AppResult<ClaimView> 
         sources: r.sources(),
         explanation: r.explanation.clone(),
         text: r.text,
-    })
+    }
 }
 
 async fn staff_claim(req: &Request, ctx: &Ctx, store: &Store) -> AppResult<(Staff, ClaimRow)> {
@@ -244,10 +260,7 @@ pub async fn export(req: Request, ctx: Ctx) -> AppResult<Response> {
         .find(|(k, _)| k == "format")
         .map_or("json".to_owned(), |(_, v)| v.into_owned());
     let rows = store.all_claims(who.campaign_id).await?;
-    let mut claims = Vec::with_capacity(rows.len());
-    for r in rows {
-        claims.push(view(&store, r, false).await?);
-    }
+    let claims = views(&store, rows).await?;
     let slug = param(&ctx, "campaign")?;
     who.audit(&store, "export", &format!("claims ({format})"))
         .await?;
