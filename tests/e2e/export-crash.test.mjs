@@ -5,15 +5,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, d1, freePort, startOwnEdge, crash, cron, eventually, getJson, cells } from "./helpers.mjs";
 
-const N = 400_000;
+const N = 1_000_000; // the scale seed's size
 const OWNER = { Authorization: "Bearer rs_bench_scale_owner" };
 
-test("an export job killed mid-way finishes after a restart with every row exactly once", { timeout: 600_000 }, async () => {
+test("an export job killed mid-way finishes after a restart with every row exactly once, and expires with its file", { timeout: 600_000 }, async () => {
   const state = mkdtempSync(path.join(tmpdir(), "rally-export-crash-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -66,6 +66,17 @@ test("an export job killed mid-way finishes after a restart with every row exact
     if (rest) take(rest);
     assert.equal(rows, n, "every row of the database");
     assert.equal(sum, total, "the database's rows, not others");
+
+    // A day later (its expiry moved to now), the cron deletes the job and its file. (The local
+    // R2 keeps each stored object's bytes as a file under the state: they go too.)
+    const blobs = () => readdirSync(path.join(state, "v3/r2/rally-exports/blobs")).length;
+    assert.ok(blobs() > 0, "the file is in R2");
+    d1(`UPDATE export_jobs SET expires_at = 0 WHERE id = ${job.id}`, state);
+    await cron(base);
+    await eventually(async () => blobs(), (b) => b === 0, 10_000);
+    assert.deepEqual((await getJson(`${api}/export-jobs`, { headers: OWNER })).filter((j) => j.id === job.id), [], "the job is gone");
+    const gone = await fetch(`${base}${done.download}`, { headers: OWNER });
+    assert.equal(gone.status, 404, "and its file with it");
   } finally {
     crash(edge);
     rmSync(state, { recursive: true, force: true });
