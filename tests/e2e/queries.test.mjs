@@ -119,6 +119,16 @@ test("the heaviest staff reads stay within their budgets", async () => {
   await metered(`GET ${C}/staff/audit`, "/api/v1/campaigns/demo/staff/audit", { headers: staff });
   await metered(`GET ${C}/staff/widgets`, "/api/v1/campaigns/demo/staff/widgets", { headers: staff });
   await metered(`GET ${C}/staff/messages`, "/api/v1/campaigns/demo/staff/messages", { headers: staff });
+  // Other tools, through the OSDI API with a token of their own.
+  const issued = await fetch(`${EDGE}/api/v1/campaigns/demo/staff/members`, {
+    method: "POST", headers: { ...staff, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: `Meter ${Date.now()}`, role: "organiser", kind: "api" }),
+  });
+  assert.equal(issued.status, 201);
+  const osdi = { "OSDI-API-Token": (await issued.json()).key };
+  await metered("GET /api/v1/osdi/petitions/:id", "/api/v1/osdi/petitions/save-the-park", { headers: osdi });
+  await metered("GET /api/v1/osdi/events/:id", "/api/v1/osdi/events/vote-budget-day", { headers: osdi });
+  await metered("GET /api/v1/osdi/petitions/:id/signatures", "/api/v1/osdi/petitions/save-the-park/signatures?per_page=1000", { headers: osdi });
 });
 
 test("a cron run and a queue batch stay within theirs", async () => {
