@@ -67,6 +67,20 @@ test("an export job killed mid-way finishes after a restart with every row exact
     assert.equal(rows, n, "every row of the database");
     assert.equal(sum, total, "the database's rows, not others");
 
+    // Only owners and organisers start, list and download exports; each download is audited.
+    const viewer = await fetch(`${api}/members`, {
+      method: "POST", headers: { ...OWNER, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Vera Viewer", role: "viewer", kind: "person" }),
+    });
+    assert.equal(viewer.status, 201);
+    const VIEWER = { Authorization: `Bearer ${(await viewer.json()).key}` };
+    assert.equal((await fetch(`${api}/exports/signatures`, { method: "POST", headers: VIEWER })).status, 403);
+    assert.equal((await fetch(`${api}/export-jobs`, { headers: VIEWER })).status, 403);
+    assert.equal((await fetch(`${base}${done.download}`, { headers: VIEWER })).status, 403);
+    const audit = await getJson(`${api}/audit`, { headers: OWNER });
+    assert.ok(audit.some((e) => e.action === "export" && e.detail === `signatures (job ${job.id})`), "the download is in the audit log");
+    assert.ok(audit.some((e) => e.action === "export_job" && e.detail === "signatures"), "and so is the start");
+
     // A day later (its expiry moved to now), the cron deletes the job and its file. (The local
     // R2 keeps each stored object's bytes as a file under the state: they go too.)
     const blobs = () => readdirSync(path.join(state, "v3/r2/rally-exports/blobs")).length;
