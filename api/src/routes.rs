@@ -442,6 +442,16 @@ pub fn pledge_page(campaign: &str, pledge: &str) -> String {
     format!("/pledge/{campaign}/{pledge}")
 }
 
+/// A staff export: streamed (`GET`) or started (`POST`).
+pub fn staff_export(campaign: &str, what: &str) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/staff/exports/{what}")
+}
+
+/// The file of a finished background export.
+pub fn export_job_file(campaign: &str, id: u32) -> String {
+    format!("{PREFIX}/campaigns/{campaign}/staff/export-jobs/{id}/file")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -453,6 +463,8 @@ mod tests {
                 .replace(":board", "mobilisers")
                 .replace(":pledge", "v")
                 .replace(":invite", "X")
+                .replace(":what", "signatures")
+                .replace(":id", "7")
         };
         let built = [
             super::petition("c", "p"),
@@ -471,6 +483,8 @@ mod tests {
             super::reports("c"),
             super::rebuttals("c"),
             super::petition_page("c", "p"),
+            super::staff_export("c", "signatures"),
+            super::export_job_file("c", 7),
         ];
         for b in built {
             assert!(

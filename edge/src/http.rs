@@ -64,11 +64,7 @@ pub fn no_content() -> AppResult<Response> {
 
 /// The D1 database (`DB`), the truth.
 pub fn store(ctx: &Ctx) -> AppResult<Store> {
-    let db = ctx
-        .env
-        .d1("DB")
-        .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
-    Ok(Store::new(db, ctx.meter.clone()))
+    Store::open(&ctx.env, &ctx.meter)
 }
 
 /// The KV namespace of public snapshots (`CACHE`).

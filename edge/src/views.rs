@@ -67,9 +67,10 @@ pub fn take_due(now: f64) -> Option<Vec<((String, &'static str), u32)>> {
 
 /// Adds `due` to the hour of `now` in `stats_hourly`.
 pub async fn write(env: &Env, due: Vec<((String, &'static str), u32)>, now: f64) {
-    let Ok(db) = env.d1("DB") else { return };
     // After the response, in the invocation that counted the last view: a batch of its own.
-    let store = Store::new(db, crate::meter::Meter::new());
+    let Ok(store) = Store::open(env, &crate::meter::Meter::new()) else {
+        return;
+    };
     let hour = (now / 3_600_000.0).floor();
     let written = store.add_views(&due, hour).await.is_ok();
     if !written {

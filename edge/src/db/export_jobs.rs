@@ -1,5 +1,6 @@
-//! Background exports (`staff::export_jobs`): the job rows, the row counts that choose between
-//! streaming and a job, and the one statement that commits a slice.
+//! Background exports (`staff::export_jobs`): the job rows and the one statement that commits a
+//! slice. (An export's row count, which chooses between streaming and a job, is in
+//! `exports.rs` with its query.)
 
 use serde::Deserialize;
 
@@ -54,33 +55,11 @@ pub struct SliceDone<'a> {
 }
 
 #[derive(Deserialize)]
-struct Count {
-    n: f64,
-}
-
-#[derive(Deserialize)]
 struct Id {
     id: f64,
 }
 
 impl Store {
-    /// How many rows export `what` of the campaign has now (one query).
-    pub async fn export_rows(&self, what: &str, campaign_id: u32) -> AppResult<u64> {
-        let sql = match what {
-            "signatures" => {
-                "SELECT COUNT(*) AS n FROM signatures x JOIN petitions p ON p.id = x.petition_id \
-                 WHERE p.campaign_id = ?1"
-            }
-            "commitments" => {
-                "SELECT COUNT(*) AS n FROM commitments x JOIN pledges p ON p.id = x.pledge_id \
-                 WHERE p.campaign_id = ?1"
-            }
-            _ => "SELECT COUNT(*) AS n FROM supporters WHERE campaign_id = ?1",
-        };
-        let c: Option<Count> = self.first(sql, &[num(campaign_id)]).await?;
-        Ok(c.map_or(0, |c| c.n as u64))
-    }
-
     /// Creates the job, with its audit row, in one batch; its id.
     pub async fn create_export_job(
         &self,
@@ -116,15 +95,27 @@ impl Store {
         .await
     }
 
-    /// The campaign's jobs, newest first (at most 20).
-    pub async fn export_jobs(&self, campaign_id: u32) -> AppResult<Vec<JobRow>> {
+    /// Jobs matching `filter` (on `?1`), in `order`, at most `limit`.
+    async fn jobs_where(
+        &self,
+        filter: &str,
+        arg: f64,
+        order: &str,
+        limit: u32,
+    ) -> AppResult<Vec<JobRow>> {
         self.all(
             &format!(
-                "SELECT {COLUMNS} FROM export_jobs WHERE campaign_id = ?1 ORDER BY id DESC LIMIT 20"
+                "SELECT {COLUMNS} FROM export_jobs WHERE {filter} ORDER BY {order} LIMIT {limit}"
             ),
-            &[num(campaign_id)],
+            &[num(arg)],
         )
         .await
+    }
+
+    /// The campaign's jobs, newest first (at most 20).
+    pub async fn export_jobs(&self, campaign_id: u32) -> AppResult<Vec<JobRow>> {
+        self.jobs_where("campaign_id = ?1", campaign_id.into(), "id DESC", 20)
+            .await
     }
 
     /// Commits a slice: the new keyset boundary, rows, parts and status, only where `seq` is
@@ -165,25 +156,13 @@ impl Store {
     /// Running jobs whose last slice is older than `before`: their message was lost (with the
     /// queue, or with an isolate that died mid-slice). At most 10 a sweep.
     pub async fn stalled_export_jobs(&self, before: f64) -> AppResult<Vec<JobRow>> {
-        self.all(
-            &format!(
-                "SELECT {COLUMNS} FROM export_jobs WHERE status = 'running' AND updated_at < ?1 \
-                 ORDER BY id LIMIT 10"
-            ),
-            &[num(before)],
-        )
-        .await
+        self.jobs_where("status = 'running' AND updated_at < ?1", before, "id", 10)
+            .await
     }
 
     /// Jobs past their time (at most 10 a sweep), to delete with their files.
     pub async fn expired_export_jobs(&self, now: f64) -> AppResult<Vec<JobRow>> {
-        self.all(
-            &format!(
-                "SELECT {COLUMNS} FROM export_jobs WHERE expires_at <= ?1 ORDER BY id LIMIT 10"
-            ),
-            &[num(now)],
-        )
-        .await
+        self.jobs_where("expires_at <= ?1", now, "id", 10).await
     }
 
     pub async fn delete_export_jobs(&self, ids: &[u32]) -> AppResult<()> {

@@ -14,6 +14,9 @@ use crate::error::AppResult;
 pub struct Export {
     pub columns: &'static [&'static str],
     sql: &'static str,
+    /// How many rows the export has (`?1` campaign): it chooses between streaming and a
+    /// background job.
+    count: &'static str,
 }
 
 /// The person columns of a signature or commitment export (a macro, so queries are literals).
@@ -131,22 +134,38 @@ pub fn export(what: &str) -> Option<Export> {
         "signatures" => Export {
             columns: SIGNATURE_COLUMNS,
             sql: action_export!("signatures", "petitions", "petition_id", "petition", "signed_at", ""),
+            count: "SELECT COUNT(*) AS n FROM signatures x JOIN petitions p ON p.id = x.petition_id \
+                    WHERE p.campaign_id = ?1",
         },
         "commitments" => Export {
             columns: COMMITMENT_COLUMNS,
             sql: action_export!("commitments", "pledges", "pledge_id", "pledge", "pledged_at", "x.reminder, "),
+            count: "SELECT COUNT(*) AS n FROM commitments x JOIN pledges p ON p.id = x.pledge_id \
+                    WHERE p.campaign_id = ?1",
         },
         "supporters" => Export {
             columns: SUPPORTER_COLUMNS,
             sql: "SELECT s.id, s.email, s.first_name, s.last_name, s.postal_code, s.country, s.region, \
                     s.contact_consent, s.consent_at, s.unsubscribed_at, s.lang, s.points, s.recruits, s.ref_code, s.listed, \
                     s.created_at FROM supporters s WHERE s.id > ?2 AND +s.campaign_id = ?1 ORDER BY s.id LIMIT ?3",
+            count: "SELECT COUNT(*) AS n FROM supporters WHERE campaign_id = ?1",
         },
         _ => return None,
     })
 }
 
+#[derive(serde::Deserialize)]
+struct Count {
+    n: f64,
+}
+
 impl Store {
+    /// How many rows export `e` of the campaign has now (one query).
+    pub async fn export_rows(&self, e: &Export, campaign_id: u32) -> AppResult<u64> {
+        let c: Option<Count> = self.first(e.count, &[num(campaign_id)]).await?;
+        Ok(c.map_or(0, |c| c.n as u64))
+    }
+
     /// Up to `page` rows of export `e` after id `after`, in id order.
     pub async fn export_page(
         &self,

@@ -53,6 +53,14 @@ impl Store {
         Store { db, meter }
     }
 
+    /// The store of the environment's `DB` binding, counted by `meter`.
+    pub fn open(env: &worker::Env, meter: &crate::meter::Shared) -> AppResult<Self> {
+        let db = env
+            .d1("DB")
+            .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
+        Ok(Store::new(db, meter.clone()))
+    }
+
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
         self.meter.statement();
         Ok(self.db.prepare(sql).bind(args)?)

@@ -3,7 +3,9 @@
 //! from an item's `(column, value)` pairs, with the audit row in the same batch.
 
 use rally_api::builder::Built;
-use rally_api::{FieldError, Look, PetitionDraft, PetitionStatus, PledgeDraft};
+use std::collections::BTreeMap;
+
+use rally_api::{FieldError, Look, PetitionDraft, PetitionStatus, PledgeDraft, Translation};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -32,6 +34,12 @@ pub trait Item {
 
 /// `(column, value)` pairs of a save.
 pub type Columns = Vec<(&'static str, JsValue)>;
+
+/// The item's words in its other languages, stored as JSON.
+fn translations(t: &BTreeMap<String, Translation>) -> (&'static str, JsValue) {
+    let json = serde_json::to_string(t).unwrap_or_else(|_| "{}".into());
+    ("translations", text(&json))
+}
 
 /// The columns every item has, from its validated fields.
 fn common(goal: u32, status: PetitionStatus, published: bool, look: &Look) -> Columns {
@@ -88,10 +96,7 @@ impl Item for Petition {
             ("title", text(&v.title)),
             ("body", text(&v.body)),
             ("target", text(&v.target)),
-            (
-                "translations",
-                text(&serde_json::to_string(&v.translations).unwrap_or_else(|_| "{}".into())),
-            ),
+            translations(&v.translations),
         ];
         c.extend(common(v.goal, v.status, v.published, &v.look));
         Ok((v.slug, c))
@@ -159,10 +164,7 @@ impl Item for Pledge {
             ("starts_at", time(v.starts_at)),
             ("ends_at", time(v.ends_at)),
             ("place", opt(v.place.as_deref())),
-            (
-                "translations",
-                text(&serde_json::to_string(&v.translations).unwrap_or_else(|_| "{}".into())),
-            ),
+            translations(&v.translations),
         ];
         c.extend(common(v.goal, v.status, v.published, &v.look));
         Ok((v.slug, c))

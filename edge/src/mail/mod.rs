@@ -79,13 +79,6 @@ impl Config {
     }
 }
 
-pub fn store(env: &Env, meter: &crate::meter::Shared) -> AppResult<Store> {
-    let db = env
-        .d1("DB")
-        .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
-    Ok(Store::new(db, meter.clone()))
-}
-
 thread_local! {
     /// Ids written by this request and due now, handed to the queue after the response.
     static DUE: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -112,7 +105,7 @@ pub fn take_due() -> Option<Vec<f64>> {
 /// Hands `ids` to the queue. A failure loses nothing (the sweep finds the rows), so it is
 /// logged, not returned.
 pub async fn hand_over(env: &Env, ids: Vec<f64>) {
-    if let Err(e) = send_ids(env, &ids).await {
+    if let Err(e) = send_ids(env, &ids, &crate::meter::Meter::new()).await {
         worker::console_error!(
             "outbox: could not hand {} message(s) to the queue: {e}",
             ids.len()
@@ -120,13 +113,14 @@ pub async fn hand_over(env: &Env, ids: Vec<f64>) {
     }
 }
 
-async fn send_ids(env: &Env, ids: &[f64]) -> worker::Result<()> {
+async fn send_ids(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> worker::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let queue = env.queue("OUTBOX")?;
     // A queue batch holds at most 100 messages.
     for chunk in ids.chunks(100) {
+        meter.fetch();
         queue
             .send_batch(
                 chunk
@@ -174,24 +168,18 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worke
 /// The cron: one sweep, then its ids to the queue.
 pub async fn sweep(env: &Env) -> AppResult<()> {
     let meter = crate::meter::Meter::new();
-    let store = store(env, &meter)?;
+    let store = Store::open(env, &meter)?;
     let stale_ms = Config::from_env(env).stale_ms;
     let due = store.sweep(now(), stale_ms).await?;
     // Background exports: lost slices queued again, expired files deleted.
     if let Err(e) = crate::staff::export_jobs::sweep(env, &meter, stale_ms).await {
         worker::console_error!("cron: exports: {e:?}");
     }
-    // A queue batch holds at most 100 messages: one send each.
-    for _ in due.chunks(100) {
-        meter.fetch();
-    }
+    let sent = send_ids(env, &due, &meter).await;
     if crate::meter::on(env) {
         crate::meter::record("cron", meter.counts());
     }
-    send_ids(env, &due)
-        .await
-        .map_err(|e| AppError::Internal(format!("queue: {e}")))?;
-    Ok(())
+    sent.map_err(|e| AppError::Internal(format!("queue: {e}")))
 }
 
 /// Why a claimed message is not sent, if it should not be.
@@ -220,7 +208,7 @@ fn drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
 
 /// Claims, renders and sends messages `ids`; `Err` only when D1 fails.
 async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppResult<()> {
-    let store = store(env, meter)?;
+    let store = Store::open(env, meter)?;
     let config = Config::from_env(env);
     let at = now();
     let secret = links::secret(env)?;

@@ -26,6 +26,7 @@ use worker::{Bucket, Env, MessageBatch, MessageExt, Request, Response};
 use crate::auth::staff::{self, Role};
 use crate::db::export_jobs::{JobRow, NewJob, SliceDone};
 use crate::db::exports::export;
+use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::{json, now, param, Ctx};
 use crate::meter::Shared;
@@ -73,12 +74,8 @@ fn view(campaign: &str, j: &JobRow) -> ExportJob {
         created_at: j.created_at as u64,
         finished_at: j.finished_at.map(|t| t as u64),
         expires_at: j.expires_at as u64,
-        download: (j.status == "done").then(|| {
-            format!(
-                "/api/v1/campaigns/{campaign}/staff/export-jobs/{}/file",
-                j.id as u32
-            )
-        }),
+        download: (j.status == "done")
+            .then(|| rally_api::routes::export_job_file(campaign, j.id as u32)),
         error: j.error.clone(),
     }
 }
@@ -100,16 +97,16 @@ pub async fn start(req: Request, ctx: Ctx) -> AppResult<Response> {
     who.require(&[Role::Owner, Role::Organiser], "export supporters' data")?;
     let what = param(&ctx, "what")?.to_owned();
     let campaign = param(&ctx, "campaign")?.to_owned();
-    export(&what).ok_or_else(|| {
+    let e = export(&what).ok_or_else(|| {
         AppError::field(
             ErrorCode::NotFound,
             "what",
             "exports are signatures, commitments or supporters",
         )
     })?;
-    let rows = store.export_rows(&what, who.campaign_id).await?;
+    let rows = store.export_rows(&e, who.campaign_id).await?;
     if rows <= super::exports::STREAM_MAX_ROWS {
-        let stream = format!("/api/v1/campaigns/{campaign}/staff/exports/{what}");
+        let stream = rally_api::routes::staff_export(&campaign, &what);
         return json(
             &ExportStart {
                 stream: Some(stream),
@@ -246,7 +243,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worke
 
 /// Does slice `s` of its job, if the job is still at it (else a duplicate: nothing to do).
 pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
-    let store = crate::mail::store(env, meter)?;
+    let store = Store::open(env, meter)?;
     let Some(job) = store.export_job(s.job).await? else {
         return Ok(());
     };
@@ -306,25 +303,13 @@ pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
             .is_some()
     };
     if !completed {
-        let mut whole = buf.len() / PART_BYTES;
-        if last_page && buf.len() % PART_BYTES == 0 && whole > 0 {
-            whole -= 1; // the last part takes the last whole chunk
-        }
-        let rest = buf.split_off(whole * PART_BYTES);
+        // Every whole part; on the last page the remainder too, as the last (smaller) part.
+        let keep = if last_page { 0 } else { buf.len() % PART_BYTES };
+        let rest = buf.split_off(buf.len() - keep);
         for chunk in buf.chunks(PART_BYTES) {
             let n = parts.len() as u16 + 1;
             meter.fetch();
             let p = upload.upload_part(n, chunk.to_vec()).await.map_err(r2)?;
-            parts.push((n, p.etag()));
-        }
-        buf = rest;
-        if last_page && (!buf.is_empty() || parts.is_empty()) {
-            let n = parts.len() as u16 + 1;
-            meter.fetch();
-            let p = upload
-                .upload_part(n, std::mem::take(&mut buf))
-                .await
-                .map_err(r2)?;
             parts.push((n, p.etag()));
         }
         if last_page {
@@ -340,7 +325,7 @@ pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
         } else {
             meter.fetch();
             bucket
-                .put(carry_key(&job, s.seq + 1), std::mem::take(&mut buf))
+                .put(carry_key(&job, s.seq + 1), rest)
                 .execute()
                 .await
                 .map_err(r2)?;
@@ -382,7 +367,7 @@ pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
 /// The cron's part: requeues slices whose message was lost (jobs idle for `stale_ms`), and
 /// deletes expired jobs with their files. Bounded: at most 10 of each a run.
 pub async fn sweep(env: &Env, meter: &Shared, stale_ms: f64) -> AppResult<()> {
-    let store = crate::mail::store(env, meter)?;
+    let store = Store::open(env, meter)?;
     let at = now();
     for job in store.stalled_export_jobs(at - stale_ms).await? {
         let s = Slice {

@@ -32,11 +32,7 @@ async fn page(
     campaign_id: u32,
     after: f64,
 ) -> AppResult<(Vec<u8>, Option<f64>, usize)> {
-    let store = Store::new(
-        env.d1("DB")
-            .map_err(|err| AppError::Internal(format!("D1 binding DB: {err}")))?,
-        meter.clone(),
-    );
+    let store = Store::open(env, meter)?;
     let rows = store.export_page(e, campaign_id, after, PAGE).await?;
     let mut out = Vec::new();
     let last = lines(e, &rows, &mut out);
@@ -83,7 +79,7 @@ pub async fn csv(req: Request, ctx: Ctx) -> AppResult<Response> {
             "exports are signatures, commitments or supporters",
         )
     })?;
-    let rows = store.export_rows(what, who.campaign_id).await?;
+    let rows = store.export_rows(&e, who.campaign_id).await?;
     if rows > STREAM_MAX_ROWS {
         return Err(AppError::refused(
             ErrorCode::PayloadTooLarge,
