@@ -48,6 +48,10 @@ pub struct SupporterView {
     /// The supporter's team, as its members see it.
     #[serde(default)]
     pub team: Option<crate::TeamView>,
+    /// Where they stand on the campaign's engagement ladder, what the next rung needs, and
+    /// its ask (in the language of `?lang=`, else the one they acted in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<crate::ladder::NextStep>,
 }
 
 /// Progress toward the weekly goal ("2 of 3 this week").

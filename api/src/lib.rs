@@ -15,6 +15,7 @@ mod error;
 pub mod factcheck;
 mod goal;
 pub mod integrations;
+pub mod ladder;
 mod lang;
 mod petition;
 mod pledge;

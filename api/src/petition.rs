@@ -219,6 +219,9 @@ pub struct SignResponse {
     /// given to the request that created the supporter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supporter_token: Option<String>,
+    /// The next step on the campaign's engagement ladder, in the signer's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<crate::ladder::NextStep>,
 }
 
 /// `GET /api/v1/campaigns/{campaign}/referrals/{code}`: how many people a share link brought.
@@ -337,6 +340,7 @@ mod tests {
             goal: 100,
             ref_code: "7K3M9Q2X".into(),
             supporter_token: None,
+            next: None,
         })
         .unwrap();
         assert_eq!(

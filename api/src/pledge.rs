@@ -57,4 +57,7 @@ pub struct PledgeResponse {
     pub supporter_token: Option<String>,
     #[serde(default)]
     pub calendar: Option<CalendarLinks>,
+    /// The next step on the campaign's engagement ladder, in the supporter's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<crate::ladder::NextStep>,
 }

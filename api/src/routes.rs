@@ -183,6 +183,18 @@ pub const ALL: &[Route] = &[
     ),
     route(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
+    route(Put, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/ladder/report",
+        Staff,
+    ),
+    route(
+        Get,
+        "/api/v1/campaigns/:campaign/staff/ladder/report/export",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/endpoints", Staff),
     route(Post, "/api/v1/campaigns/:campaign/staff/endpoints", Staff),
     route(

@@ -60,9 +60,39 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     Some((y, m, d))
 }
 
+/// The key of the week `weeks` before (negative: after) the week `key` names (`2026-W47`, 3
+/// gives `2026-W44`); `None` for a key that is not one. Time windows of the engagement ladder
+/// ("the last 4 weeks") start at `earlier(current, k - 1)`; keys sort as weeks do.
+pub fn earlier(key: &str, weeks: i64) -> Option<String> {
+    let (y, w) = key.split_once("-W")?;
+    let (y, w): (i32, i64) = (y.parse().ok()?, w.parse().ok()?);
+    // The Monday of ISO week 1 is the Monday of the week holding January 4th.
+    let jan4 = days_from_civil(y, 1, 4);
+    let monday1 = jan4 - (jan4 + 3).rem_euclid(7);
+    let (yy, m, d) = civil_from_days(monday1 + (w - 1 - weeks) * 7);
+    (1..=53).contains(&w).then(|| week_key(yy, m, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weeks_earlier_cross_years() {
+        let cases = [
+            ("2026-W47", 3, Some("2026-W44")),
+            ("2026-W47", 0, Some("2026-W47")),
+            ("2026-W02", 3, Some("2025-W51")),
+            ("2021-W01", 1, Some("2020-W53")),
+            ("2026-W53", -1, Some("2027-W01")),
+            ("2026-W47", -2, Some("2026-W49")),
+            ("2026-W54", 1, None),
+            ("nonsense", 1, None),
+        ];
+        for (key, n, want) in cases {
+            assert_eq!(earlier(key, n).as_deref(), want, "{key} {n}");
+        }
+    }
 
     #[test]
     fn iso_weeks_at_the_edges_of_years() {

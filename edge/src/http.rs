@@ -76,9 +76,28 @@ pub fn view_cache(ctx: &Ctx) -> AppResult<ViewCache> {
     Ok(ViewCache::new(kv, ctx.meter.clone()))
 }
 
-/// Milliseconds since the epoch, from the platform clock.
+thread_local! {
+    /// How far a test edge's clock runs ahead of the platform's (ms); 0 everywhere else.
+    static TEST_CLOCK: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Milliseconds since the epoch, from the platform clock (moved ahead on test edges only, by
+/// [`set_test_clock`]).
 pub fn now() -> f64 {
-    js_sys::Date::now()
+    js_sys::Date::now() + TEST_CLOCK.with(|c| c.get())
+}
+
+/// On an edge whose `RALLY_TEST_CLOCK` is `1` (test edges; never `wrangler.toml`), a cron run
+/// scheduled for later than now (`/__scheduled?time=MS`) moves this isolate's clock to that
+/// time, so tests can let weeks pass without sleeping. Elsewhere it does nothing.
+pub fn set_test_clock(env: &Env, scheduled: f64) {
+    let on = env
+        .var("RALLY_TEST_CLOCK")
+        .is_ok_and(|v| v.to_string() == "1");
+    let ahead = scheduled - js_sys::Date::now();
+    if on && ahead > 1_000.0 {
+        TEST_CLOCK.with(|c| c.set(ahead));
+    }
 }
 
 /// A moment's UTC date, `2026-11-21`.

@@ -60,12 +60,18 @@ pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Conte
     if batch.queue() == staff::export_jobs::QUEUE {
         return staff::export_jobs::consume(batch, &env).await;
     }
+    if batch.queue() == staff::ladder::QUEUE {
+        return staff::ladder::consume(batch, &env).await;
+    }
     mail::consume(batch, &env).await
 }
 
-/// Every minute: due messages to the queue, housekeeping (`mail::sweep`).
+/// Every minute: due messages to the queue, housekeeping (`mail::sweep`), the ladder's weekly
+/// re-evaluation. On test edges (`RALLY_TEST_CLOCK=1`), a run scheduled for a later time
+/// (`/__scheduled?time=`) moves this isolate's clock there first (`http::set_test_clock`).
 #[event(scheduled)]
-pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+pub async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    http::set_test_clock(&env, event.schedule());
     if let Err(e) = mail::sweep(&env).await {
         worker::console_error!("cron sweep: {e}");
     }

@@ -200,6 +200,7 @@
     }, () => {});
     const mod = wasm && load(kind, painted, first);
     const cfg = Object.assign(page(a.campaign), { api: base, campaign: a.campaign, item: a.item, lang: a.lang || "", board: a.board || "" });
+    if (a.team) cfg.team = a.team;
     const box = own ? own.querySelector(".rally") : document.createElement("div");
     const sheet = host.shadowRoot || host.attachShadow({ mode: "open" });
     adopt(sheet, css);
@@ -280,6 +281,7 @@
     lang: el.getAttribute(prefix + "lang"),
     board: el.getAttribute(prefix + "board"),
     own: el.getAttribute(prefix + "own"),
+    team: el.getAttribute(prefix + "team"),
   });
   // <script src=".../embed.js" data-widget="petition" ...>: render right where the script stands.
   if (me && me.dataset.widget) {

@@ -94,6 +94,8 @@ pub struct Outcome<'a> {
     pub goal: u32,
     pub ref_code: &'a str,
     pub token: Option<&'a str>,
+    /// The next step on the ladder, when the edge sent one.
+    pub next: Option<&'a rally_api::ladder::NextStep>,
 }
 
 pub use rally_api::words::ActWords as Words;
@@ -140,6 +142,8 @@ pub struct State<I: Item> {
     pub done: Option<I::Done>,
     pub share: ShareStep,
     pub copied: bool,
+    /// Whether the ladder's next step was opened in place.
+    pub opened: bool,
     /// The remembered supporter (see [`crate::me`]), and whether they just asked to be
     /// forgotten.
     pub greeting: Option<Greeting>,
@@ -159,6 +163,8 @@ pub enum Action<I: Item> {
     Failed(NetError),
     Share(bool),
     Copied,
+    /// The ladder's next step was tapped: its widget opens in place.
+    Open,
 }
 
 impl<I: Item> State<I> {
@@ -175,6 +181,7 @@ impl<I: Item> State<I> {
             done: None,
             share: ShareStep::Ask,
             copied: false,
+            opened: false,
             greeting: None,
             forgotten: false,
         }
@@ -266,6 +273,7 @@ impl<I: Item> Reducible for State<I> {
                 }
             }
             Action::Copied => s.copied = true,
+            Action::Open => s.opened = true,
         }
         Rc::new(s)
     }
@@ -703,10 +711,23 @@ fn thanks<I: Item>(
         ShareStep::Declined => html! { <p class="closing">{ w.closing }</p> },
         ShareStep::Sharing => share_step(state, I::outcome(done).ref_code, view.title(), cfg, t, w),
     };
+    // The ladder's next step: another widget opens in place; "invite friends" is the share step.
+    let next = I::outcome(done).next.map(|n| {
+        let s = state.clone();
+        let share = n.open == "share";
+        let tap = Callback::from(move |_| s.dispatch(if share { Action::Share(true) } else { Action::Open }));
+        html! {
+            <>
+                { crate::next::view(n, (!(state.opened || share && state.share == ShareStep::Sharing)).then_some(tap)) }
+                if state.opened { { crate::next::widget(n, &cfg.campaign) } }
+            </>
+        }
+    });
     html! {
         <section class="thanks">
             <h3 tabindex="-1" ref={heading}>{ title }</h3>
             { view.after(done, w) }
+            { for next }
             { step }
         </section>
     }

@@ -102,6 +102,7 @@ impl FromJs for SupporterView {
             week: WeekProgress::from_js(&field(v, "week")?)?,
             ref_code: string(v, "ref_code")?,
             team: field(v, "team").and_then(|t| TeamView::from_js(&t)),
+            ladder: crate::next::read(v, "ladder"),
         })
     }
 }
@@ -144,7 +145,7 @@ pub fn use_me(cfg: &Config, reload: u32) -> UseStateHandle<Option<Option<Support
                 me.set(Some(None));
             } else {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let path = routes::me(&cfg.campaign);
+                    let path = format!("{}?lang={}", routes::me(&cfg.campaign), cfg.lang.tag());
                     match call_as_me(&cfg, "GET", &path, None).await {
                         Ok(v) => me.set(Some(SupporterView::from_js(&v))),
                         Err(NetError::Api { .. }) => me.set(Some(None)),
@@ -552,6 +553,7 @@ fn Standing(props: &StandingProps) -> Html {
             <p class="greet">{ t.welcome }<strong class="me-name">{ &m.name }</strong></p>
             <p class="week">{ format!("{} / {}{}", m.week.actions, m.week.goal, t.this_week) }</p>
             <progress max={goal.to_string()} value={m.week.actions.min(goal).to_string()} aria-label={w.weekly_goal}></progress>
+            { for m.ladder.as_ref().map(|n| crate::next::view(n, None)) }
             <label class="show-name"><input type="checkbox" name="listed" checked={m.listed} onchange={on_listed} />{ w.listed }</label>
             <label for="in-mylink">{ t.your_link }</label>
             <input id="in-mylink" readonly=true value={link} />

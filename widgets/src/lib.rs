@@ -18,6 +18,7 @@ pub mod form;
 pub mod i18n;
 pub mod me;
 pub mod net;
+pub mod next;
 #[cfg(feature = "petition")]
 pub mod petition;
 #[cfg(feature = "pledge")]

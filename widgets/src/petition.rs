@@ -48,6 +48,7 @@ impl Item for PetitionView {
             goal: d.goal,
             ref_code: &d.ref_code,
             token: d.supporter_token.as_deref(),
+            next: d.next.as_ref(),
         }
     }
 }

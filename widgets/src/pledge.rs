@@ -63,6 +63,7 @@ impl FromJs for PledgeResponse {
             ref_code: string(v, "ref_code")?,
             supporter_token: string(v, "supporter_token"),
             calendar: calendar(v),
+            next: crate::next::read(v, "next"),
         })
     }
 }
@@ -131,6 +132,7 @@ impl Item for PledgeView {
             goal: d.goal,
             ref_code: &d.ref_code,
             token: d.supporter_token.as_deref(),
+            next: d.next.as_ref(),
         }
     }
     fn after(&self, done: &PledgeResponse, w: &'static Words) -> Html {

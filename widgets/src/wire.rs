@@ -97,6 +97,7 @@ impl FromJs for SignResponse {
             goal: count(v, "goal")?,
             ref_code: string(v, "ref_code")?,
             supporter_token: string(v, "supporter_token"),
+            next: crate::next::read(v, "next"),
         })
     }
 }

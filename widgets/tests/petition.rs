@@ -233,9 +233,23 @@ fn wire_readers_match_serde() {
         ..v
     };
     assert_eq!(PetitionView::from_js(&js(&no_city)), Some(no_city));
-    for (status, supporter_token) in [
-        (SignStatus::Signed, Some("12.0.abcdef".to_owned())),
-        (SignStatus::AlreadySigned, None),
+    let next = rally_api::ladder::NextStep {
+        rung: "Supporter".into(),
+        next: "Regular".into(),
+        needs: "Regular: one more week active".into(),
+        label: "Next: Commit to “Vote”".into(),
+        action: "Commit".into(),
+        open: "pledge".into(),
+        item: "vote".into(),
+        href: "https://edge.example/pledge/demo/vote".into(),
+    };
+    for (status, supporter_token, next) in [
+        (
+            SignStatus::Signed,
+            Some("12.0.abcdef".to_owned()),
+            Some(next),
+        ),
+        (SignStatus::AlreadySigned, None, None),
     ] {
         let r = SignResponse {
             status,
@@ -243,6 +257,7 @@ fn wire_readers_match_serde() {
             goal: 100,
             ref_code: "7K3M9Q2X".into(),
             supporter_token,
+            next,
         };
         assert_eq!(SignResponse::from_js(&js(&r)), Some(r));
     }

@@ -15,6 +15,20 @@ fn js(v: &impl serde::Serialize) -> JsValue {
     js_sys::JSON::parse(&serde_json::to_string(v).unwrap()).unwrap()
 }
 
+/// A next step as the edge writes it (every field filled, so a reader that drops one fails).
+pub fn step(open: &str) -> rally_api::ladder::NextStep {
+    rally_api::ladder::NextStep {
+        rung: "Apoiador".into(),
+        next: "Frequente".into(),
+        needs: "Frequente: mais uma semana ativa".into(),
+        label: "Próximo passo: Comprometa-se com “Vote”".into(),
+        action: "Comprometer-me".into(),
+        open: open.into(),
+        item: "vote".into(),
+        href: "https://edge.example/pledge/demo/vote".into(),
+    }
+}
+
 fn round_trips<T: FromJs + serde::Serialize + PartialEq + std::fmt::Debug>(v: T) {
     assert_eq!(T::from_js(&js(&v)), Some(v));
 }
@@ -55,7 +69,10 @@ fn pledge_answers_read_as_serde_writes_them() {
             calendar,
         });
     }
-    for status in [PledgeStatus::Pledged, PledgeStatus::AlreadyPledged] {
+    for (status, next) in [
+        (PledgeStatus::Pledged, Some(step("board"))),
+        (PledgeStatus::AlreadyPledged, None),
+    ] {
         round_trips(PledgeResponse {
             status,
             count: 13,
@@ -63,6 +80,7 @@ fn pledge_answers_read_as_serde_writes_them() {
             ref_code: "7K3M9Q2X".into(),
             supporter_token: Some("t.o.k".into()),
             calendar: calendar.clone(),
+            next,
         });
     }
 }
@@ -96,17 +114,20 @@ fn board_and_standing_read_as_serde_writes_them() {
         points: 30,
         rank: 4,
     };
-    for team in [
-        None,
-        Some(TeamView {
-            name: "Sé Square".into(),
-            invite: "ABCDEFGH".into(),
-            size: 2,
-            limit: 8,
-            leader: Some("Lena L.".into()),
-            points: 40,
-            members: vec!["Lena L.".into(), "Nina N.".into()],
-        }),
+    for (team, ladder) in [
+        (None, None),
+        (
+            Some(TeamView {
+                name: "Sé Square".into(),
+                invite: "ABCDEFGH".into(),
+                size: 2,
+                limit: 8,
+                leader: Some("Lena L.".into()),
+                points: 40,
+                members: vec!["Lena L.".into(), "Nina N.".into()],
+            }),
+            Some(step("link")),
+        ),
     ] {
         round_trips(SupporterView {
             name: "Nina N.".into(),
@@ -117,6 +138,7 @@ fn board_and_standing_read_as_serde_writes_them() {
             week: week.clone(),
             ref_code: "7K3M9Q2X".into(),
             team,
+            ladder,
         });
     }
 }

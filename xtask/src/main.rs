@@ -269,6 +269,9 @@ fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
         // Each response says how many D1, KV and other calls it made (`edge/src/meter.rs`).
         ("RALLY_METER", "1".into()),
         ("MAIL_STALE_MS", "3000".into()),
+        // A cron run scheduled for later (`/__scheduled?time=`) moves the edge's clock there,
+        // so the ladder's time windows can be tested without waiting weeks.
+        ("RALLY_TEST_CLOCK", "1".into()),
         ("WEBHOOKS_ALLOW_LOOPBACK", "1".into()),
         ("WEBHOOK_RETRY_MS", "100".into()),
         ("WEBHOOK_ATTEMPTS", "4".into()),

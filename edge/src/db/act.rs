@@ -11,6 +11,7 @@ use rally_api::{
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use crate::db::ladder::{AskRow, At, Cause, Live, Standing, Who, FIRST_PLEDGE};
 use crate::db::outbox::Written;
 use crate::db::{num, opt, text, Any, Batch, Store};
 use crate::error::{AppError, AppResult};
@@ -73,6 +74,11 @@ pub struct PledgeMeta {
     pub turnstile: String,
     /// Its words in its other languages, as stored (JSON).
     pub translations: String,
+    /// The campaign's ladder as stored (JSON, `None`: the default), its version, and the
+    /// first open pledge the default ladder asks for.
+    pub ladder: Option<String>,
+    pub ladder_version: u32,
+    pub first_pledge: Option<String>,
 }
 
 /// The fields of a petition that do not change with each signature.
@@ -98,6 +104,11 @@ pub struct PetitionMeta {
     pub turnstile: String,
     /// Its words in its other languages, as stored (JSON).
     pub translations: String,
+    /// The campaign's ladder as stored (JSON, `None`: the default), its version, and the
+    /// first open pledge the default ladder asks for.
+    pub ladder: Option<String>,
+    pub ladder_version: u32,
+    pub first_pledge: Option<String>,
 }
 
 /// The look as stored: `langs` comma-separated.
@@ -120,6 +131,11 @@ pub fn status(stored: &str) -> PetitionStatus {
     } else {
         PetitionStatus::Closed
     }
+}
+
+/// The campaign's ladder, from the columns every action's metadata carries.
+pub fn live_ladder(stored: &Option<String>, version: u32, first_pledge: &Option<String>) -> Live {
+    Live::from_row(stored.as_deref(), version, first_pledge.as_deref())
 }
 
 impl PetitionMeta {
@@ -186,6 +202,12 @@ pub struct ActOutcome {
     pub new_supporter: Option<(u32, u32)>,
     /// The messages this request wrote to the outbox (a confirmation, reminders).
     pub messages: Vec<Written>,
+    /// The person's rung and measures after the action, and what the ladder's asks name.
+    pub standing: Option<Standing>,
+    pub asks: Vec<AskRow>,
+    /// False when a ladder edit raced the action: its evaluation did nothing and must run again.
+    pub ladder_held: bool,
+    pub supporter_id: u32,
 }
 
 #[derive(Deserialize)]
@@ -229,12 +251,13 @@ impl Store {
         }
         let meta: Option<PetitionMeta> = self
             .stmt(
-                "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
+                &format!("SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
                         p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
-                        p.langs, p.accent, p.share_text, p.translations, \
+                        p.langs, p.accent, p.share_text, p.translations, c.ladder, c.ladder_version, \
+                        {FIRST_PLEDGE} AS first_pledge, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM petitions p JOIN campaigns c ON c.id = p.campaign_id \
-                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
+                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1"),
                 &[text(campaign), text(slug)],
             )?
             .first(None)
@@ -330,12 +353,13 @@ impl Store {
     pub async fn pledge_meta(&self, campaign: &str, slug: &str) -> AppResult<Option<PledgeMeta>> {
         Ok(self
             .stmt(
-                "SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
+                &format!("SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
                         p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
-                        p.langs, p.accent, p.share_text, p.translations, \
+                        p.langs, p.accent, p.share_text, p.translations, c.ladder, c.ladder_version, \
+                        {FIRST_PLEDGE} AS first_pledge, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
                  FROM pledges p JOIN campaigns c ON c.id = p.campaign_id \
-                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1",
+                 WHERE c.slug = ?1 AND p.slug = ?2 AND p.published = 1"),
                 &[text(campaign), text(slug)],
             )?
             .first(None)
@@ -506,6 +530,37 @@ impl Store {
         for k in [kind, "recruit"] {
             b.extend(self.award_stmts(s.request_id, k)?);
         }
+        // The ladder: the first action fixes the report's source and item; then the person
+        // (and a credited referrer) are evaluated in this same batch.
+        b.add(self.stmt(
+            "UPDATE supporters SET first_source = COALESCE(first_source, ?3), first_item = COALESCE(first_item, ?4) \
+             WHERE campaign_id = ?1 AND email = ?2 AND (first_source IS NULL OR first_item IS NULL)",
+            &[num(m.campaign_id), text(&v.email), text(&t.channel()), text(s.item)],
+        )?);
+        let at = At {
+            campaign_id: m.campaign_id,
+            request_id: s.request_id,
+            now: s.now,
+            week: s.week,
+            cause: Cause::Action,
+        };
+        let eval =
+            self.add_evaluation(&mut b, s.ladder, &Who::acting(m.campaign_id, &v.email), &at)?;
+        const ME: &str = "s.campaign_id = ?1 AND s.email = ?2";
+        let standing = b.read::<Standing>(self.standing_stmt(
+            &s.ladder.ladder,
+            s.week,
+            ME,
+            &[num(m.campaign_id), text(&v.email)],
+        )?);
+        let asks = self
+            .asks_stmt(
+                &s.ladder.ladder,
+                m.campaign_id,
+                "s.campaign_id = ?1 AND s.email = ?2",
+                &[text(&v.email)],
+            )?
+            .map(|q| b.read::<AskRow>(q));
         let claim = b.read::<Any>(self.claim_snapshot_stmt(tg, m.id, s.now)?);
         let row = b.read::<SignRow>(self.stmt(
                 &format!(
@@ -545,7 +600,18 @@ impl Store {
         if let Some(r) = reminders {
             messages.extend(results.rows(r)?);
         }
+        messages.extend(results.rows(eval.hooks)?);
+        let ladder_held = crate::db::ladder::held(&results, &eval, s.ladder)?;
+        let standing = results.first(standing)?;
+        let asks = match asks {
+            Some(a) => results.rows(a)?,
+            None => Vec::new(),
+        };
         Ok(ActOutcome {
+            standing,
+            asks,
+            ladder_held,
+            supporter_id: row.supporter_id,
             signed,
             count: row.signature_count,
             ref_code: row.ref_code,
@@ -742,6 +808,10 @@ pub struct ActInput<'a> {
     pub week: &'a str,
     /// For a pledge: whether the supporter asked to be reminded.
     pub reminder: Option<bool>,
+    /// The campaign's ladder, evaluated in the action's batch.
+    pub ladder: &'a Live,
+    /// The report's "first action" item: `petition:<slug>` or `pledge:<slug>`.
+    pub item: &'a str,
     /// For a pledge with a date: when its two reminders are due and until when each is worth
     /// sending (see `mail::reminder_times`).
     pub reminders: Option<[(f64, f64); 2]>,

@@ -154,7 +154,8 @@ impl Store {
         campaign_id: u32,
         supporter_id: u32,
         u: &rally_api::MeUpdate,
-        now: f64,
+        (now, week): (f64, &str),
+        live: &crate::db::ladder::Live,
     ) -> AppResult<Vec<crate::db::outbox::Written>> {
         let mut b = crate::db::Batch::new();
         // ?3 / ?4: NULL means "leave as is"; ?5 says whether ?4 (possibly NULL) is to be written.
@@ -179,7 +180,21 @@ impl Store {
             &format!("{}", now as u64),
             now,
         )?);
-        b.run(self).await?.rows(hooks)
+        // A new region moves the person's count on the ladder report.
+        let rid = crate::http::request_id()?;
+        let who = crate::db::ladder::Who::one(supporter_id);
+        let at = crate::db::ladder::At {
+            campaign_id,
+            request_id: &rid,
+            now,
+            week,
+            cause: crate::db::ladder::Cause::Profile,
+        };
+        let e = self.add_evaluation(&mut b, live, &who, &at)?;
+        let r = b.run(self).await?;
+        let mut hooks = r.rows(hooks)?;
+        hooks.extend(self.settle_evaluation(&r, &e, live, &who, &at).await?);
+        Ok(hooks)
     }
 
     /// Claims the right to rewrite KV `key` now: true for at most one caller a second per key,

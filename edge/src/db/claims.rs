@@ -103,6 +103,8 @@ pub struct NewReport<'a> {
     pub request_id: &'a str,
     pub nonce: &'a str,
     pub at: f64,
+    /// The campaign's ladder: a reporter is evaluated in the report's batch.
+    pub ladder: &'a crate::db::ladder::Live,
 }
 
 /// The claim id a batch writes to: the chosen one, or the one this request created.
@@ -243,9 +245,29 @@ impl Store {
                 ],
             )?);
             stmts.extend(self.award_stmts(r.request_id, "report")?);
+            stmts.push(self.stmt(
+                "UPDATE supporters SET first_source = COALESCE(first_source, 'factcheck'), \
+                     first_item = COALESCE(first_item, 'report') \
+                 WHERE id = ?1 AND (first_source IS NULL OR first_item IS NULL)",
+                &[num(supporter)],
+            )?);
         }
         let mut b = Batch::new();
         b.extend(stmts);
+        // The reporter's rung, in the same batch (keyed by the nonce: fresh for every request,
+        // where a retry shares the request id).
+        let who = r.reporter.map(crate::db::ladder::Who::one);
+        let at = crate::db::ladder::At {
+            campaign_id: r.campaign_id,
+            request_id: r.nonce,
+            now: r.at,
+            week: r.week,
+            cause: crate::db::ladder::Cause::Action,
+        };
+        let eval = match &who {
+            Some(w) => Some(self.add_evaluation(&mut b, r.ladder, w, &at)?),
+            None => None,
+        };
         // `report.created` to the endpoints that asked, only if this request's row went in.
         let hooks = b.read::<Written>(self.stmt(
             "INSERT INTO outbox (campaign_id, kind, report_id, claim_id, lang, dedupe, due_at, created_at, \
@@ -258,7 +280,15 @@ impl Store {
              ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
             &[text(r.request_id), text(r.nonce), num(r.at)],
         )?);
-        b.run(self).await?.rows(hooks)
+        let results = b.run(self).await?;
+        let mut written = results.rows(hooks)?;
+        if let (Some(e), Some(w)) = (&eval, &who) {
+            written.extend(
+                self.settle_evaluation(&results, e, r.ladder, w, &at)
+                    .await?,
+            );
+        }
+        Ok(written)
     }
 
     pub async fn report_outcome(&self, request_id: &str) -> AppResult<Option<ReportOutcome>> {

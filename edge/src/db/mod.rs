@@ -11,6 +11,7 @@ pub mod claims;
 pub mod export_jobs;
 pub mod exports;
 pub mod integrations;
+pub mod ladder;
 pub mod osdi;
 pub mod outbox;
 pub mod overview;

@@ -597,10 +597,10 @@ impl Store {
     pub async fn reject_action(
         &self,
         t: Target,
-        rid: &str,
+        (rid, campaign_id): (&str, u32),
         supporter_id: u32,
-        now: f64,
-    ) -> AppResult<bool> {
+        (now, week): (f64, &str),
+    ) -> AppResult<(bool, Vec<Written>)> {
         let mut b = Batch::new();
         for kind in ["recruit", t.kind] {
             b.extend(self.unaward_stmts(rid, kind)?);
@@ -650,7 +650,24 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM commitments WHERE supporter_id = ?1)",
             &[num(supporter_id), num(now)],
         )?);
-        b.run(self).await?.any(gone)
+        // The rung the action raised is lowered again in the same batch (and the referrer's,
+        // whose recruit it was), like the points.
+        let live = self.ladder(campaign_id).await?;
+        let (who, eval_id) = (
+            crate::db::ladder::Who::with_referrer(supporter_id),
+            format!("undo:{rid}:{}", crate::http::request_id()?),
+        );
+        let at = crate::db::ladder::At {
+            campaign_id,
+            request_id: &eval_id,
+            now,
+            week,
+            cause: crate::db::ladder::Cause::Undo,
+        };
+        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
+        let r = b.run(self).await?;
+        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        Ok((r.any(gone)?, hooks))
     }
 
     /// One-click unsubscribe: the supporter's contact consent is withdrawn (and when), every

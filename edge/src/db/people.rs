@@ -166,6 +166,20 @@ impl Store {
             )?,
             audit,
         ]);
+        // Off the ladder: their count leaves the rung it was on, then their rung history and
+        // everything the report counted of it are removed.
+        let live = self.ladder(campaign_id).await?;
+        let (rid, who) = (crate::http::request_id()?, crate::db::ladder::Who::one(id));
+        let week = crate::http::week_of(crate::http::now(), &self.timezone_of(campaign_id).await?);
+        let at = crate::db::ladder::At {
+            campaign_id,
+            request_id: &rid,
+            now: crate::http::now(),
+            week: &week,
+            cause: crate::db::ladder::Cause::Erased,
+        };
+        let eval = self.add_evaluation(&mut b, &live, &who, &at)?;
+        b.extend(self.forget_rungs_stmts(id)?);
         let hooks = b.read::<Written>(self.event_webhook_stmt(
             campaign_id,
             crate::db::outbox::About::Supporter(id),
@@ -179,6 +193,13 @@ impl Store {
             &[i],
         )?);
         let r = b.run(self).await?;
+        if !crate::db::ladder::held(&r, &eval, &live)? {
+            // An edit raced the erasure: off the ladder again, against the new one.
+            self.evaluate(&who, &at).await?;
+            let mut again = Batch::new();
+            again.extend(self.forget_rungs_stmts(id)?);
+            again.run(self).await?;
+        }
         let kept = r
             .first(kept)?
             .ok_or_else(|| AppError::Internal("erasure read-back".into()))?;

@@ -17,6 +17,21 @@ pub struct CampaignRow {
     pub team_size: u32,
     /// The Turnstile site key when the campaign asks for the check, else empty.
     pub turnstile: String,
+    /// The engagement ladder as stored (JSON; `None`: the default), its version, and the
+    /// first open pledge the default ladder asks for.
+    pub ladder: Option<String>,
+    pub ladder_version: u32,
+    pub first_pledge: Option<String>,
+}
+
+impl CampaignRow {
+    pub fn ladder(&self) -> crate::db::ladder::Live {
+        crate::db::ladder::Live::from_row(
+            self.ladder.as_deref(),
+            self.ladder_version,
+            self.first_pledge.as_deref(),
+        )
+    }
 }
 
 #[derive(Deserialize)]
@@ -62,12 +77,28 @@ impl Store {
     /// The campaign called `slug`.
     pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
         self.first(
-            "SELECT id, name, timezone, weekly_goal, team_size, \
-             CASE WHEN turnstile_enabled = 1 THEN turnstile_site_key ELSE '' END AS turnstile \
-             FROM campaigns WHERE slug = ?1",
+            &format!(
+                "SELECT id, name, timezone, weekly_goal, team_size, ladder, ladder_version, \
+                 {} AS first_pledge, \
+                 CASE WHEN turnstile_enabled = 1 THEN turnstile_site_key ELSE '' END AS turnstile \
+                 FROM campaigns c WHERE slug = ?1",
+                crate::db::ladder::FIRST_PLEDGE
+            ),
             &[text(slug)],
         )
         .await
+    }
+
+    /// The time zone of campaign `id` (its weeks are counted there).
+    pub async fn timezone_of(&self, id: u32) -> AppResult<String> {
+        #[derive(Deserialize)]
+        struct Row {
+            timezone: String,
+        }
+        let row: Option<Row> = self
+            .first("SELECT timezone FROM campaigns WHERE id = ?1", &[num(id)])
+            .await?;
+        Ok(row.map_or_else(|| "UTC".to_owned(), |r| r.timezone))
     }
 
     /// Every setting of campaign `id`.

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 
 use crate::db::boards::{public_name, BoardRow, RankedRow};
+use crate::db::ladder::{At, Cause, Who};
+use crate::db::outbox::Written;
 use crate::db::settings::CampaignRow;
 use crate::db::{num, text, Batch, Store};
 use crate::error::{AppError, AppResult};
@@ -67,8 +69,8 @@ impl Store {
         name: &str,
         invite: &str,
         request_id: &str,
-        now: f64,
-    ) -> AppResult<Result<TeamRow, TeamRefusal>> {
+        (now, week): (f64, &str),
+    ) -> AppResult<(Result<TeamRow, TeamRefusal>, Vec<Written>)> {
         let mut b = Batch::new();
         b.extend([
                 self.stmt(
@@ -82,11 +84,22 @@ impl Store {
                     &[text(request_id), num(supporter)],
                 )?,
             ]);
-        b.run(self).await?;
-        match self.team_of(c.id, supporter).await? {
-            Some(t) if t.invite_code == invite => Ok(Ok(t)),
-            _ => Ok(Err(TeamRefusal::AlreadyInTeam)),
-        }
+        let (live, who) = (c.ladder(), Who::one(supporter));
+        let at = At {
+            campaign_id: c.id,
+            request_id,
+            now,
+            week,
+            cause: Cause::Team,
+        };
+        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
+        let r = b.run(self).await?;
+        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let made = match self.team_of(c.id, supporter).await? {
+            Some(t) if t.invite_code == invite => Ok(t),
+            _ => Err(TeamRefusal::AlreadyInTeam),
+        };
+        Ok((made, hooks))
     }
 
     /// Joins the team with `invite`, if it has room and the supporter is in no team. Joining
@@ -97,7 +110,8 @@ impl Store {
         supporter: u32,
         invite: &str,
         request_id: &str,
-    ) -> AppResult<Result<TeamRow, TeamRefusal>> {
+        (now, week): (f64, &str),
+    ) -> AppResult<(Result<TeamRow, TeamRefusal>, Vec<Written>)> {
         // The room check and the size increment are in one batch: D1 runs batches one at a
         // time, so two joiners can never both take the last place.
         const OPEN: &str =
@@ -123,9 +137,18 @@ impl Store {
              FROM supporters s WHERE s.id = ?3",
             &[num(c.id), text(invite), num(supporter)],
         )?);
-        let row = b
-            .run(self)
-            .await?
+        let (live, who) = (c.ladder(), Who::with_leaders(supporter, None));
+        let at = At {
+            campaign_id: c.id,
+            request_id,
+            now,
+            week,
+            cause: Cause::Team,
+        };
+        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
+        let r = b.run(self).await?;
+        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let row = r
             .first(after)?
             .ok_or_else(|| AppError::Internal("join batch returned no row".into()))?;
         let refusal = match (row.target, row.team_id) {
@@ -135,14 +158,14 @@ impl Store {
             (Some(_), None) => Some(TeamRefusal::Full),
         };
         let _ = row.team_request;
-        match refusal {
-            Some(r) => Ok(Err(r)),
-            None => self
+        let joined = match refusal {
+            Some(r) => Err(r),
+            None => Ok(self
                 .team_of(c.id, supporter)
                 .await?
-                .map(Ok)
-                .ok_or_else(|| AppError::Internal("joined team vanished".into())),
-        }
+                .ok_or_else(|| AppError::Internal("joined team vanished".into()))?),
+        };
+        Ok((joined, hooks))
     }
 
     /// Leaves the supporter's team; a leaving leader hands over to the longest-standing member.
@@ -150,8 +173,10 @@ impl Store {
         &self,
         c: &CampaignRow,
         supporter: u32,
+        team: Option<u32>,
         request_id: &str,
-    ) -> AppResult<Result<(), TeamRefusal>> {
+        (now, week): (f64, &str),
+    ) -> AppResult<(Result<(), TeamRefusal>, Vec<Written>)> {
         let mut b = Batch::new();
         b.extend([
                 self.stmt(
@@ -171,16 +196,30 @@ impl Store {
             "SELECT team_id, team_request, NULL AS target FROM supporters WHERE id = ?1",
             &[num(supporter)],
         )?);
-        let left = b
-            .run(self)
-            .await?
+        // The one who left, their old team's leader now (after a handover, the new one), and
+        // the old leader (who may be the one who left).
+        let (live, who) = (c.ladder(), Who::with_leaders(supporter, team));
+        let at = At {
+            campaign_id: c.id,
+            request_id,
+            now,
+            week,
+            cause: Cause::Team,
+        };
+        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
+        let r = b.run(self).await?;
+        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let left = r
             .first(after)?
             .is_some_and(|r| r.team_request.as_deref() == Some(request_id));
-        Ok(if left {
-            Ok(())
-        } else {
-            Err(TeamRefusal::NotInTeam)
-        })
+        Ok((
+            if left {
+                Ok(())
+            } else {
+                Err(TeamRefusal::NotInTeam)
+            },
+            hooks,
+        ))
     }
 
     pub async fn team_of(&self, campaign_id: u32, supporter: u32) -> AppResult<Option<TeamRow>> {

@@ -175,6 +175,10 @@ pub async fn sweep(env: &Env) -> AppResult<()> {
     if let Err(e) = crate::staff::export_jobs::sweep(env, &meter, stale_ms).await {
         worker::console_error!("cron: exports: {e:?}");
     }
+    // The ladder: weekly re-evaluations (time windows), lost slices queued again.
+    if let Err(e) = crate::staff::ladder::sweep(env, &meter, stale_ms).await {
+        worker::console_error!("cron: ladder: {e:?}");
+    }
     let sent = send_ids(env, &due, &meter).await;
     if crate::meter::on(env) {
         crate::meter::record("cron", meter.counts());

@@ -140,10 +140,13 @@ pub async fn confirm(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let answer = if form.split('&').any(|kv| kv == "do=reject") {
         let supporter = l.supporter_id.unwrap_or_default();
-        if store
-            .reject_action(target, &request, supporter, now())
-            .await?
-        {
+        let at = now();
+        let week = crate::http::week_of(at, &store.timezone_of(l.campaign_id).await?);
+        let (removed, hooks) = store
+            .reject_action(target, (&request, l.campaign_id), supporter, (at, &week))
+            .await?;
+        crate::mail::enqueue(&hooks);
+        if removed {
             w.rejected
         } else {
             w.already_removed

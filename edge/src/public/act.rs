@@ -12,12 +12,15 @@ use worker::{Request, Response};
 
 use crate::auth::{supporter, token, turnstile};
 use crate::db::act::{
-    status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
+    live_ladder, status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
 };
+use crate::db::ladder::{At, Cause, Live, Who};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, city, json, now, origin, param, store, view_cache, week_of, Ctx};
+use crate::public::ladder;
 use crate::public::pledge;
+use rally_api::ladder::NextStep;
 
 /// What differs between the things a supporter acts on.
 pub trait Kind {
@@ -50,7 +53,13 @@ pub trait Kind {
         at: f64,
         origin: &str,
     ) -> Self::View;
-    fn answer(m: &Self::Meta, o: ActOutcome, token: Option<String>, origin: &str) -> Self::Answer;
+    fn answer(
+        m: &Self::Meta,
+        o: ActOutcome,
+        token: Option<String>,
+        next: Option<NextStep>,
+        origin: &str,
+    ) -> Self::Answer;
 }
 
 /// The fields of a petition or pledge that acting needs.
@@ -62,6 +71,8 @@ pub struct About<'a> {
     pub timezone: &'a str,
     pub campaign: &'a str,
     pub slug: &'a str,
+    /// The campaign's ladder, evaluated in the action's batch.
+    pub ladder: Live,
 }
 
 /// Petitions: signatures.
@@ -110,6 +121,7 @@ impl Kind for Petition {
             timezone: &m.timezone,
             campaign: &m.campaign,
             slug: &m.slug,
+            ladder: live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
         }
     }
 
@@ -131,7 +143,13 @@ impl Kind for Petition {
         m.view(o.count, recent, at as u64)
     }
 
-    fn answer(m: &PetitionMeta, o: ActOutcome, token: Option<String>, _: &str) -> SignResponse {
+    fn answer(
+        m: &PetitionMeta,
+        o: ActOutcome,
+        token: Option<String>,
+        next: Option<NextStep>,
+        _: &str,
+    ) -> SignResponse {
         SignResponse {
             status: if o.signed {
                 SignStatus::Signed
@@ -142,6 +160,7 @@ impl Kind for Petition {
             goal: next_goal(o.count, m.base_goal),
             ref_code: o.ref_code,
             supporter_token: token,
+            next,
         }
     }
 }
@@ -175,6 +194,7 @@ impl Kind for Pledge {
             timezone: &m.timezone,
             campaign: &m.campaign,
             slug: &m.slug,
+            ladder: live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
         }
     }
 
@@ -201,6 +221,7 @@ impl Kind for Pledge {
         m: &PledgeMeta,
         o: ActOutcome,
         token: Option<String>,
+        next: Option<NextStep>,
         origin: &str,
     ) -> PledgeResponse {
         PledgeResponse {
@@ -214,6 +235,7 @@ impl Kind for Pledge {
             ref_code: o.ref_code,
             supporter_token: token,
             calendar: pledge::links(m, origin),
+            next,
         }
     }
 }
@@ -249,7 +271,13 @@ pub async fn act<K: Kind>(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     .await?;
     let code = if done.outcome.signed { 201 } else { 200 };
     json(
-        &K::answer(&done.meta, done.outcome, done.token, &done.origin),
+        &K::answer(
+            &done.meta,
+            done.outcome,
+            done.token,
+            done.next,
+            &done.origin,
+        ),
         code,
     )
 }
@@ -266,6 +294,8 @@ pub struct Done<K: Kind> {
     pub outcome: ActOutcome,
     pub token: Option<String>,
     pub origin: String,
+    /// The next step on the ladder, in the person's language.
+    pub next: Option<NextStep>,
 }
 
 /// Acting once, whatever the body came as (the API's JSON, the own page's form): the item,
@@ -300,9 +330,14 @@ pub async fn act_once<K: Kind>(
                 claimed: None,
                 new_supporter: None,
                 messages: Vec::new(),
+                standing: None,
+                asks: Vec::new(),
+                ladder_held: true,
+                supporter_id: 0,
             },
             token: None,
             origin: origin(req)?,
+            next: None,
         });
     }
     let body = supporter::as_remembered(req, &ctx.env, &store, campaign_id, body).await?;
@@ -320,8 +355,9 @@ pub async fn act_once<K: Kind>(
     // A new supporter's random referral code may, rarely, be one already taken (40 bits: about
     // once in a million signatures at a million supporters). The batch then wrote nothing, so
     // it is tried again with another code.
+    let item = format!("{}:{}", K::NAME, about.slug);
     let mut tries = 0;
-    let outcome = loop {
+    let mut outcome = loop {
         let tried = store
             .act(&ActInput {
                 subject: about.subject,
@@ -335,6 +371,8 @@ pub async fn act_once<K: Kind>(
                 reminders: K::reminder(&extra)
                     .filter(|r| *r)
                     .and_then(|_| K::reminder_times(&m)),
+                ladder: &about.ladder,
+                item: &item,
                 now: at,
             })
             .await;
@@ -343,8 +381,38 @@ pub async fn act_once<K: Kind>(
             done => break done?,
         }
     };
-    crate::mail::enqueue(&outcome.messages);
     let origin = origin(req)?;
+    // A ladder edit raced the action: its evaluation wrote nothing, so it runs again against
+    // the new ladder (the edit's background job may already have passed this person).
+    let mut live = about.ladder.clone();
+    if !outcome.ladder_held {
+        let at_ = At {
+            campaign_id,
+            request_id: &format!("{request_id}:again"),
+            now: at,
+            week: &week,
+            cause: Cause::Action,
+        };
+        let who = Who::acting(campaign_id, &person.email);
+        outcome.messages.extend(store.evaluate(&who, &at_).await?);
+        live = store.ladder(campaign_id).await?;
+        outcome.standing = store
+            .standing_of(&live, &week, outcome.supporter_id)
+            .await?;
+    }
+    crate::mail::enqueue(&outcome.messages);
+    let next = outcome.standing.as_ref().and_then(|standing| {
+        ladder::step(
+            &ladder::Seen {
+                live: &live,
+                standing,
+                asks: &outcome.asks,
+            },
+            person.lang,
+            &origin,
+            about.campaign,
+        )
+    });
     if let Some(recent) = outcome.claimed.clone() {
         let view = K::view(&m, &outcome, recent, at, &origin);
         view_cache(ctx)?.store(&key, &view, at).await?;
@@ -358,6 +426,7 @@ pub async fn act_once<K: Kind>(
         outcome,
         token,
         origin,
+        next,
     })
 }
 

@@ -89,6 +89,7 @@ pub async fn report(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             request_id: &request_id,
             nonce: &nonce,
             at,
+            ladder: &c.ladder(),
         })
         .await?;
     crate::mail::enqueue(&hooks);

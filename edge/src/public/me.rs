@@ -7,12 +7,32 @@ use worker::{Request, Response};
 use crate::auth::supporter::{signed_in, standing};
 use crate::error::{AppError, AppResult};
 use crate::http::{self, campaign, json, no_content, now, store, week_of, Ctx};
-use crate::public::teams;
+use crate::public::{ladder, teams};
 
 /// `GET /api/v1/campaigns/:campaign/me`
 pub async fn me(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, week, m) = signed_in(&req, &ctx, &store).await?;
+    let live = c.ladder();
+    let (standing, asks) = store.standing_and_asks(&live, c.id, &week, m.id).await?;
+    let origin = http::origin(&req)?;
+    let asked = http::lang_param(&req)?;
+    let campaign_slug = http::param(&ctx, "campaign")?;
+    let ladder = standing.as_ref().and_then(|standing| {
+        let lang = asked
+            .or_else(|| rally_api::Lang::from_tag(&standing.lang))
+            .unwrap_or_default();
+        ladder::step(
+            &ladder::Seen {
+                live: &live,
+                standing,
+                asks: &asks,
+            },
+            lang,
+            &origin,
+            campaign_slug,
+        )
+    });
     let team = match m.team_id {
         Some(_) => match store.team_of(c.id, m.id).await? {
             Some(t) => Some(teams::member_view(&store, &c, t).await?),
@@ -36,6 +56,7 @@ pub async fn me(req: Request, ctx: Ctx) -> AppResult<Response> {
             },
             ref_code: m.ref_code.clone(),
             team,
+            ladder,
         },
         200,
     )
@@ -45,10 +66,12 @@ pub async fn me(req: Request, ctx: Ctx) -> AppResult<Response> {
 /// clear a nickname.
 pub async fn update(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
     let update: rally_api::MeUpdate = http::json_body(&mut req).await?;
     let update = update.validate().map_err(AppError::Invalid)?;
-    let hooks = store.update_me(c.id, m.id, &update, now()).await?;
+    let hooks = store
+        .update_me(c.id, m.id, &update, (now(), &week), &c.ladder())
+        .await?;
     crate::mail::enqueue(&hooks);
     me(req, ctx).await
 }

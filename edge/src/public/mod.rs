@@ -4,6 +4,7 @@
 pub mod act;
 pub mod boards;
 pub mod factcheck;
+pub mod ladder;
 pub mod me;
 pub mod petition;
 pub mod pledge;

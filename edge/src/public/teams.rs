@@ -67,45 +67,48 @@ async fn challenged<T: serde::de::DeserializeOwned>(req: &mut Request, ctx: &Ctx
 /// `POST /api/v1/campaigns/:campaign/teams` `{ "name" }`: start a team and lead it.
 pub async fn create(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
     let body: NewTeam = challenged(&mut req, &ctx).await?;
     let name = body.validate().map_err(AppError::Invalid)?;
-    let team = store
+    let (made, hooks) = store
         .create_team(
             &c,
             m.id,
             &name,
             &http::ref_code()?,
             &http::request_id()?,
-            now(),
+            (now(), &week),
         )
-        .await?
-        .map_err(|r| refused(r, c.team_size))?;
+        .await?;
+    crate::mail::enqueue(&hooks);
+    let team = made.map_err(|r| refused(r, c.team_size))?;
     json(&member_view(&store, &c, team).await?, 201)
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
 pub async fn join(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
     let body: JoinTeam = challenged(&mut req, &ctx).await?;
     let invite =
         rally_api::validate::ref_code(&body.invite).ok_or_else(|| AppError::not_found("team"))?;
-    let team = store
-        .join_team(&c, m.id, &invite, &http::request_id()?)
-        .await?
-        .map_err(|r| refused(r, c.team_size))?;
+    let (joined, hooks) = store
+        .join_team(&c, m.id, &invite, &http::request_id()?, (now(), &week))
+        .await?;
+    crate::mail::enqueue(&hooks);
+    let team = joined.map_err(|r| refused(r, c.team_size))?;
     json(&member_view(&store, &c, team).await?, 200)
 }
 
 /// `POST /api/v1/campaigns/:campaign/teams/leave`
 pub async fn leave(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
-    let (c, _, m) = signed_in(&req, &ctx, &store).await?;
-    store
-        .leave_team(&c, m.id, &http::request_id()?)
-        .await?
-        .map_err(|r| refused(r, c.team_size))?;
+    let (c, week, m) = signed_in(&req, &ctx, &store).await?;
+    let (left, hooks) = store
+        .leave_team(&c, m.id, m.team_id, &http::request_id()?, (now(), &week))
+        .await?;
+    crate::mail::enqueue(&hooks);
+    left.map_err(|r| refused(r, c.team_size))?;
     no_content()
 }
 

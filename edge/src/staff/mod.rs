@@ -8,6 +8,7 @@ pub mod claims;
 pub mod export_jobs;
 pub mod exports;
 pub mod integrations;
+pub mod ladder;
 pub mod members;
 pub mod messages;
 pub mod overview;
