@@ -241,7 +241,8 @@ pub struct Items<'a> {
 }
 
 /// A problem with one field of a ladder draft: `path` names it as the dashboard's form does
-/// (`rungs.2.name`, `rungs.0.any_of.1.0.at_least`, `rungs.3.ask.pledge`).
+/// (`rungs[2].name`, `rungs[0].any_of[1][0].at_least`, `rungs[3].ask.pledge`: the notation
+/// of the edge's type errors too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub path: String,
@@ -255,8 +256,9 @@ impl Problem {
             ErrorCode::Required => format!("{p} is required"),
             ErrorCode::TooLong => format!("{p} is too long"),
             ErrorCode::Taken => format!("{p} is used by another rung"),
-            ErrorCode::NotFound => format!("{p} names nothing this campaign has"),
             _ => match p.rsplit('.').next().unwrap_or("") {
+                "petition" => format!("{p} must name a petition of this campaign"),
+                "pledge" => format!("{p} must name a pledge of this campaign"),
                 "slug" => format!("{p} must be 1 to 32 of a-z, 0-9 and '-'"),
                 "url" => format!("{p} must be an https:// address"),
                 "rungs" => format!("{p} must hold 1 to {MAX_RUNGS} rungs"),
@@ -288,7 +290,7 @@ impl Ladder {
         }
         let mut out = Vec::new();
         for (i, r) in self.rungs.iter().enumerate() {
-            let at = |f: &str| format!("rungs.{i}.{f}");
+            let at = |f: &str| format!("rungs[{i}].{f}");
             if !valid_slug(&r.slug) {
                 fail(at("slug"), ErrorCode::InvalidValue);
             } else if self.rungs[..i].iter().any(|o| o.slug == r.slug) {
@@ -311,7 +313,7 @@ impl Ladder {
                 if Lang::from_tag(lang).map(Lang::tag) != Some(lang.as_str()) {
                     fail(at("names"), ErrorCode::InvalidValue);
                 } else if n.chars().count() > 40 {
-                    fail(format!("rungs.{i}.names.{lang}"), ErrorCode::TooLong);
+                    fail(format!("rungs[{i}].names.{lang}"), ErrorCode::TooLong);
                 } else if !n.is_empty() {
                     names.insert(lang.clone(), n.to_owned());
                 }
@@ -326,7 +328,7 @@ impl Ladder {
             }
             for (g, group) in r.any_of.iter().enumerate() {
                 for (c, cond) in group.iter().enumerate() {
-                    let here = |f: &str| format!("rungs.{i}.any_of.{g}.{c}.{f}");
+                    let here = |f: &str| format!("rungs[{i}].any_of[{g}][{c}].{f}");
                     let count_ok = |n: u32| (1..=MAX_COUNT).contains(&n);
                     let weeks_ok = |n: u32| (1..=MAX_WEEKS).contains(&n);
                     match cond {
@@ -363,13 +365,13 @@ impl Ladder {
             let ask = match &r.ask {
                 Ask::Sign { petition } => {
                     if !items.petitions.contains(petition) {
-                        fail(at("ask.petition"), ErrorCode::NotFound);
+                        fail(at("ask.petition"), ErrorCode::InvalidValue);
                     }
                     r.ask.clone()
                 }
                 Ask::Pledge { pledge } => {
                     if !items.pledges.contains(pledge) {
-                        fail(at("ask.pledge"), ErrorCode::NotFound);
+                        fail(at("ask.pledge"), ErrorCode::InvalidValue);
                     }
                     r.ask.clone()
                 }
@@ -854,19 +856,19 @@ mod tests {
             (Ladder { rungs: vec![] }, vec![("rungs", InvalidValue)]),
             (
                 edit(|l| l.rungs[1].name = "  ".into()),
-                vec![("rungs.1.name", Required)],
+                vec![("rungs[1].name", Required)],
             ),
             (
                 edit(|l| l.rungs[2].name = "supporter".into()),
-                vec![("rungs.2.name", Taken)],
+                vec![("rungs[2].name", Taken)],
             ),
             (
                 edit(|l| l.rungs[3].slug = "regular".into()),
-                vec![("rungs.3.slug", Taken)],
+                vec![("rungs[3].slug", Taken)],
             ),
             (
                 edit(|l| l.rungs[0].slug = "Not OK".into()),
-                vec![("rungs.0.slug", InvalidValue)],
+                vec![("rungs[0].slug", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -874,7 +876,7 @@ mod tests {
                         pledge: "nope".into(),
                     }
                 }),
-                vec![("rungs.1.ask.pledge", NotFound)],
+                vec![("rungs[1].ask.pledge", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -882,7 +884,7 @@ mod tests {
                         petition: "other".into(),
                     }
                 }),
-                vec![("rungs.0.ask.petition", NotFound)],
+                vec![("rungs[0].ask.petition", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -891,7 +893,7 @@ mod tests {
                         url: "javascript:alert(1)".into(),
                     }
                 }),
-                vec![("rungs.4.ask.url", InvalidValue)],
+                vec![("rungs[4].ask.url", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -900,7 +902,7 @@ mod tests {
                         url: "https://example.org/call".into(),
                     }
                 }),
-                vec![("rungs.4.ask.title", Required)],
+                vec![("rungs[4].ask.title", Required)],
             ),
             (
                 edit(|l| {
@@ -909,7 +911,7 @@ mod tests {
                         of_last: 4,
                     }]
                 }),
-                vec![("rungs.1.any_of.0.0.at_least", InvalidValue)],
+                vec![("rungs[1].any_of[0][0].at_least", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -918,7 +920,7 @@ mod tests {
                         of_last: 53,
                     }]
                 }),
-                vec![("rungs.1.any_of.1.0.of_last", InvalidValue)],
+                vec![("rungs[1].any_of[1][0].of_last", InvalidValue)],
             ),
             (
                 edit(|l| {
@@ -929,27 +931,27 @@ mod tests {
                     }]
                 }),
                 vec![
-                    ("rungs.2.any_of.0.0.at_least", InvalidValue),
-                    ("rungs.2.any_of.0.0.within_weeks", InvalidValue),
+                    ("rungs[2].any_of[0][0].at_least", InvalidValue),
+                    ("rungs[2].any_of[0][0].within_weeks", InvalidValue),
                 ],
             ),
             (
                 edit(|l| l.rungs[4].any_of[0] = vec![Condition::LeadsTeam { at_least: 1001 }]),
-                vec![("rungs.4.any_of.0.0.at_least", InvalidValue)],
+                vec![("rungs[4].any_of[0][0].at_least", InvalidValue)],
             ),
             (
                 edit(|l| l.rungs[3].any_of = vec![]),
-                vec![("rungs.3.any_of", InvalidValue)],
+                vec![("rungs[3].any_of", InvalidValue)],
             ),
             (
                 edit(|l| l.rungs[3].any_of = vec![vec![]]),
-                vec![("rungs.3.any_of", InvalidValue)],
+                vec![("rungs[3].any_of", InvalidValue)],
             ),
             (
                 edit(|l| {
                     l.rungs[0].names.insert("fr".into(), "Soutien".into());
                 }),
-                vec![("rungs.0.names", InvalidValue)],
+                vec![("rungs[0].names", InvalidValue)],
             ),
             (
                 edit(|l| {

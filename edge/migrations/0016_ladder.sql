@@ -19,6 +19,13 @@ ALTER TABLE supporters ADD COLUMN l_team TEXT NOT NULL DEFAULT '';
 ALTER TABLE supporters ADD COLUMN first_source TEXT;
 ALTER TABLE supporters ADD COLUMN first_item TEXT;
 
+-- A confirmation carries the ladder's next step as the action's answer showed it (JSON
+-- `rally_api::ladder::NextStep`), so the message asks for the same.
+ALTER TABLE outbox ADD COLUMN next_step TEXT;
+
+-- Staff list the people on a rung (the report's numbers link there).
+CREATE INDEX supporters_rung ON supporters (campaign_id, rung, id) WHERE rung != '';
+
 -- A team's leader is looked up by the "leads a team" condition.
 CREATE INDEX teams_leader ON teams (leader_id);
 

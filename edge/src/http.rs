@@ -88,13 +88,18 @@ pub fn now() -> f64 {
 }
 
 /// On an edge whose `RALLY_TEST_CLOCK` is `1` (test edges; never `wrangler.toml`), a cron run
-/// scheduled for later than now (`/__scheduled?time=MS`) moves this isolate's clock to that
-/// time, so tests can let weeks pass without sleeping. Elsewhere it does nothing.
-pub fn set_test_clock(env: &Env, scheduled: f64) {
+/// whose cron is `at:<ms since the epoch>` (`/__scheduled?cron=at:1796290957348`, the local
+/// runtime's test hook, which passes the cron string through) moves this isolate's clock ahead
+/// to that time before the run, so tests let weeks pass without sleeping. Production crons come
+/// from `wrangler.toml` only; elsewhere this does nothing.
+pub fn set_test_clock(env: &Env, cron: &str) {
     let on = env
         .var("RALLY_TEST_CLOCK")
         .is_ok_and(|v| v.to_string() == "1");
-    let ahead = scheduled - js_sys::Date::now();
+    let Some(at) = cron.strip_prefix("at:").and_then(|t| t.parse::<f64>().ok()) else {
+        return;
+    };
+    let ahead = at - js_sys::Date::now();
     if on && ahead > 1_000.0 {
         TEST_CLOCK.with(|c| c.set(ahead));
     }

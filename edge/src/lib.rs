@@ -67,11 +67,11 @@ pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Conte
 }
 
 /// Every minute: due messages to the queue, housekeeping (`mail::sweep`), the ladder's weekly
-/// re-evaluation. On test edges (`RALLY_TEST_CLOCK=1`), a run scheduled for a later time
-/// (`/__scheduled?time=`) moves this isolate's clock there first (`http::set_test_clock`).
+/// re-evaluation. On test edges (`RALLY_TEST_CLOCK=1`), a run whose cron is `at:<ms>` moves
+/// this isolate's clock ahead to that time first (`http::set_test_clock`).
 #[event(scheduled)]
 pub async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    http::set_test_clock(&env, event.schedule());
+    http::set_test_clock(&env, &event.cron());
     if let Err(e) = mail::sweep(&env).await {
         worker::console_error!("cron sweep: {e}");
     }

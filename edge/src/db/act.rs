@@ -208,6 +208,8 @@ pub struct ActOutcome {
     /// False when a ladder edit raced the action: its evaluation did nothing and must run again.
     pub ladder_held: bool,
     pub supporter_id: u32,
+    /// The confirmation this request wrote, if any (it carries the next step).
+    pub confirmation: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -595,6 +597,7 @@ impl Store {
         };
         let created = row.created_request.as_deref() == Some(s.request_id);
         let mut messages = results.rows(confirm)?;
+        let confirmation = messages.first().map(|m| m.id);
         messages.extend(results.rows(hooks)?);
         messages.extend(results.rows(syncs)?);
         if let Some(r) = reminders {
@@ -612,6 +615,7 @@ impl Store {
             asks,
             ladder_held,
             supporter_id: row.supporter_id,
+            confirmation,
             signed,
             count: row.signature_count,
             ref_code: row.ref_code,
@@ -770,6 +774,23 @@ impl Store {
                 }
             })
             .collect()
+    }
+
+    /// Puts the ladder's next step on confirmation `id` (before it is handed to the queue).
+    pub async fn set_next_step(
+        &self,
+        id: f64,
+        step: &rally_api::ladder::NextStep,
+    ) -> AppResult<()> {
+        let json = serde_json::to_string(step)
+            .map_err(|e| AppError::Internal(format!("next step JSON: {e}")))?;
+        self.stmt(
+            "UPDATE outbox SET next_step = ?2 WHERE id = ?1",
+            &[num(id), text(&json)],
+        )?
+        .run()
+        .await?;
+        Ok(())
     }
 
     /// How many signatures a referral code brought in, within one campaign.

@@ -20,7 +20,7 @@ use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 use crate::db::outbox::Written;
-use crate::db::{num, text, Any, Batch, Slot, Store};
+use crate::db::{num, text, Batch, Slot, Store};
 use crate::error::{AppError, AppResult};
 
 /// A campaign's ladder as it stands, with the version an evaluation must still find.
@@ -264,6 +264,9 @@ pub struct Standing {
     /// The language the person acted in.
     #[serde(default)]
     pub lang: String,
+    /// Their team, if they are in one.
+    #[serde(default)]
+    pub team_id: Option<u32>,
 }
 
 impl Standing {
@@ -541,7 +544,7 @@ impl Store {
         };
         self.stmt(
             &format!(
-                "SELECT s.rung, s.lang, {joined} AS measures FROM supporters s WHERE {where_sql}"
+                "SELECT s.rung, s.lang, s.team_id, {joined} AS measures FROM supporters s WHERE {where_sql}"
             ),
             args,
         )
@@ -870,34 +873,42 @@ impl Store {
             .await
     }
 
-    /// Records that campaign `id` is swept for `week`, and starts the sweep's job unless
-    /// `first` (a campaign's first week: nobody has stood on a rung longer than a week yet).
-    pub async fn start_window_job(
+    /// Records that each campaign of `due` (`(id, week, first)`) is swept for its `week`, and
+    /// starts its sweep's job unless `first` (a campaign's first week: nobody has stood on a
+    /// rung longer than a week yet), all in one batch; the jobs started. A campaign another
+    /// cron run already claimed for that week gets no second job.
+    pub async fn start_window_jobs(
         &self,
-        id: u32,
-        (now, week): (f64, &str),
-        first: bool,
-    ) -> AppResult<Option<u32>> {
+        due: &[(u32, String, bool)],
+        now: f64,
+    ) -> AppResult<Vec<u32>> {
         #[derive(Deserialize)]
         struct Id {
             id: u32,
         }
         let mut b = Batch::new();
-        let claimed = b.read::<Any>(self.stmt(
-            "UPDATE campaigns SET ladder_week = ?2 WHERE id = ?1 AND ladder_week != ?2 RETURNING id",
-            &[num(id), text(week)],
-        )?);
-        let job = b.read::<Id>(self.stmt(
-            "INSERT INTO ladder_jobs (campaign_id, version, cause, week, created_at, updated_at) \
-             SELECT id, ladder_version, 'window', ?2, ?3, ?3 FROM campaigns \
-             WHERE id = ?1 AND ?4 = 0 AND changes() > 0 RETURNING id",
-            &[num(id), text(week), num(now), num(u8::from(first))],
-        )?);
-        let r = b.run(self).await?;
-        if !r.any(claimed)? {
-            return Ok(None);
+        let mut jobs = Vec::new();
+        for (id, week, first) in due {
+            b.add(self.stmt(
+                "UPDATE campaigns SET ladder_week = ?2 WHERE id = ?1 AND ladder_week != ?2",
+                &[num(*id), text(week)],
+            )?);
+            jobs.push(b.read::<Id>(self.stmt(
+                "INSERT INTO ladder_jobs (campaign_id, version, cause, week, created_at, updated_at) \
+                 SELECT id, ladder_version, 'window', ?2, ?3, ?3 FROM campaigns \
+                 WHERE id = ?1 AND ?4 = 0 AND changes() > 0 RETURNING id",
+                &[num(*id), text(week), num(now), num(u8::from(*first))],
+            )?));
         }
-        Ok(r.first(job)?.map(|j| j.id))
+        if b.is_empty() {
+            return Ok(Vec::new());
+        }
+        let r = b.run(self).await?;
+        let mut started = Vec::new();
+        for j in jobs {
+            started.extend(r.first(j)?.map(|j| j.id));
+        }
+        Ok(started)
     }
 
     /// Running jobs idle since `before` (their message was lost): at most 10.

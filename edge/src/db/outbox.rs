@@ -102,6 +102,8 @@ pub struct Outgoing {
     pub report_text: Option<String>,
     pub report_seen_on: Option<String>,
     pub report_link: Option<String>,
+    /// The ladder's next step a confirmation asks for (JSON `NextStep`).
+    pub next_step: Option<String>,
     // Action Network syncs (kind `sync`).
     pub remote_id: Option<String>,
     pub sync_key: Option<String>,
@@ -373,7 +375,8 @@ impl Store {
                     COALESCE(g.created_at, m.created_at) AS action_at, COALESCE(g.source, m.source) AS source, \
                     (SELECT ref_code FROM supporters x WHERE x.id = COALESCE(g.referrer_id, m.referrer_id)) AS referrer, \
                     COALESCE(p.slug, pl.slug) AS slug, \
-                    t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled \
+                    t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled, \
+                    o.next_step \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
              LEFT JOIN endpoints e ON e.id = o.endpoint_id \
              LEFT JOIN connector_targets t ON t.id = o.target_id \

@@ -51,6 +51,19 @@ impl Store {
         .await
     }
 
+    /// The first 50 supporters on rung `rung` of the campaign's ladder (the ladder report's
+    /// numbers link here).
+    pub async fn people_on_rung(&self, campaign_id: u32, rung: &str) -> AppResult<Vec<PersonView>> {
+        self.all(
+            &format!(
+                "SELECT {PERSON_COLUMNS} FROM supporters s WHERE s.campaign_id = ?1 AND s.rung = ?2 \
+                 AND s.rung != '' ORDER BY s.id LIMIT 50"
+            ),
+            &[num(campaign_id), text(rung)],
+        )
+        .await
+    }
+
     /// One supporter of the campaign.
     pub async fn person_view(&self, campaign_id: u32, id: u32) -> AppResult<Option<PersonView>> {
         self.first(

@@ -81,6 +81,24 @@ pub fn render_with(
                 links.confirm.clone(),
             ));
             blocks.push(Block::Para(w.not_me.into()));
+            // The ladder's next step, as the thank-you showed it.
+            if let Some(n) = m
+                .next_step
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<rally_api::ladder::NextStep>(j).ok())
+            {
+                blocks.push(Block::Para(n.label.clone()));
+                let href = if n.href.starts_with("https://") || n.href.starts_with("http://") {
+                    Some(n.href.clone())
+                } else if n.open == "share" {
+                    share_link(m)
+                } else {
+                    None
+                };
+                if let Some(h) = href {
+                    blocks.push(Block::Button(n.action.clone(), h));
+                }
+            }
             if m.kind == "confirm" {
                 fill(w.confirm_subject, m)
             } else {

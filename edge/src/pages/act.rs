@@ -611,6 +611,31 @@ fn parse_form(body: &str) -> (Value, Typed, String) {
     (json, typed, get("key"))
 }
 
+/// The ladder's next step on the thank-you page, for a visitor with no JavaScript: the ask,
+/// with a link to the page that does it (an own page, the campaign's link, the share links
+/// below for "invite friends").
+fn next_step(n: &rally_api::ladder::NextStep) -> String {
+    let href = match n.open.as_str() {
+        "share" => "#in-link",
+        _ => n.href.as_str(),
+    };
+    let link = if href.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<a class=\"button\" href=\"{}\">{}</a>",
+            esc(href),
+            esc(&n.action)
+        )
+    };
+    format!(
+        "<div class=\"next\"><p class=\"rung\">{}</p><p class=\"ask-next\">{}</p><p class=\"needs\">{}</p>{link}</div>",
+        esc(&n.rung),
+        esc(&n.label),
+        esc(&n.needs)
+    )
+}
+
 /// `POST /p/:campaign/:petition`, `POST /pledge/:campaign/:pledge` (a form): signs as the API
 /// does, answered by the thank-you page (`201`, or `200` if already signed) or the form again
 /// with each error beside its field (`422`).
@@ -734,8 +759,9 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
         ));
     }
     share.push_str("</ul>");
+    let next = done.next.as_ref().map_or(String::new(), next_step);
     let thanks = format!(
-        "<section class=\"thanks\"><h3 tabindex=\"-1\" id=\"thanks\">{}</h3>\
+        "<section class=\"thanks\"><h3 tabindex=\"-1\" id=\"thanks\">{}</h3>{next}\
          <div class=\"ask\"><p class=\"q\">{}</p><p class=\"why\">{}</p></div>\
          <div class=\"share\">{share}<label class=\"link\" for=\"in-link\">{}</label>\
          <div class=\"row\"><input id=\"in-link\" readonly value=\"{}\"></div></div></section>",

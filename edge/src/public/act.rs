@@ -334,6 +334,7 @@ pub async fn act_once<K: Kind>(
                 asks: Vec::new(),
                 ladder_held: true,
                 supporter_id: 0,
+                confirmation: None,
             },
             token: None,
             origin: origin(req)?,
@@ -400,7 +401,6 @@ pub async fn act_once<K: Kind>(
             .standing_of(&live, &week, outcome.supporter_id)
             .await?;
     }
-    crate::mail::enqueue(&outcome.messages);
     let next = outcome.standing.as_ref().and_then(|standing| {
         ladder::step(
             &ladder::Seen {
@@ -413,6 +413,11 @@ pub async fn act_once<K: Kind>(
             about.campaign,
         )
     });
+    // The confirmation asks for the same next step (written before the queue has it).
+    if let (Some(id), Some(step)) = (outcome.confirmation, &next) {
+        store.set_next_step(id, step).await?;
+    }
+    crate::mail::enqueue(&outcome.messages);
     if let Some(recent) = outcome.claimed.clone() {
         let view = K::view(&m, &outcome, recent, at, &origin);
         view_cache(ctx)?.store(&key, &view, at).await?;

@@ -47,6 +47,13 @@ pub fn step(seen: &Seen<'_>, lang: Lang, origin: &str, campaign: &str) -> Option
             let href = format!("{origin}/pledge/{campaign}/{}", a.slug);
             (title_in(a), a.slug.clone(), href, None)
         }
+        // Someone already in a team grows it instead of starting or joining another.
+        Ask::JoinTeam | Ask::StartTeam if seen.standing.team_id.is_some() => (
+            String::new(),
+            String::new(),
+            String::new(),
+            Some(Ask::Invite),
+        ),
         // No team has room: the same rung asks to start one instead.
         Ask::JoinTeam => match found("team", "") {
             Some(t) => (t.title.clone(), t.slug.clone(), String::new(), None),

@@ -72,7 +72,7 @@ pub async fn get(req: Request, ctx: Ctx) -> AppResult<Response> {
 }
 
 /// `PUT /api/v1/campaigns/:campaign/staff/ladder` `{ "rungs": [...] }`: owners and organisers.
-/// Refusals name their field (`rungs.2.ask.pledge`); a saved ladder re-evaluates everyone.
+/// Refusals name their field (`rungs[2].ask.pledge`); a saved ladder re-evaluates everyone.
 pub async fn put(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = signed_in(&req, &ctx, &store).await?;
@@ -358,37 +358,57 @@ async fn run_slice(env: &Env, meter: &Shared, store: &Store, job: &JobRow) -> Ap
     Ok(())
 }
 
-/// The cron's part: a campaign whose week changed since its last sweep gets a job that
-/// re-evaluates everyone (time windows moved); slices whose message was lost are queued again.
+/// Campaigns whose week turned that one cron run starts sweeps for (the rest wait a minute).
+pub const SWEEPS_PER_RUN: usize = 20;
+
+async fn queue_slices(env: &Env, meter: &Shared, slices: &[Slice]) -> AppResult<()> {
+    if slices.is_empty() {
+        return Ok(());
+    }
+    meter.fetch();
+    env.queue("LADDER")
+        .map_err(|e| AppError::Internal(format!("queue LADDER: {e}")))?
+        .send_batch(
+            slices
+                .iter()
+                .map(|s| worker::MessageBuilder::new(*s).build()),
+        )
+        .await
+        .map_err(|e| AppError::Internal(format!("queue LADDER: {e}")))
+}
+
+/// The cron's part: campaigns whose week changed since their last sweep get a job that
+/// re-evaluates everyone (time windows moved), at most [`SWEEPS_PER_RUN`] a run, in one D1
+/// batch; slices whose message was lost are queued again. Three D1 calls and two queue sends
+/// at most, whatever the number of campaigns.
 pub async fn sweep(env: &Env, meter: &Shared, stale_ms: f64) -> AppResult<()> {
     let store = Store::open(env, meter)?;
     let at = now();
-    for c in store.ladder_weeks().await? {
-        let week = week_of(at, &c.timezone);
-        if c.ladder_week == week {
-            continue;
-        }
-        let first = c.ladder_week.is_empty();
-        if let Some(job) = store.start_window_job(c.id, (at, &week), first).await? {
-            queue_slice(
-                env,
-                meter,
-                Slice {
-                    ladder_job: job,
-                    seq: 0,
-                },
-            )
-            .await?;
-        }
-    }
-    for job in store.stalled_ladder_jobs(at - stale_ms).await? {
-        let s = Slice {
-            ladder_job: job.id,
-            seq: job.seq,
-        };
-        if let Err(e) = queue_slice(env, meter, s).await {
-            worker::console_error!("ladder job {}: slice not requeued: {e:?}", s.ladder_job);
-        }
-    }
-    Ok(())
+    let due: Vec<(u32, String, bool)> = store
+        .ladder_weeks()
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let week = week_of(at, &c.timezone);
+            (c.ladder_week != week).then(|| (c.id, week, c.ladder_week.is_empty()))
+        })
+        .take(SWEEPS_PER_RUN)
+        .collect();
+    let mut slices: Vec<Slice> = store
+        .start_window_jobs(&due, at)
+        .await?
+        .into_iter()
+        .map(|ladder_job| Slice { ladder_job, seq: 0 })
+        .collect();
+    slices.extend(
+        store
+            .stalled_ladder_jobs(at - stale_ms)
+            .await?
+            .into_iter()
+            .map(|j| Slice {
+                ladder_job: j.id,
+                seq: j.seq,
+            }),
+    );
+    queue_slices(env, meter, &slices).await
 }

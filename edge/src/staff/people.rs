@@ -19,12 +19,29 @@ pub async fn search(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let who = signed_in(&req, &ctx, &store).await?;
     who.require(PEOPLE, "see supporters' details")?;
-    let q = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.trim().to_owned())
-        .unwrap_or_default();
+    let url = req.url()?;
+    let get = |key: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    // `?rung=slug`: the people on a rung of the ladder (the report's numbers link here).
+    if let Some(rung) = get("rung") {
+        if rung.is_empty()
+            || rung.len() > 32
+            || !rung
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "rung",
+                "rung must be a rung's slug",
+            ));
+        }
+        return json(&store.people_on_rung(who.campaign_id, &rung).await?, 200);
+    }
+    let q = get("q").unwrap_or_default();
     if q.chars().count() < 2 || q.chars().count() > 100 {
         return Err(AppError::field(
             ErrorCode::InvalidValue,
