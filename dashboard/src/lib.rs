@@ -22,6 +22,7 @@ mod claims;
 mod exports;
 mod hooks;
 mod integrations;
+mod ladder;
 mod members;
 mod messages;
 mod net;
@@ -48,6 +49,7 @@ type Session = rally_api::staff::SessionView;
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Overview,
+    Ladder,
     Supporters,
     Exports,
     FactChecks,
@@ -189,20 +191,29 @@ fn Signed(props: &SignedProps) -> Html {
     let base = format!("/api/v1/campaigns/{}/staff", who.campaign);
     let lang = use_context::<Lang>().unwrap_or_default();
     let w = words::words(lang);
+    let t = w.tabs;
     let tabs = [
-        Tab::Overview,
-        Tab::Supporters,
-        Tab::Exports,
-        Tab::FactChecks,
-        Tab::Widgets,
-        Tab::Staff,
-        Tab::Integrations,
-        Tab::Messages,
-        Tab::Settings,
-        Tab::Audit,
-    ]
-    .into_iter()
-    .zip(w.tabs);
+        (Tab::Overview, t[0]),
+        (Tab::Ladder, ladder::words(lang).title),
+        (Tab::Supporters, t[1]),
+        (Tab::Exports, t[2]),
+        (Tab::FactChecks, t[3]),
+        (Tab::Widgets, t[4]),
+        (Tab::Staff, t[5]),
+        (Tab::Integrations, t[6]),
+        (Tab::Messages, t[7]),
+        (Tab::Settings, t[8]),
+        (Tab::Audit, t[9]),
+    ];
+    // The ladder report's numbers open the people on that rung in the Supporters tab.
+    let rung = use_state(|| None::<String>);
+    let on_people = {
+        let (tab, rung) = (tab.clone(), rung.clone());
+        Callback::from(move |slug: String| {
+            rung.set(Some(slug));
+            tab.set(Tab::Supporters);
+        })
+    };
     let on_lang = {
         let on_lang = props.on_lang.clone();
         Callback::from(move |e: Event| {
@@ -231,15 +242,16 @@ fn Signed(props: &SignedProps) -> Html {
             <button type="button" class="out" onclick={props.on_sign_out.clone()}>{ w.sign_out }</button>
         </header>
         <nav aria-label={w.sections}>
-            { for tabs.map(|(t, label)| {
-                let set = { let tab = tab.clone(); Callback::from(move |_| tab.set(t)) };
+            { for tabs.into_iter().map(|(t, label)| {
+                let set = { let (tab, rung) = (tab.clone(), rung.clone()); Callback::from(move |_| { rung.set(None); tab.set(t) }) };
                 html! { <button type="button" aria-pressed={(*tab == t).to_string()} onclick={set}>{ label }</button> }
             }) }
         </nav>
         <main>
             { match *tab {
                 Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
-                Tab::Supporters => html! { <people::Supporters base={base.clone()} /> },
+                Tab::Ladder => html! { <ladder::Ladder base={base.clone()} can_edit={who.role == "owner" || who.role == "organiser"} on_people={on_people.clone()} /> },
+                Tab::Supporters => html! { <people::Supporters base={base.clone()} rung={(*rung).clone()} /> },
                 Tab::Exports => html! { <exports::Exports base={base.clone()} /> },
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },

@@ -8,13 +8,36 @@ use crate::hooks::{use_fetch, use_submit};
 use crate::words::Words;
 use crate::{net, BaseProps};
 
+#[derive(Properties, PartialEq)]
+pub struct SupportersProps {
+    pub base: String,
+    /// The ladder report's link: list the people on this rung.
+    #[prop_or_default]
+    pub rung: Option<String>,
+}
+
 /// Find a supporter, download their data, erase them (with a confirmation step).
 #[component]
-pub fn Supporters(props: &BaseProps) -> Html {
+pub fn Supporters(props: &SupportersProps) -> Html {
     let w = crate::words::use_words();
     let query = use_node_ref();
     let found = use_state(|| None::<Vec<PersonView>>);
     let message = use_state(|| None::<String>);
+    // Opened from the ladder report: the people on that rung.
+    {
+        let (base, found, message) = (props.base.clone(), found.clone(), message.clone());
+        use_effect_with(props.rung.clone(), move |rung| {
+            if let Some(rung) = rung.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let path = format!("{base}/supporters?rung={rung}");
+                    match net::get::<Vec<PersonView>>(&path).await {
+                        Ok(list) => found.set(Some(list)),
+                        Err(f) => message.set(Some(f.message)),
+                    }
+                });
+            }
+        });
+    }
     let confirm = use_state(|| None::<u32>);
     // One person's record, read on request (each read is in the audit log).
     let shown = use_state(|| None::<(u32, PersonRecord)>);

@@ -302,6 +302,59 @@ test("the cron drops an idle person from Regular after the window, and an edit r
   assert.equal(audited, 1);
 });
 
+test("the dashboard's ladder tab: the report as the API says, people by rung, the editor in Portuguese", { timeout: 180_000 }, async () => {
+  const context = await newContext(browser, { extraHTTPHeaders: { "CF-Connecting-IP": freshIp() } });
+  const p = await context.newPage();
+  await p.goto(`${base}/dashboard/`);
+  await p.locator("#key").fill(OWNER.Authorization.slice("Bearer ".length));
+  await p.locator("button[type=submit]").click();
+  await p.locator("nav button", { hasText: "Ladder" }).click();
+  const api = await report();
+  // The table: each rung's people now, as the report answers.
+  for (const g of api.rungs) {
+    const row = p.locator(`table.rungs tr[data-rung="${g.slug}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator("td.now button").textContent(), String(g.now), g.slug);
+    assert.equal(await row.locator("td.entered").textContent(), String(g.entered), g.slug);
+  }
+  // The chart: twelve weeks with axes and a legend; the edit is marked; the table holds each move.
+  assert.equal(await p.locator(".ladder-chart g.week").count(), 12);
+  assert.equal(await p.locator(".ladder-chart line.axis").count(), 2);
+  assert.equal(await p.locator(".ladder-chart .legend li").count(), 3);
+  assert.ok(await p.locator(".ladder-chart line.edit").count() >= 1, "the ladder's edit is on the timeline");
+  const moves = api.weeks.reduce((t, w) => t + w.moves.length, 0);
+  assert.equal(await p.locator("table.moves tr.move").count(), moves);
+  // A filter: the numbers follow the API's at that filter.
+  const region = api.filters.find((f) => f.dim === "region");
+  await p.locator("#ladder-filter").selectOption(`region:${region.val}`);
+  const filtered = await report(`&dim=region&val=${region.val}`);
+  const leader = filtered.rungs.find((g) => g.slug === "team-leader");
+  await eventually(() => p.locator('table.rungs tr[data-rung="team-leader"] td.now button').textContent(), (t) => t === String(leader.now), 10_000);
+  // Each number opens the people on that rung (the supporters search, by rung).
+  await p.locator('table.rungs tr[data-rung="team-leader"] td.now button').click();
+  await p.locator("#people-h").waitFor();
+  await eventually(() => p.locator("table tr[data-id] td").first().textContent(), (t) => t === "Ana Ladder", 10_000);
+
+  // In Portuguese, the editor: a refusal beside its field, then a save.
+  await p.locator("#dash-lang").selectOption("pt-BR");
+  await p.locator("nav button", { hasText: "Escada" }).click();
+  await p.locator("table.rungs caption", { hasText: "Pessoas em cada degrau agora" }).waitFor();
+  const name = p.locator('input[name="rungs[1].name"]');
+  await name.fill("");
+  await p.locator("form.ladder-editor button[type=submit]").click();
+  await p.locator('[id="err-rungs[1].name"]').waitFor();
+  assert.equal(await name.getAttribute("aria-invalid"), "true");
+  await name.fill("Frequente");
+  await p.locator('input[name="rungs[1].names.es"]').fill("Constante");
+  await p.locator("form.ladder-editor button[type=submit]").click();
+  await p.locator("form.ladder-editor .msg", { hasText: "Salvo" }).waitFor();
+  const saved = (await call("GET", `/api/v1/campaigns/${C}/staff/ladder`, { headers: OWNER })).body;
+  assert.equal(saved.ladder.rungs[1].name, "Frequente");
+  assert.equal(saved.ladder.rungs[1].names.es, "Constante");
+  assert.equal((await report()).rungs[1].name, "Frequente");
+  await context.close();
+});
+
 test("erasure removes a person's rung rows and what the report counted of them", { timeout: 60_000 }, async () => {
   const eva = person({ first_name: "Eva", last_name: "Gone" });
   assert.equal((await signApi("ladder-a", eva)).status, 201);

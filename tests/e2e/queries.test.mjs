@@ -53,7 +53,7 @@ const C = "/api/v1/campaigns/:campaign";
 
 test("the table names every route, the queues' batches and the cron, each far inside the free plan", () => {
   const named = Object.keys(BUDGETS).sort();
-  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "cron"].sort(), "one budget per route, queue batch, export slice and cron run");
+  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "ladder slice", "cron"].sort(), "one budget per route, queue batch, export or ladder slice and cron run");
   for (const [label, b] of Object.entries(BUDGETS)) {
     if (TABLE.exceptions[label]) continue; // named, with the reason, in the table
     assert.ok(b.d1 <= FREE_PLAN / 2, `${label}: a budget of ${b.d1} D1 calls is not far inside ${FREE_PLAN}`);
@@ -119,6 +119,19 @@ test("the heaviest staff reads stay within their budgets", async () => {
   await metered(`GET ${C}/staff/audit`, "/api/v1/campaigns/demo/staff/audit", { headers: staff });
   await metered(`GET ${C}/staff/widgets`, "/api/v1/campaigns/demo/staff/widgets", { headers: staff });
   await metered(`GET ${C}/staff/messages`, "/api/v1/campaigns/demo/staff/messages", { headers: staff });
+  // The engagement ladder: read, the report (filtered too) and its CSV, the people on a rung,
+  // and an edit (the same ladder saved again), whose background slices the last test holds to
+  // their budget.
+  const ladder = await metered(`GET ${C}/staff/ladder`, "/api/v1/campaigns/demo/staff/ladder", { headers: staff });
+  await metered(`GET ${C}/staff/ladder/report`, "/api/v1/campaigns/demo/staff/ladder/report?lang=es", { headers: staff });
+  await metered(`GET ${C}/staff/ladder/report`, "/api/v1/campaigns/demo/staff/ladder/report?dim=region&val=BR-SP", { headers: staff });
+  await metered(`GET ${C}/staff/ladder/report/export`, "/api/v1/campaigns/demo/staff/ladder/report/export", { headers: staff });
+  await metered(`GET ${C}/staff/supporters`, "/api/v1/campaigns/demo/staff/supporters?rung=supporter", { headers: staff });
+  const saved = await metered(`PUT ${C}/staff/ladder`, "/api/v1/campaigns/demo/staff/ladder", {
+    method: "PUT", headers: { ...staff, "Content-Type": "application/json" }, body: JSON.stringify((await ladder.json()).ladder),
+  });
+  assert.equal(saved.status, 200);
+  await eventually(() => getJson(`${EDGE}/api/v1/meter`), (m) => m["ladder slice"], 20_000);
   // Other tools, through the OSDI API with a token of their own.
   const issued = await fetch(`${EDGE}/api/v1/campaigns/demo/staff/members`, {
     method: "POST", headers: { ...staff, "Content-Type": "application/json" },

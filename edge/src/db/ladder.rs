@@ -454,14 +454,15 @@ impl Store {
 
     /// Evaluates `who` in a batch of its own (an edit raced the action's evaluation, or the
     /// change had no batch to join). Tries again with the new ladder if another edit races it.
-    pub async fn evaluate(&self, who: &Who, at: &At<'_>) -> AppResult<Vec<Written>> {
+    /// The deliveries it wrote, and the ladder it evaluated against.
+    pub async fn evaluate(&self, who: &Who, at: &At<'_>) -> AppResult<(Vec<Written>, Live)> {
         for _ in 0..3 {
             let live = self.ladder(at.campaign_id).await?;
             let mut b = Batch::new();
             let e = self.add_evaluation(&mut b, &live, who, at)?;
             let r = b.run(self).await?;
             if r.first(e.version)?.map(|v| v.ladder_version) == Some(live.version) {
-                return r.rows(e.hooks);
+                return Ok((r.rows(e.hooks)?, live));
             }
         }
         Err(AppError::Internal(
@@ -513,14 +514,16 @@ impl Store {
             return r.rows(e.hooks);
         }
         let again = format!("{}:again", at.request_id);
-        self.evaluate(
-            who,
-            &At {
-                request_id: &again,
-                ..*at
-            },
-        )
-        .await
+        let (hooks, _) = self
+            .evaluate(
+                who,
+                &At {
+                    request_id: &again,
+                    ..*at
+                },
+            )
+            .await?;
+        Ok(hooks)
     }
 
     /// The statement that reads supporter `s`'s rung and measures (`where_sql` picks them with

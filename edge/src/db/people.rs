@@ -208,7 +208,7 @@ impl Store {
         let r = b.run(self).await?;
         if !crate::db::ladder::held(&r, &eval, &live)? {
             // An edit raced the erasure: off the ladder again, against the new one.
-            self.evaluate(&who, &at).await?;
+            let _ = self.evaluate(&who, &at).await?;
             let mut again = Batch::new();
             again.extend(self.forget_rungs_stmts(id)?);
             again.run(self).await?;

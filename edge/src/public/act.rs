@@ -395,8 +395,9 @@ pub async fn act_once<K: Kind>(
             cause: Cause::Action,
         };
         let who = Who::acting(campaign_id, &person.email);
-        outcome.messages.extend(store.evaluate(&who, &at_).await?);
-        live = store.ladder(campaign_id).await?;
+        let (hooks, now_live) = store.evaluate(&who, &at_).await?;
+        outcome.messages.extend(hooks);
+        live = now_live;
         outcome.standing = store
             .standing_of(&live, &week, outcome.supporter_id)
             .await?;
