@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{ErrorCode, FieldError};
 
 /// The events an endpoint may ask for, as named in each delivery's `type`.
-pub const EVENTS: [&str; 7] = [
+pub const EVENTS: [&str; 8] = [
     "signature.created",
     "commitment.created",
     "report.created",
@@ -15,6 +15,7 @@ pub const EVENTS: [&str; 7] = [
     "supporter.unsubscribed",
     "supporter.erased",
     "claim.published",
+    "rung.changed",
 ];
 
 /// Why an address may not receive webhooks.

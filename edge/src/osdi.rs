@@ -185,6 +185,8 @@ fn person(call: &Call, r: &Row) -> Value {
         "email_addresses": [{ "address": r.email, "primary": true, "status": status }],
         "postal_addresses": [postal],
         "languages_spoken": [r.lang.split('-').next().unwrap_or("en")],
+        // Where they stand on the campaign's engagement ladder (a rung's slug, "" for none).
+        "custom_fields": { "rally_rung": r.rung },
         "_links": { "self": self_link },
     })
 }

@@ -128,7 +128,8 @@ test("a signature and a commitment are recorded on Action Network once each, wit
     assert.match(rec.identifiers[0], /^rally:signature-\d+$/);
     assert.deepEqual(rec.person, { given_name: "Ana", family_name: "Lima", email_addresses: [{ address: ana.email }],
       postal_addresses: [{ postal_code: "20040-002", country: "BR" }], languages_spoken: ["en"] });
-    assert.deepEqual(rec.add_tags, ["rally", "e2e sync"]);
+    // The connector's tags, and where she stands on the engagement ladder (issue 21).
+    assert.deepEqual(rec.add_tags, ["rally", "e2e sync", "rally:rung:supporter"]);
     assert.deepEqual(rec["action_network:referrer_data"], { source: "whatsapp", referrer: first.body.ref_code, website: "https://campaign.example/park" });
     assert.match(an.records.get(`events/an-event-1 ${pledger.email}`).identifiers[0], /^rally:commitment-\d+$/);
     const log = await syncs();

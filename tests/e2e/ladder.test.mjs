@@ -10,10 +10,12 @@
 // re-evaluates everyone and is marked; the own page without JavaScript shows the ask.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { launch, newContext, hostPage, page, fillForm, person, d1, eventually, freePort, startOwnEdge, crash, freshIp } from "./helpers.mjs";
+import { launch, newContext, hostPage, page, fillForm, person, d1, eventually, freePort, startOwnEdge, crash, freshIp, mailbox } from "./helpers.mjs";
 
 const C = "e2e-ladder";
 const OWNER = { Authorization: "Bearer rs_test_ladder_owner_5c3e7a" };
@@ -365,4 +367,69 @@ test("erasure removes a person's rung rows and what the report counted of them",
   assert.deepEqual(sql(`SELECT COUNT(*) AS n FROM rung_entries WHERE supporter_id = ${id}`), [{ n: 0 }]);
   assert.deepEqual(sql(`SELECT rung FROM supporters WHERE id = ${id}`), [{ rung: "" }]);
   await reportMatches("all", "");
+});
+
+test("\"it wasn't me\" reverses the rung change its action caused; the confirmation asks for the next step", { timeout: 120_000 }, async () => {
+  // The campaign confirms actions by email from now on.
+  const settings = (await call("GET", `/api/v1/campaigns/${C}/staff/campaign`, { headers: OWNER })).body;
+  const put = await call("PUT", `/api/v1/campaigns/${C}/staff/campaign`, { body: { ...settings, confirm: true }, headers: OWNER });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  const rui = person({ first_name: "Rui", last_name: "Referrer" });
+  const first = await signApi("ladder-a", rui);
+  assert.equal(first.status, 201);
+  const before = rungOf(rui.email);
+  assert.ok(before !== "" && before !== "recruiter", before);
+  const uma = person({ first_name: "Uma", last_name: "Undone", ref: first.body.ref_code });
+  const signed = await signApi("ladder-a", uma);
+  assert.equal(signed.status, 201);
+  const step = signed.body.next;
+  assert.ok(step?.label, JSON.stringify(signed.body));
+  assert.equal(rungOf(rui.email), "recruiter", "the recruit made Rui a Recruiter");
+
+  // Uma's confirmation: the next step as her thank-you showed it, and "it wasn't me".
+  const mail = await eventually(() => mailbox("text", state).filter((m) => m.text.includes("Uma")), (m) => m.length === 1, 30_000);
+  assert.ok(mail[0].text.includes(step.label), `the confirmation asks for ${step.label}:\n${mail[0].text}`);
+  if (step.href) assert.ok(mail[0].text.includes(step.href), "with its page");
+  const link = mail[0].text.match(new RegExp(`${base.replace(/[.:/]/g, "\\$&")}/m/[0-9a-f]{32}`))[0];
+  const undone = await fetch(link, { method: "POST", body: "do=reject", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  assert.equal(undone.status, 200);
+  // Her signature is gone, and with it Rui's recruit: he is back where he stood, by cause `undo`.
+  assert.equal(rungOf(rui.email), before);
+  const [back] = sql(`SELECT m.from_rung, m.to_rung, m.cause FROM rung_moves m JOIN supporters s ON s.id = m.supporter_id
+    WHERE s.email = '${rui.email}' ORDER BY m.id DESC LIMIT 1`);
+  assert.deepEqual(back, { from_rung: "recruiter", to_rung: before, cause: "undo" });
+  await reportMatches("all", "");
+  const off = await call("PUT", `/api/v1/campaigns/${C}/staff/campaign`, { body: { ...settings, confirm: false }, headers: OWNER });
+  assert.equal(off.status, 200);
+});
+
+test("a move is delivered to the campaign's webhook as rung.changed, signed", { timeout: 60_000 }, async () => {
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d)).on("end", () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/hook`;
+    const made = await call("POST", `/api/v1/campaigns/${C}/staff/endpoints`, { body: { url, events: ["rung.changed"], enabled: true }, headers: OWNER });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const who = person({ first_name: "Hugo", last_name: "Hooked" });
+    assert.equal((await signApi("ladder-b", who)).status, 201);
+    await eventually(() => got.filter((g) => g.body.includes("Hugo")), (g) => g.length === 1, 30_000);
+    const hit = got.find((g) => g.body.includes("Hugo"));
+    const event = JSON.parse(hit.body);
+    assert.equal(event.type, "rung.changed");
+    assert.deepEqual([event.data.rung.from, event.data.rung.to, event.data.rung.cause], ["", rungOf(who.email), "action"]);
+    assert.equal(event.data.person.given_name, "Hugo");
+    const t = /t=(\d+)/.exec(hit.headers["rally-signature"])[1];
+    const want = createHmac("sha256", made.body.secret).update(`${t}.${hit.body}`).digest("hex");
+    assert.ok(hit.headers["rally-signature"].includes(`v1=${want}`), "signed with the endpoint's secret");
+    await call("DELETE", `/api/v1/campaigns/${C}/staff/endpoints/${made.body.endpoint.id}`, { headers: OWNER });
+  } finally {
+    server.close();
+  }
 });

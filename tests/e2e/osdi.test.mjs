@@ -85,6 +85,8 @@ test("signatures walk page by page to exactly what the export holds; reads are a
   const one = items.at(-1);
   assert.equal(one.person.given_name, "Walkerg");
   assert.equal(one.person.email_addresses[0].status, "subscribed");
+  // People carry their rung on the engagement ladder (issue 21): a signer is a Supporter.
+  assert.deepEqual(one.person.custom_fields, { rally_rung: "supporter" });
   assert.match(one._links["osdi:person"].href, /\/api\/v1\/osdi\/people\/\d+$/);
   const me = await osdi(one._links["osdi:person"].href, token);
   assert.deepEqual(me.body.identifiers, one.person.identifiers);

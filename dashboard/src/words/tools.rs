@@ -76,7 +76,7 @@ pub struct StaffWords {
 pub struct IntegrationWords {
     pub intro: &'static str,
     /// As `rally_api::integrations::EVENTS` lists them.
-    pub events: [&'static str; 7],
+    pub events: [&'static str; 8],
     /// Event, type, status, attempts, answer, latency.
     pub log_columns: [&'static str; 6],
     /// A delivery's status by its stored name.
@@ -348,6 +348,7 @@ pub const INTEGRATIONS_EN: IntegrationWords = IntegrationWords {
         "A supporter unsubscribes",
         "A supporter is erased",
         "A fact-check is published",
+        "A supporter moves to another rung of the ladder",
     ],
     log_columns: ["Event", "Type", "Status", "Attempts", "Answer", "Latency"],
     statuses: [
@@ -411,6 +412,7 @@ pub const INTEGRATIONS_PT_BR: IntegrationWords = IntegrationWords {
         "Um apoiador cancela a inscrição",
         "Um apoiador é apagado",
         "Uma checagem é publicada",
+        "Um apoiador muda de degrau na escada",
     ],
     log_columns: ["Evento", "Tipo", "Situação", "Tentativas", "Resposta", "Latência"],
     statuses: [
@@ -474,6 +476,7 @@ pub const INTEGRATIONS_ES: IntegrationWords = IntegrationWords {
         "Un simpatizante se da de baja",
         "Un simpatizante es borrado",
         "Se publica una verificación",
+        "Un simpatizante cambia de peldaño en la escalera",
     ],
     log_columns: ["Evento", "Tipo", "Estado", "Intentos", "Respuesta", "Latencia"],
     statuses: [

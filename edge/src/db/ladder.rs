@@ -438,7 +438,7 @@ impl Store {
         let hooks = b.read::<Written>(stmt(
             "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, \
                                  created_at, endpoint_id, event_type) \
-             SELECT m.campaign_id, 'webhook', m.supporter_id, 'rung', m.request_id, s.lang, \
+             SELECT m.campaign_id, 'webhook', m.supporter_id, NULL, m.request_id, s.lang, \
                     'webhook:' || e.id || ':rung:' || m.id, ?4, ?4, e.id, 'rung.changed' \
              FROM rung_moves m JOIN supporters s ON s.id = m.supporter_id \
              JOIN endpoints e ON e.campaign_id = m.campaign_id AND e.enabled = 1 \

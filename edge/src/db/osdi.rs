@@ -28,6 +28,9 @@ pub struct Row {
     pub contact_consent: f64,
     pub unsubscribed_at: Option<f64>,
     pub erased_at: Option<f64>,
+    /// Where the person stands on the engagement ladder ('' for no rung).
+    #[serde(default)]
+    pub rung: String,
 }
 
 /// A petition or a pledge.
@@ -49,7 +52,8 @@ pub struct ItemRow {
 macro_rules! person {
     () => {
         "s.id AS person_id, s.created_at AS person_created_at, s.first_name, s.last_name, s.email, \
-         s.postal_code, s.country, s.region, s.lang, s.contact_consent, s.unsubscribed_at, s.erased_at"
+         s.postal_code, s.country, s.region, s.lang, s.contact_consent, s.unsubscribed_at, s.erased_at, \
+         s.rung"
     };
 }
 

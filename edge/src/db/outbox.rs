@@ -104,6 +104,13 @@ pub struct Outgoing {
     pub report_link: Option<String>,
     /// The ladder's next step a confirmation asks for (JSON `NextStep`).
     pub next_step: Option<String>,
+    /// Where the supporter stands on the ladder when it is sent (an Action Network tag).
+    pub rung: Option<String>,
+    // A move between rungs (`rung.changed`).
+    pub rung_from: Option<String>,
+    pub rung_to: Option<String>,
+    pub rung_cause: Option<String>,
+    pub rung_at: Option<f64>,
     // Action Network syncs (kind `sync`).
     pub remote_id: Option<String>,
     pub sync_key: Option<String>,
@@ -376,8 +383,11 @@ impl Store {
                     (SELECT ref_code FROM supporters x WHERE x.id = COALESCE(g.referrer_id, m.referrer_id)) AS referrer, \
                     COALESCE(p.slug, pl.slug) AS slug, \
                     t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled, \
-                    o.next_step \
+                    o.next_step, s.rung, rm.from_rung AS rung_from, rm.to_rung AS rung_to, rm.cause AS rung_cause, \
+                    rm.at AS rung_at \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
+             LEFT JOIN rung_moves rm ON o.event_type = 'rung.changed' AND rm.request_id = o.action_request \
+               AND rm.supporter_id = o.supporter_id \
              LEFT JOIN endpoints e ON e.id = o.endpoint_id \
              LEFT JOIN connector_targets t ON t.id = o.target_id \
              LEFT JOIN connectors k ON k.id = t.connector_id \

@@ -48,13 +48,18 @@ pub fn request(base: &str, m: &Outgoing) -> (String, Value) {
     if !postal.is_empty() {
         person["postal_addresses"] = json!([postal]);
     }
-    let tags: Vec<&str> = m
+    let mut tags: Vec<String> = m
         .sync_tags
         .as_deref()
         .unwrap_or_default()
         .split(',')
         .filter(|t| !t.is_empty())
+        .map(str::to_owned)
         .collect();
+    // Where the person stands on the engagement ladder when the sync is sent.
+    if let Some(rung) = m.rung.as_deref().filter(|r| !r.is_empty()) {
+        tags.push(format!("rally:rung:{rung}"));
+    }
     let mut referrer = serde_json::Map::new();
     for (k, v) in [
         ("source", &m.source),
@@ -129,6 +134,7 @@ mod tests {
             source: Some("newsletter".into()),
             referrer: Some("K7P2QX9A".into()),
             sync_tags: Some("rally,signer".into()),
+            rung: Some("team-leader".into()),
             ..Outgoing::default()
         };
         let (url, body) = request("http://127.0.0.1:9/api/v2/", &m);
@@ -146,13 +152,14 @@ mod tests {
                     "postal_addresses": [{ "postal_code": "01310-100", "country": "BR" }],
                     "languages_spoken": ["pt"],
                 },
-                "add_tags": ["rally", "signer"],
+                "add_tags": ["rally", "signer", "rally:rung:team-leader"],
                 "action_network:referrer_data": { "source": "newsletter", "referrer": "K7P2QX9A" },
             })
         );
         let pledge = Outgoing {
             action: Some("pledge".into()),
             sync_tags: Some(String::new()),
+            rung: Some(String::new()),
             ..m
         };
         let (url, body) = request(DEFAULT_URL, &pledge);

@@ -66,6 +66,13 @@ pub fn envelope(m: &Outgoing) -> Value {
         // Nothing personal: the id receivers use to find their copy.
         "supporter.erased" => json!({ "person": { "identifiers": [person_id] } }),
         "supporter.unsubscribed" | "supporter.updated" => json!({ "person": person }),
+        // A move on the engagement ladder: from and to are rung slugs ("" for none).
+        "rung.changed" => json!({ "person": person, "rung": {
+            "from": m.rung_from,
+            "to": m.rung_to,
+            "cause": m.rung_cause,
+            "changed_date": m.rung_at.map(crate::format::iso_datetime),
+        } }),
         // What was reported and where it was seen; never who reported it.
         "report.created" => json!({ "report": {
             "identifiers": [format!("rally:report-{}", m.report_row.unwrap_or_default() as u64)],
