@@ -242,6 +242,59 @@ async function webhooksTable() {
   server.close();
 }
 
+/**
+ * What the engagement ladder costs: signing on a campaign whose ladder has no rungs (no
+ * evaluation) beside signing on one with the default ladder (the person and any credited
+ * referrer evaluated in the signature's own batch: 13 more statements, the next step read back),
+ * alternated A B A B in one run.
+ */
+async function ladderTable() {
+  console.log(`\n## The engagement ladder (wrangler dev, ${LOAD_SECONDS} s per run, runs alternated)\n`);
+  await alternated("the ladder",
+    ["POST signature, campaign without a ladder", () => signRequest("bench-noladder")],
+    ["POST signature, default ladder evaluated in the batch", () => signRequest("demo")]);
+}
+
+/**
+ * The ladder at a million supporters: an edit re-evaluates everyone through the LADDER queue
+ * (slice by slice, each one D1 batch), timed to its end; then the report (from aggregates), median
+ * of 5, and its people-per-rung against counting the table.
+ */
+async function ladderScaleTable() {
+  const n = 1_000_000;
+  const [{ have }] = d1("SELECT COUNT(*) AS have FROM supporters WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale')");
+  if (have < n) execFileSync("cargo", ["xtask", "seed-scale", "--state", process.env.RALLY_STATE, "--supporters", String(n)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const staff = { Authorization: "Bearer rs_bench_scale_owner", "Content-Type": "application/json" };
+  const api = `${EDGE}/api/v1/campaigns/scale/staff`;
+  const ladder = await (await fetchAgain(`${api}/ladder`, { headers: staff })).json();
+  const t = performance.now();
+  const saved = await fetchAgain(`${api}/ladder`, { method: "PUT", headers: staff, body: JSON.stringify(ladder.ladder) });
+  if (saved.status !== 200) throw new Error(`ladder: ${saved.status} ${await saved.text()}`);
+  let v;
+  do {
+    await new Promise((r) => setTimeout(r, 2000));
+    v = await (await fetchAgain(`${api}/ladder`, { headers: staff })).json();
+    if (performance.now() - t > 1_800_000) { console.log("LADDER JOB DID NOT FINISH"); process.exitCode = 1; break; }
+  } while (v.evaluated < v.total);
+  const secs = (performance.now() - t) / 1000;
+  const times = [];
+  let report;
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    report = await (await fetchAgain(`${api}/ladder/report`, { headers: staff })).json();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const truth = d1("SELECT rung, COUNT(*) AS n FROM supporters WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale') AND rung != '' GROUP BY rung");
+  const same = report.rungs.every((g) => g.now === (truth.find((x) => x.rung === g.slug)?.n ?? 0));
+  if (!same) { console.log("LADDER REPORT DIFFERS FROM THE TABLE"); process.exitCode = 1; }
+  console.log(`\n## The ladder at ${n.toLocaleString("en")} supporters\n`);
+  console.log("| measure | value |\n|---|---:|");
+  console.log(`| re-evaluation after an edit, everyone (queue slices of 5,000) | ${secs.toFixed(1)} s (${(v.total / secs).toFixed(0)} supporters/s) |`);
+  console.log(`| ladder report, median of 5 | ${times[2].toFixed(0)} ms |`);
+  console.log(`| people per rung equal to counting the table | ${same ? "yes" : "NO"} (${report.rungs.map((g) => `${g.slug} ${g.now}`).join(", ")}) |`);
+}
+
 /** Leaderboard and "my rank" latency with a million supporters in the campaign. */
 async function scaleTable() {
   const n = 1_000_000;
@@ -354,7 +407,7 @@ async function staffScaleTable() {
 
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, scale: scaleTable, staff: staffScaleTable };
+const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

@@ -174,3 +174,36 @@ test("the OSDI API walks every one of a million signatures, exactly what the exp
   const ms = (i) => times[i].toFixed(0);
   console.log(`# OSDI walk of ${n} signatures: ${times.length} pages, first ${ms(0)} ms, middle ${ms(times.length >> 1)} ms, last ${ms(times.length - 1)} ms, ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s in all`);
 });
+
+test("the ladder at a million supporters: an edit re-evaluates everyone in bounded slices, and the report equals the table", { timeout: 1_500_000 }, async () => {
+  const owner = { Authorization: "Bearer rs_bench_scale_owner", "Content-Type": "application/json" };
+  const api = `${EDGE}/api/v1/campaigns/scale/staff`;
+  const got = await (await fetch(`${api}/ladder`, { headers: owner })).json();
+  assert.ok(got.total >= N, `${got.total} supporters`);
+  const t = performance.now();
+  const saved = await fetch(`${api}/ladder`, { method: "PUT", headers: owner, body: JSON.stringify(got.ladder) });
+  assert.equal(saved.status, 200);
+  // The background job: one LADDER queue message a slice; the cron requeues a lost one.
+  const done = await eventually(async () => {
+    await fetch(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    return (await fetch(`${api}/ladder`, { headers: owner })).json();
+  }, (v) => v.evaluated === v.total, 1_400_000);
+  console.log(`# ladder re-evaluation of ${done.total} supporters: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const report = await (await fetch(`${api}/ladder/report`, { headers: owner })).json();
+  const c = "(SELECT id FROM campaigns WHERE slug = 'scale')";
+  const now = d1(`SELECT rung, COUNT(*) AS n FROM supporters WHERE campaign_id = ${c} AND rung != '' GROUP BY rung`);
+  const entered = d1(`SELECT rung, COUNT(*) AS n, SUM(converted) AS converted FROM rung_entries WHERE campaign_id = ${c} GROUP BY rung`);
+  for (const g of report.rungs) {
+    assert.equal(g.now, now.find((x) => x.rung === g.slug)?.n ?? 0, `people on ${g.slug}`);
+    assert.equal(g.entered, entered.find((x) => x.rung === g.slug)?.n ?? 0, `entered ${g.slug}`);
+    assert.equal(g.converted, entered.find((x) => x.rung === g.slug)?.converted ?? 0, `converted from ${g.slug}`);
+  }
+  assert.equal(report.rungs.reduce((t, g) => t + g.now, 0), done.total, "everyone who acted stands on a rung");
+  const moves = d1(`SELECT week, from_rung, to_rung, COUNT(*) AS n FROM rung_moves WHERE campaign_id = ${c} GROUP BY 1, 2, 3`);
+  const shown = report.weeks.flatMap((w) => w.moves.map((m) => `${w.week} ${m.from}>${m.to} ${m.n}`)).sort();
+  const weeks = new Set(report.weeks.map((w) => w.week));
+  assert.deepEqual(shown, moves.filter((m) => weeks.has(m.week)).map((m) => `${m.week} ${m.from_rung}>${m.to_rung} ${m.n}`).sort());
+  // Every slice stayed within its budget (the query budget test holds the meter's largest).
+  const meter = await (await fetch(`${EDGE}/api/v1/meter`)).json();
+  assert.ok(meter["ladder slice"]?.d1 <= 5, JSON.stringify(meter["ladder slice"]));
+});

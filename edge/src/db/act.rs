@@ -549,12 +549,16 @@ impl Store {
         let eval =
             self.add_evaluation(&mut b, s.ladder, &Who::acting(m.campaign_id, &v.email), &at)?;
         const ME: &str = "s.campaign_id = ?1 AND s.email = ?2";
-        let standing = b.read::<Standing>(self.standing_stmt(
-            &s.ladder.ladder,
-            s.week,
-            ME,
-            &[num(m.campaign_id), text(&v.email)],
-        )?);
+        let standing = if s.ladder.ladder.rungs.is_empty() {
+            None
+        } else {
+            Some(b.read::<Standing>(self.standing_stmt(
+                &s.ladder.ladder,
+                s.week,
+                ME,
+                &[num(m.campaign_id), text(&v.email)],
+            )?))
+        };
         let asks = self
             .asks_stmt(
                 &s.ladder.ladder,
@@ -603,9 +607,12 @@ impl Store {
         if let Some(r) = reminders {
             messages.extend(results.rows(r)?);
         }
-        messages.extend(results.rows(eval.hooks)?);
+        messages.extend(crate::db::ladder::hooks_of(&results, &eval)?);
         let ladder_held = crate::db::ladder::held(&results, &eval, s.ladder)?;
-        let standing = results.first(standing)?;
+        let standing = match standing {
+            Some(st) => results.first(st)?,
+            None => None,
+        };
         let asks = match asks {
             Some(a) => results.rows(a)?,
             None => Vec::new(),

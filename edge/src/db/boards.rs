@@ -190,10 +190,9 @@ impl Store {
             week,
             cause: crate::db::ladder::Cause::Profile,
         };
-        let e = self.add_evaluation(&mut b, live, &who, &at)?;
-        let r = b.run(self).await?;
+        let (r, evaluated) = self.run_evaluated(b, live, &who, &at).await?;
         let mut hooks = r.rows(hooks)?;
-        hooks.extend(self.settle_evaluation(&r, &e, live, &who, &at).await?);
+        hooks.extend(evaluated);
         Ok(hooks)
     }
 

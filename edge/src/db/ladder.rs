@@ -295,10 +295,11 @@ pub struct AskRow {
     pub translations: Option<String>,
 }
 
-/// The slots of an evaluation in a batch.
+/// The slots of an evaluation in a batch (none for a campaign whose ladder has no rungs: it
+/// runs no ladder at all, and nothing is evaluated).
 pub struct Evaluated {
-    pub hooks: Slot<Written>,
-    pub version: Slot<VersionRow>,
+    pub hooks: Option<Slot<Written>>,
+    pub version: Option<Slot<VersionRow>>,
 }
 
 impl Store {
@@ -336,6 +337,12 @@ impl Store {
         at: &At<'_>,
     ) -> AppResult<Evaluated> {
         let l = &live.ladder;
+        if l.rungs.is_empty() {
+            return Ok(Evaluated {
+                hooks: None,
+                version: None,
+            });
+        }
         let rung = rung_sql(l, at.week);
         let args: Vec<JsValue> = [
             text(at.request_id),
@@ -449,7 +456,10 @@ impl Store {
         b.add(stmt("DELETE FROM ladder_evals WHERE request_id = ?1")?);
         let version =
             b.read::<VersionRow>(stmt("SELECT ladder_version FROM campaigns WHERE id = ?2")?);
-        Ok(Evaluated { hooks, version })
+        Ok(Evaluated {
+            hooks: Some(hooks),
+            version: Some(version),
+        })
     }
 
     /// Evaluates `who` in a batch of its own (an edit raced the action's evaluation, or the
@@ -461,8 +471,8 @@ impl Store {
             let mut b = Batch::new();
             let e = self.add_evaluation(&mut b, &live, who, at)?;
             let r = b.run(self).await?;
-            if r.first(e.version)?.map(|v| v.ladder_version) == Some(live.version) {
-                return Ok((r.rows(e.hooks)?, live));
+            if held(&r, &e, &live)? {
+                return Ok((hooks_of(&r, &e)?, live));
             }
         }
         Err(AppError::Internal(
@@ -500,6 +510,21 @@ impl Store {
         ])
     }
 
+    /// Runs batch `b` with an evaluation of `who` added at its end: its results, and the
+    /// deliveries the evaluation wrote (run again on its own if an edit raced it).
+    pub async fn run_evaluated(
+        &self,
+        mut b: Batch,
+        live: &Live,
+        who: &Who,
+        at: &At<'_>,
+    ) -> AppResult<(crate::db::Results, Vec<Written>)> {
+        let e = self.add_evaluation(&mut b, live, who, at)?;
+        let r = b.run(self).await?;
+        let hooks = self.settle_evaluation(&r, &e, live, who, at).await?;
+        Ok((r, hooks))
+    }
+
     /// What an evaluation added to a batch wrote (its webhook deliveries); when an edit raced
     /// it (it wrote nothing), the evaluation runs again on its own against the new ladder.
     pub async fn settle_evaluation(
@@ -511,7 +536,7 @@ impl Store {
         at: &At<'_>,
     ) -> AppResult<Vec<Written>> {
         if held(r, e, live)? {
-            return r.rows(e.hooks);
+            return hooks_of(r, e);
         }
         let again = format!("{}:again", at.request_id);
         let (hooks, _) = self
@@ -562,6 +587,9 @@ impl Store {
         week: &str,
         id: u32,
     ) -> AppResult<(Option<Standing>, Vec<AskRow>)> {
+        if live.ladder.rungs.is_empty() {
+            return Ok((None, Vec::new()));
+        }
         let mut b = Batch::new();
         let st =
             b.read::<Standing>(self.standing_stmt(&live.ladder, week, "s.id = ?1", &[num(id)])?);
@@ -866,7 +894,7 @@ impl Store {
         )?);
         let r = b.run(self).await?;
         let status = r.first(done)?.map(|c| c.status);
-        let hooks = r.rows(e.hooks)?;
+        let hooks = hooks_of(&r, &e)?;
         Ok((status, hooks))
     }
 
@@ -984,7 +1012,18 @@ pub const FIRST_PLEDGE: &str =
 
 /// Whether the batch that held an evaluation found the ladder it was compiled from.
 pub fn held(r: &crate::db::Results, e: &Evaluated, live: &Live) -> AppResult<bool> {
-    Ok(r.first(e.version)?.map(|v| v.ladder_version) == Some(live.version))
+    Ok(match e.version {
+        Some(v) => r.first(v)?.map(|v| v.ladder_version) == Some(live.version),
+        None => true,
+    })
+}
+
+/// The webhook deliveries an evaluation wrote.
+pub fn hooks_of(r: &crate::db::Results, e: &Evaluated) -> AppResult<Vec<Written>> {
+    Ok(match e.hooks {
+        Some(h) => r.rows(h)?,
+        None => Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -677,9 +677,7 @@ impl Store {
             week,
             cause: crate::db::ladder::Cause::Undo,
         };
-        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
-        let r = b.run(self).await?;
-        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let (r, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
         Ok((r.any(gone)?, hooks))
     }
 

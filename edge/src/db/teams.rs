@@ -92,9 +92,7 @@ impl Store {
             week,
             cause: Cause::Team,
         };
-        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
-        let r = b.run(self).await?;
-        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let (_, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
         let made = match self.team_of(c.id, supporter).await? {
             Some(t) if t.invite_code == invite => Ok(t),
             _ => Err(TeamRefusal::AlreadyInTeam),
@@ -145,9 +143,7 @@ impl Store {
             week,
             cause: Cause::Team,
         };
-        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
-        let r = b.run(self).await?;
-        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let (r, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
         let row = r
             .first(after)?
             .ok_or_else(|| AppError::Internal("join batch returned no row".into()))?;
@@ -206,9 +202,7 @@ impl Store {
             week,
             cause: Cause::Team,
         };
-        let e = self.add_evaluation(&mut b, &live, &who, &at)?;
-        let r = b.run(self).await?;
-        let hooks = self.settle_evaluation(&r, &e, &live, &who, &at).await?;
+        let (r, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
         let left = r
             .first(after)?
             .is_some_and(|r| r.team_request.as_deref() == Some(request_id));

@@ -353,6 +353,51 @@ mod tests {
     }
 
     #[test]
+    fn a_confirmation_asks_for_the_ladders_next_step_with_its_page() {
+        let step = |open: &str, href: &str| rally_api::ladder::NextStep {
+            rung: "Apoiador".into(),
+            next: "Frequente".into(),
+            needs: String::new(),
+            label: "Próximo passo: Comprometa-se com “<Vote>”".into(),
+            action: "Comprometer-me".into(),
+            open: open.into(),
+            item: "vote".into(),
+            href: href.into(),
+        };
+        // (the step, the button's address, if any)
+        let cases = [
+            (
+                step("pledge", "https://edge.example/pledge/park/vote"),
+                Some("https://edge.example/pledge/park/vote"),
+            ),
+            (step("share", ""), Some("ref=ABCD2345")),
+            (step("board", ""), None),
+            (step("link", "javascript:alert(1)"), None),
+        ];
+        for (s, button) in cases {
+            let mut m = outgoing("confirm", "pt-BR");
+            m.next_step = Some(serde_json::to_string(&s).unwrap());
+            let msg = render_with(&m, &links(), 0.0, &|_| "x".into()).unwrap();
+            assert!(msg.text.contains(&s.label), "{}", msg.text);
+            assert!(msg.html.contains("“&lt;Vote&gt;”"), "escaped: {}", msg.html);
+            match button {
+                Some(href) => assert!(msg.text.contains(href), "{}: {}", s.open, msg.text),
+                None => assert!(
+                    !msg.html.contains("javascript:") && !msg.text.contains("Comprometer-me"),
+                    "{}",
+                    s.open
+                ),
+            }
+        }
+        // A message without one is as before.
+        let plain = render_with(&outgoing("confirm", "pt-BR"), &links(), 0.0, &|_| {
+            "x".into()
+        })
+        .unwrap();
+        assert!(!plain.text.contains("Próximo passo"));
+    }
+
+    #[test]
     fn a_bad_accent_falls_back_and_an_unknown_kind_renders_nothing() {
         let mut m = outgoing("confirm", "en");
         m.accent = Some("red;background:url(x)".into());

@@ -6,7 +6,7 @@
 //! A job is a row in `ladder_jobs`; each `LADDER` queue message is one slice of
 //! [`SLICE_PEOPLE`] supporters after the job's keyset boundary, evaluated and committed in one
 //! D1 batch that holds only where no other delivery committed the same slice (see
-//! `Store::ladder_slice`), so a million supporters take about 500 bounded invocations. The cron
+//! `Store::ladder_slice`), so a million supporters take about 200 bounded invocations. The cron
 //! starts the weekly jobs and requeues a slice whose message was lost.
 
 use rally_api::ladder::{
@@ -28,7 +28,7 @@ use crate::meter::Shared;
 pub const QUEUE: &str = "rally-ladder";
 /// Supporters per slice: one D1 batch of 13 statements whose evaluation reads each person's
 /// actions and weeks by index.
-pub const SLICE_PEOPLE: u32 = 2_000;
+pub const SLICE_PEOPLE: u32 = 5_000;
 /// Weeks the report shows.
 pub const REPORT_WEEKS: i64 = 12;
 
@@ -390,7 +390,7 @@ pub async fn sweep(env: &Env, meter: &Shared, stale_ms: f64) -> AppResult<()> {
         .into_iter()
         .filter_map(|c| {
             let week = week_of(at, &c.timezone);
-            (c.ladder_week != week).then(|| (c.id, week, c.ladder_week.is_empty()))
+            (c.ladder_week != week).then_some((c.id, week, c.ladder_week.is_empty()))
         })
         .take(SWEEPS_PER_RUN)
         .collect();
