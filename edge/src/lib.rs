@@ -54,14 +54,14 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 }
 
 /// The queues' consumer: the outbox's messages are outbox ids to send (`mail::consume`); the
-/// exports' are slices of background exports (`staff::export_jobs::consume`).
+/// exports' and the ladder's are slices of background jobs (`staff::slices::consume`).
 #[event(queue)]
 pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
     if batch.queue() == staff::export_jobs::QUEUE {
-        return staff::export_jobs::consume(batch, &env).await;
+        return staff::slices::consume::<staff::export_jobs::Slice>(batch, &env).await;
     }
     if batch.queue() == staff::ladder::QUEUE {
-        return staff::ladder::consume(batch, &env).await;
+        return staff::slices::consume::<staff::ladder::Slice>(batch, &env).await;
     }
     mail::consume(batch, &env).await
 }

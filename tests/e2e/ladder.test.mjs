@@ -135,6 +135,8 @@ test("a person climbs the ladder, step by step, in the widgets and in the report
   // the second action is one click.
   const inner = w.locator("rally-pledge");
   await inner.locator(".title").waitFor();
+  // Focus stays in the widget (on its heading) when the button it was on gives way.
+  assert.ok(await w.locator(".thanks h3").evaluate((h) => h.getRootNode().activeElement === h), "focus on the thank-you heading");
   assert.match(await inner.locator(".title").textContent(), /I will knock on ten doors/);
   await inner.locator("button[type=submit]").click();
   await inner.locator(".thanks h3").waitFor();

@@ -396,14 +396,18 @@ pub fn Act<I: Item>(props: &Props) -> Html {
     {
         let thanks_ref = thanks_ref.clone();
         // On the thank-you, and again when its step changes (the share links replace the
-        // buttons that had focus): focus stays in the widget, on its heading.
-        use_effect_with((state.done.is_some(), state.share), move |(done, _)| {
-            if *done {
-                if let Some(h) = thanks_ref.cast::<HtmlElement>() {
-                    let _ = h.focus();
+        // buttons that had focus, the next step's widget replaces its button): focus stays in
+        // the widget, on its heading.
+        use_effect_with(
+            (state.done.is_some(), state.share, state.opened),
+            move |(done, _, _)| {
+                if *done {
+                    if let Some(h) = thanks_ref.cast::<HtmlElement>() {
+                        let _ = h.focus();
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
     let onsubmit = {

@@ -61,6 +61,25 @@ const TEAM_RANK_WEEK: &str =
      AND b.board = 'teams' AND b.period = ?2 AND b.points > w.points), 0)";
 
 impl Store {
+    /// Runs a team change's batch `b` with the evaluation of `who` (the people whose rung the
+    /// change may move) in it.
+    async fn team_evaluated(
+        &self,
+        b: Batch,
+        c: &CampaignRow,
+        who: Who,
+        (request_id, now, week): (&str, f64, &str),
+    ) -> AppResult<(crate::db::Results, Vec<Written>)> {
+        let at = At {
+            campaign_id: c.id,
+            request_id,
+            now,
+            week,
+            cause: Cause::Team,
+        };
+        self.run_evaluated(b, &c.ladder(), &who, &at).await
+    }
+
     /// Starts a team led by `supporter`, unless they already belong to one.
     pub async fn create_team(
         &self,
@@ -84,15 +103,9 @@ impl Store {
                     &[text(request_id), num(supporter)],
                 )?,
             ]);
-        let (live, who) = (c.ladder(), Who::one(supporter));
-        let at = At {
-            campaign_id: c.id,
-            request_id,
-            now,
-            week,
-            cause: Cause::Team,
-        };
-        let (_, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
+        let (_, hooks) = self
+            .team_evaluated(b, c, Who::one(supporter), (request_id, now, week))
+            .await?;
         let made = match self.team_of(c.id, supporter).await? {
             Some(t) if t.invite_code == invite => Ok(t),
             _ => Err(TeamRefusal::AlreadyInTeam),
@@ -135,15 +148,14 @@ impl Store {
              FROM supporters s WHERE s.id = ?3",
             &[num(c.id), text(invite), num(supporter)],
         )?);
-        let (live, who) = (c.ladder(), Who::with_leaders(supporter, None));
-        let at = At {
-            campaign_id: c.id,
-            request_id,
-            now,
-            week,
-            cause: Cause::Team,
-        };
-        let (r, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
+        let (r, hooks) = self
+            .team_evaluated(
+                b,
+                c,
+                Who::with_leaders(supporter, None),
+                (request_id, now, week),
+            )
+            .await?;
         let row = r
             .first(after)?
             .ok_or_else(|| AppError::Internal("join batch returned no row".into()))?;
@@ -194,15 +206,14 @@ impl Store {
         )?);
         // The one who left, their old team's leader now (after a handover, the new one), and
         // the old leader (who may be the one who left).
-        let (live, who) = (c.ladder(), Who::with_leaders(supporter, team));
-        let at = At {
-            campaign_id: c.id,
-            request_id,
-            now,
-            week,
-            cause: Cause::Team,
-        };
-        let (r, hooks) = self.run_evaluated(b, &live, &who, &at).await?;
+        let (r, hooks) = self
+            .team_evaluated(
+                b,
+                c,
+                Who::with_leaders(supporter, team),
+                (request_id, now, week),
+            )
+            .await?;
         let left = r
             .first(after)?
             .is_some_and(|r| r.team_request.as_deref() == Some(request_id));

@@ -21,7 +21,7 @@
 use rally_api::staff::{ExportJob, ExportStart};
 use rally_api::ErrorCode;
 use serde::{Deserialize, Serialize};
-use worker::{Bucket, Env, MessageBatch, MessageExt, Request, Response};
+use worker::{Bucket, Env, Request, Response};
 
 use crate::auth::staff::{self, Role};
 use crate::db::export_jobs::{JobRow, NewJob, SliceDone};
@@ -216,29 +216,11 @@ pub async fn file(req: Request, ctx: Ctx) -> AppResult<Response> {
     Ok(resp)
 }
 
-/// The `EXPORTS` queue's consumer: one slice a message (`max_batch_size = 1`). A slice that
-/// fails is retried by the queue; the cron requeues one whose message was lost.
-pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worker::Result<()> {
-    for m in batch.messages()? {
-        let Ok(s) = serde_json::from_value::<Slice>(m.body().clone()) else {
-            worker::console_error!("exports: a message that is not a slice: {}", m.body());
-            m.ack();
-            continue;
-        };
-        let meter = crate::meter::Meter::new();
-        let result = slice(env, &meter, s).await;
-        if crate::meter::on(env) {
-            crate::meter::record("export slice", meter.counts());
-        }
-        match result {
-            Ok(()) => m.ack(),
-            Err(e) => {
-                worker::console_error!("export job {} slice {}: {e:?}", s.job, s.seq);
-                m.retry();
-            }
-        }
+impl crate::staff::slices::Slice for Slice {
+    const LABEL: &'static str = "export slice";
+    async fn run(self, env: &Env, meter: &Shared) -> AppResult<()> {
+        slice(env, meter, self).await
     }
-    Ok(())
 }
 
 /// Does slice `s` of its job, if the job is still at it (else a duplicate: nothing to do).

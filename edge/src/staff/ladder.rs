@@ -15,7 +15,7 @@ use rally_api::ladder::{
 use rally_api::{ErrorBody, ErrorDetail, Lang};
 use serde::{Deserialize, Serialize};
 
-use worker::{Env, MessageBatch, MessageExt, Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::auth::staff::{signed_in, Role};
 use crate::db::ladder::JobRow;
@@ -298,28 +298,11 @@ pub async fn export(req: Request, ctx: Ctx) -> AppResult<Response> {
     Ok(resp)
 }
 
-/// The `LADDER` queue's consumer: one slice a message (`max_batch_size = 1`).
-pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worker::Result<()> {
-    for m in batch.messages()? {
-        let Ok(s) = serde_json::from_value::<Slice>(m.body().clone()) else {
-            worker::console_error!("ladder: a message that is not a slice: {}", m.body());
-            m.ack();
-            continue;
-        };
-        let meter = crate::meter::Meter::new();
-        let result = slice(env, &meter, s).await;
-        if crate::meter::on(env) {
-            crate::meter::record("ladder slice", meter.counts());
-        }
-        match result {
-            Ok(()) => m.ack(),
-            Err(e) => {
-                worker::console_error!("ladder job {} slice {}: {e:?}", s.ladder_job, s.seq);
-                m.retry();
-            }
-        }
+impl crate::staff::slices::Slice for Slice {
+    const LABEL: &'static str = "ladder slice";
+    async fn run(self, env: &Env, meter: &Shared) -> AppResult<()> {
+        slice(env, meter, self).await
     }
-    Ok(())
 }
 
 /// Does slice `s` of its job if the job is still at it, then queues the next.

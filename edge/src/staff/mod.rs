@@ -15,5 +15,6 @@ pub mod overview;
 pub mod people;
 pub mod session;
 pub mod settings;
+pub mod slices;
 pub mod turnstile;
 pub mod widgets;
