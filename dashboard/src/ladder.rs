@@ -114,7 +114,7 @@ fn rungs_table(r: &LadderReport, lang: Lang, on_people: &Callback<String>) -> Ht
                         <tr data-rung={g.slug.clone()}>
                             <th scope="row">{ g.name.clone() }</th>
                             <td class="now"><button type="button" class="link people" onclick={open}
-                                aria-label={format!("{} {}", w.people_on, g.name)}>{ number(g.now as f64, lang) }</button></td>
+                                aria-label={format!("{}: {} {}", number(g.now as f64, lang), w.people_on, g.name)}>{ number(g.now as f64, lang) }</button></td>
                             <td class="entered">{ number(g.entered as f64, lang) }</td>
                             <td class="converted">{ format!("{} ({rate})", number(g.converted as f64, lang)) }</td>
                         </tr>

@@ -146,9 +146,11 @@ test("keyboard only: sign, share, start a team and join it; focus always visible
   await interactive(p);
   await signByKeyboard(p, person({ first_name: "Kim" }));
 
-  // Share: the primary ask, then the share links, by keyboard.
+  // The ladder's next step comes first (issue 21), then the share ask, then the share links.
   const petition = p.locator(".rally.petition");
-  await tabTo(p, (a) => a.tagName === "BUTTON" && a.classList.contains("primary"), 6);
+  await tabTo(p, (a) => a.tagName === "BUTTON" && a.parentElement?.classList.contains("next"), 6);
+  assert.equal((await focused(p)).visible, true, "focus shows on the next step's button");
+  await tabTo(p, (a) => a.tagName === "BUTTON" && a.classList.contains("primary") && a.closest(".ask") !== null, 6);
   assert.equal((await focused(p)).visible, true, "focus shows on the share button");
   await p.keyboard.press("Enter");
   await petition.locator("a.t.whatsapp").waitFor();
