@@ -107,7 +107,7 @@ test("a referral link recruits across two browsers, and the recruiter's board sh
   const a = await visit(petition + board);
   const aw = a.p.locator(".rally-host");
   await act(aw, recruiter);
-  await aw.locator("button.primary").click(); // "Yes, I'll share"
+  await aw.locator(".ask button.primary").click(); // "Yes, I'll share"
   const link = await aw.locator("#in-link").inputValue();
   const url = new URL(link);
   assert.equal(url.origin, "https://campaign.example");

@@ -208,7 +208,7 @@ test("works on a host page with a strict Content-Security-Policy (the README's l
   await fillForm(p, person());
   await p.locator("button[type=submit]").click();
   await p.locator(".thanks").waitFor();
-  const color = await p.locator("button.primary").evaluate((el) => getComputedStyle(el).backgroundColor);
+  const color = await p.locator(".ask button.primary").evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(color, "rgb(11, 122, 62)", "the widget's stylesheet applies under style-src 'none'");
   assert.deepEqual(violations, []);
   assert.deepEqual(errors, []);
