@@ -435,3 +435,29 @@ test("a move is delivered to the campaign's webhook as rung.changed, signed", { 
     server.close();
   }
 });
+
+test("a team ask opens the leaderboard in place, on the team with room, and joining it is a step up", { timeout: 120_000 }, async () => {
+  // A Recruiter (someone signed through their link) whose next rung is Team member.
+  const rita = person({ first_name: "Rita", last_name: "Joiner" });
+  const first = await signApi("ladder-a", rita);
+  assert.equal((await signApi("ladder-a", person({ first_name: "Raul", last_name: "Recruited", ref: first.body.ref_code }))).status, 201);
+  assert.equal(rungOf(rita.email), "recruiter");
+  const { context, p } = await visit(`<script async src="${base}/embed.js" data-widget="petition" data-campaign="${C}" data-petition="ladder-b"></script>`);
+  await p.evaluate(([c, t]) => localStorage.setItem(`rally:supporter:${c}`, t), [C, first.body.supporter_token]);
+  await p.reload();
+  const w = p.locator(".rally-host");
+  // Remembered: one click signs.
+  await w.locator("button[type=submit]").click();
+  await w.locator(".thanks .next").waitFor();
+  assert.equal(await w.locator(".thanks .next .rung").textContent(), "Recruiter");
+  assert.equal(await w.locator(".thanks .next .ask-next").textContent(), "Next: Join a team near you");
+  await w.locator(".thanks .next button").click();
+  // The board opens in place on the invite of the team with room, and she joins.
+  const board = w.locator("rally-board");
+  await board.locator(".join").waitFor();
+  assert.match(await board.locator(".join p").textContent(), /River crew/);
+  await board.locator("button.join-team").click();
+  await board.locator("#in-invite").waitFor();
+  assert.equal(rungOf(rita.email), "team-member");
+  await context.close();
+});
