@@ -14,7 +14,7 @@ ALTER TABLE campaigns ADD COLUMN ladder_week TEXT NOT NULL DEFAULT '';
 ALTER TABLE supporters ADD COLUMN rung TEXT NOT NULL DEFAULT '';
 ALTER TABLE supporters ADD COLUMN l_region TEXT NOT NULL DEFAULT '';
 ALTER TABLE supporters ADD COLUMN l_team TEXT NOT NULL DEFAULT '';
--- Fixed at the first action: its channel (`?source=`, else utm_source) and item
+-- Fixed when the supporter is created (`NULL` for those from before the ladder): the channel (`?source=`, else utm_source) and item
 -- (`petition:<slug>`, `pledge:<slug>`, `report`).
 ALTER TABLE supporters ADD COLUMN first_source TEXT;
 ALTER TABLE supporters ADD COLUMN first_item TEXT;
@@ -33,7 +33,8 @@ CREATE INDEX teams_leader ON teams (leader_id);
 CREATE TABLE ladder_dims (dim TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT INTO ladder_dims (dim) VALUES ('all'), ('source'), ('region'), ('team'), ('item');
 
--- Scratch rows of one evaluation: filled and emptied by the same batch.
+-- Scratch rows of one evaluation, keyed by the batch's own fresh id (each batch reads only its
+-- own); the cron removes them a minute later, off the action's path.
 CREATE TABLE ladder_evals (
   request_id   TEXT    NOT NULL,
   supporter_id INTEGER NOT NULL,
@@ -46,6 +47,7 @@ CREATE TABLE ladder_evals (
   new_team     TEXT    NOT NULL,
   source       TEXT    NOT NULL,
   item         TEXT    NOT NULL,
+  at           REAL    NOT NULL,
   PRIMARY KEY (request_id, supporter_id)
 ) WITHOUT ROWID;
 

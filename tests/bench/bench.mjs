@@ -245,7 +245,7 @@ async function webhooksTable() {
 /**
  * What the engagement ladder costs: signing on a campaign whose ladder has no rungs (no
  * evaluation) beside signing on one with the default ladder (the person and any credited
- * referrer evaluated in the signature's own batch: 13 more statements, the next step read back),
+ * referrer evaluated in the signature's own batch: 12 more statements, and 2 that read the next step back),
  * alternated A B A B in one run.
  */
 async function ladderTable() {

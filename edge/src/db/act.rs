@@ -387,9 +387,10 @@ impl Store {
             // knowing someone's email must not let anyone change their name or consent.
             self.stmt(
                 "INSERT INTO supporters (campaign_id, email, first_name, last_name, postal_code, country, \
-                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at, created_request, region) \
+                     contact_consent, consent_at, ref_code, referrer_id, lang, created_at, created_request, region, \
+                     first_source, first_item) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8, ?12, ?13) \
+                     (SELECT id FROM supporters WHERE campaign_id = ?1 AND ref_code = ?10), ?11, ?8, ?12, ?13, ?14, ?15) \
                  ON CONFLICT (campaign_id, email) DO NOTHING",
                 &[
                     num(m.campaign_id),
@@ -405,6 +406,9 @@ impl Store {
                     text(v.lang.tag()),
                     text(s.request_id),
                     text(&rally_api::region::derive(&v.country, &v.postal_code)),
+                    // The ladder report's source and item: the first action's.
+                    text(&t.channel()),
+                    text(s.item),
                 ],
             )?,
             // The signature (commitment): one per supporter per petition (pledge).
@@ -532,13 +536,7 @@ impl Store {
         for k in [kind, "recruit"] {
             b.extend(self.award_stmts(s.request_id, k)?);
         }
-        // The ladder: the first action fixes the report's source and item; then the person
-        // (and a credited referrer) are evaluated in this same batch.
-        b.add(self.stmt(
-            "UPDATE supporters SET first_source = COALESCE(first_source, ?3), first_item = COALESCE(first_item, ?4) \
-             WHERE campaign_id = ?1 AND email = ?2 AND (first_source IS NULL OR first_item IS NULL)",
-            &[num(m.campaign_id), text(&v.email), text(&t.channel()), text(s.item)],
-        )?);
+        // The ladder: the person (and a credited referrer) are evaluated in this same batch.
         let at = At {
             campaign_id: m.campaign_id,
             request_id: s.request_id,

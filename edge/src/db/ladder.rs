@@ -224,6 +224,8 @@ fn position_sql(l: &Ladder, column: &str) -> String {
 }
 
 /// The value of each report dimension for the row aliased `e` (`region`/`team` columns named).
+/// A person with no value in a dimension (no team, no region) is counted under "everyone"
+/// only: filters never offer the empty value, and the rows are not written.
 fn dim_value(region: &str, team: &str) -> String {
     format!(
         "CASE k.dim WHEN 'all' THEN '' WHEN 'source' THEN e.source WHEN 'region' THEN e.{region} \
@@ -368,8 +370,8 @@ impl Store {
         let window_ms = f64::from(CONVERSION_WEEKS) * 7.0 * 86_400_000.0;
         b.add(stmt(&format!(
             "INSERT INTO ladder_evals (request_id, supporter_id, campaign_id, old_rung, new_rung, old_region, \
-                 new_region, old_team, new_team, source, item) \
-             SELECT ?1, x.id, ?2, x.rung, x.nr, x.l_region, x.nreg, x.l_team, x.nteam, x.src, x.item FROM ( \
+                 new_region, old_team, new_team, source, item, at) \
+             SELECT ?1, x.id, ?2, x.rung, x.nr, x.l_region, x.nreg, x.l_team, x.nteam, x.src, x.item, ?4 FROM ( \
                SELECT s.id, s.rung, s.l_region, s.l_team, COALESCE(s.first_source, '') AS src, \
                  COALESCE(s.first_item, '') AS item, COALESCE(s.region, '') AS nreg, \
                  COALESCE(CAST(s.team_id AS TEXT), '') AS nteam, {rung} AS nr \
@@ -385,10 +387,10 @@ impl Store {
                  SELECT * FROM ( \
                    SELECT campaign_id, dim, val, rung, SUM(d) AS n FROM ( \
                      SELECT e.campaign_id, k.dim, {old_dims} AS val, e.old_rung AS rung, -1 AS d \
-                     FROM ladder_evals e, ladder_dims k WHERE e.request_id = ?1 AND e.old_rung != '' \
+                     FROM ladder_evals e, ladder_dims k WHERE e.request_id = ?1 AND e.old_rung != '' AND (k.dim = 'all' OR {old_dims} != '') \
                      UNION ALL \
                      SELECT e.campaign_id, k.dim, {new_dims}, e.new_rung, 1 \
-                     FROM ladder_evals e, ladder_dims k WHERE e.request_id = ?1 AND e.new_rung != '') \
+                     FROM ladder_evals e, ladder_dims k WHERE e.request_id = ?1 AND e.new_rung != '' AND (k.dim = 'all' OR {new_dims} != '')) \
                    GROUP BY campaign_id, dim, val, rung HAVING SUM(d) != 0) WHERE true \
                  ON CONFLICT (campaign_id, dim, val, rung) DO UPDATE SET n = n + excluded.n"
             ))?,
@@ -405,7 +407,7 @@ impl Store {
             stmt(&format!(
                 "INSERT INTO ladder_flows (campaign_id, dim, val, week, from_rung, to_rung, n) \
                  SELECT * FROM (SELECT e.campaign_id, k.dim, {moved_dims} AS val, e.week, e.from_rung, e.to_rung, COUNT(*) \
-                   FROM rung_moves e, ladder_dims k WHERE e.request_id = ?1 \
+                   FROM rung_moves e, ladder_dims k WHERE e.request_id = ?1 AND (k.dim = 'all' OR {moved_dims} != '') \
                    GROUP BY 1, 2, 3, 4, 5, 6) WHERE true \
                  ON CONFLICT (campaign_id, dim, val, week, from_rung, to_rung) DO UPDATE SET n = n + excluded.n"
             ))?,
@@ -420,7 +422,7 @@ impl Store {
             stmt(&format!(
                 "INSERT INTO ladder_conv (campaign_id, dim, val, rung, entered, converted) \
                  SELECT * FROM (SELECT e.campaign_id, k.dim, {moved_dims} AS val, e.rung, 0, COUNT(*) \
-                   FROM rung_entries e, ladder_dims k WHERE e.conv_request = ?1 GROUP BY 1, 2, 3, 4) WHERE true \
+                   FROM rung_entries e, ladder_dims k WHERE e.conv_request = ?1 AND (k.dim = 'all' OR {moved_dims} != '') GROUP BY 1, 2, 3, 4) WHERE true \
                  ON CONFLICT (campaign_id, dim, val, rung) DO UPDATE SET converted = converted + excluded.converted"
             ))?,
             // ...and a first arrival on a rung is an entry.
@@ -433,7 +435,7 @@ impl Store {
             stmt(&format!(
                 "INSERT INTO ladder_conv (campaign_id, dim, val, rung, entered, converted) \
                  SELECT * FROM (SELECT e.campaign_id, k.dim, {moved_dims} AS val, e.rung, COUNT(*), 0 \
-                   FROM rung_entries e, ladder_dims k WHERE e.request_id = ?1 GROUP BY 1, 2, 3, 4) WHERE true \
+                   FROM rung_entries e, ladder_dims k WHERE e.request_id = ?1 AND (k.dim = 'all' OR {moved_dims} != '') GROUP BY 1, 2, 3, 4) WHERE true \
                  ON CONFLICT (campaign_id, dim, val, rung) DO UPDATE SET entered = entered + excluded.entered"
             ))?,
             stmt(
@@ -453,7 +455,6 @@ impl Store {
              WHERE m.request_id = ?1 AND m.cause != 'erased' \
              ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
         )?);
-        b.add(stmt("DELETE FROM ladder_evals WHERE request_id = ?1")?);
         let version =
             b.read::<VersionRow>(stmt("SELECT ladder_version FROM campaigns WHERE id = ?2")?);
         Ok(Evaluated {
@@ -490,7 +491,7 @@ impl Store {
                 &format!(
                     "INSERT INTO ladder_flows (campaign_id, dim, val, week, from_rung, to_rung, n) \
                      SELECT * FROM (SELECT e.campaign_id, k.dim, {moved} AS val, e.week, e.from_rung, e.to_rung, -COUNT(*) \
-                       FROM rung_moves e, ladder_dims k WHERE e.supporter_id = ?1 GROUP BY 1, 2, 3, 4, 5, 6) WHERE true \
+                       FROM rung_moves e, ladder_dims k WHERE e.supporter_id = ?1 AND (k.dim = 'all' OR {moved} != '') GROUP BY 1, 2, 3, 4, 5, 6) WHERE true \
                      ON CONFLICT (campaign_id, dim, val, week, from_rung, to_rung) DO UPDATE SET n = n + excluded.n"
                 ),
                 &i,
@@ -499,7 +500,7 @@ impl Store {
                 &format!(
                     "INSERT INTO ladder_conv (campaign_id, dim, val, rung, entered, converted) \
                      SELECT * FROM (SELECT e.campaign_id, k.dim, {moved} AS val, e.rung, -COUNT(*), -SUM(e.converted) \
-                       FROM rung_entries e, ladder_dims k WHERE e.supporter_id = ?1 GROUP BY 1, 2, 3, 4) WHERE true \
+                       FROM rung_entries e, ladder_dims k WHERE e.supporter_id = ?1 AND (k.dim = 'all' OR {moved} != '') GROUP BY 1, 2, 3, 4) WHERE true \
                      ON CONFLICT (campaign_id, dim, val, rung) DO UPDATE SET entered = entered + excluded.entered, \
                        converted = converted + excluded.converted"
                 ),
@@ -576,6 +577,15 @@ impl Store {
             ),
             args,
         )
+    }
+
+    /// Removes scratch rows of evaluations older than `before` (the cron's part; each batch
+    /// reads only its own, so a leftover row changes nothing).
+    pub async fn forget_evaluations(&self, before: f64) -> AppResult<()> {
+        self.stmt("DELETE FROM ladder_evals WHERE at < ?1", &[num(before)])?
+            .run()
+            .await?;
+        Ok(())
     }
 
     /// Supporter `id`'s rung and measures, and what the ladder's asks name for them, in one

@@ -26,7 +26,7 @@ use crate::meter::Shared;
 
 /// The queue of slices, as `wrangler.toml` names it.
 pub const QUEUE: &str = "rally-ladder";
-/// Supporters per slice: one D1 batch of 13 statements whose evaluation reads each person's
+/// Supporters per slice: one D1 batch of 12 statements whose evaluation reads each person's
 /// actions and weeks by index.
 pub const SLICE_PEOPLE: u32 = 5_000;
 /// Weeks the report shows.
@@ -362,8 +362,9 @@ async fn queue_slices(env: &Env, meter: &Shared, slices: &[Slice]) -> AppResult<
 
 /// The cron's part: campaigns whose week changed since their last sweep get a job that
 /// re-evaluates everyone (time windows moved), at most [`SWEEPS_PER_RUN`] a run, in one D1
-/// batch; slices whose message was lost are queued again. Three D1 calls and two queue sends
-/// at most, whatever the number of campaigns.
+/// batch; slices whose message was lost are queued again; evaluations' scratch rows from more
+/// than a minute ago are removed. Four D1 calls and one queue send at most, whatever the
+/// number of campaigns.
 pub async fn sweep(env: &Env, meter: &Shared, stale_ms: f64) -> AppResult<()> {
     let store = Store::open(env, meter)?;
     let at = now();
@@ -377,6 +378,7 @@ pub async fn sweep(env: &Env, meter: &Shared, stale_ms: f64) -> AppResult<()> {
         })
         .take(SWEEPS_PER_RUN)
         .collect();
+    store.forget_evaluations(at - 60_000.0).await?;
     let mut slices: Vec<Slice> = store
         .start_window_jobs(&due, at)
         .await?
