@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { launch, newContext, hostPage, page, fillForm, person, d1, eventually, freePort, startOwnEdge, crash, freshIp, mailbox } from "./helpers.mjs";
+import { launch, newContext, hostPage, page, fillForm, person, d1, eventually, freePort, startOwnEdge, crash, freshIp, mailbox, interactive } from "./helpers.mjs";
 
 const C = "e2e-ladder";
 const OWNER = { Authorization: "Bearer rs_test_ladder_owner_5c3e7a" };
@@ -446,7 +446,10 @@ test("a team ask opens the leaderboard in place, on the team with room, and join
   await p.evaluate(([c, t]) => localStorage.setItem(`rally:supporter:${c}`, t), [C, first.body.supporter_token]);
   await p.reload();
   const w = p.locator(".rally-host");
-  // Remembered: one click signs.
+  // Remembered: once the widget has taken over from the drawn form and greets her, one click
+  // signs.
+  await interactive(p);
+  await w.locator(".me .me-name").waitFor();
   await w.locator("button[type=submit]").click();
   await w.locator(".thanks .next").waitFor();
   assert.equal(await w.locator(".thanks .next .rung").textContent(), "Recruiter");
