@@ -241,15 +241,15 @@ struct Needs {
 }
 
 /// Collects field problems in form order.
-struct Check(Vec<FieldError>);
+pub(crate) struct Check(pub(crate) Vec<FieldError>);
 
 impl Check {
-    fn fail(&mut self, field: &'static str, code: ErrorCode) {
+    pub(crate) fn fail(&mut self, field: &'static str, code: ErrorCode) {
         self.0.push(FieldError { field, code });
     }
 
     /// Trimmed text of at most `max` characters; `required` refuses blank.
-    fn text(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
+    pub(crate) fn text(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
         let v = raw.trim();
         if required && v.is_empty() {
             self.fail(field, ErrorCode::Required);
@@ -343,7 +343,7 @@ impl Check {
         translations
     }
 
-    fn done<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+    pub(crate) fn done<T>(self, value: T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(value)
         } else {

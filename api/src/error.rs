@@ -45,6 +45,11 @@ pub enum ErrorCode {
     NotInTeam,
     /// The slug (or other unique name) is already used in this campaign.
     Taken,
+    /// The campaign action is not running today (field `action`), or cannot be done from
+    /// the hub (a Rally item is done by acting on it).
+    NotRunning,
+    /// A self-reported Done can be undone only within a day of it (field `action`).
+    UndoExpired,
     /// The `Idempotency-Key` header is not 8 to 64 letters, digits, `-` or `_`.
     InvalidIdempotencyKey,
     /// A field only a bot fills in was filled in.
@@ -60,7 +65,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and the API documentation check.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::InvalidValue,
@@ -80,6 +85,8 @@ impl ErrorCode {
         ErrorCode::AlreadyInTeam,
         ErrorCode::NotInTeam,
         ErrorCode::Taken,
+        ErrorCode::NotRunning,
+        ErrorCode::UndoExpired,
         ErrorCode::InvalidIdempotencyKey,
         ErrorCode::SpamSuspected,
         ErrorCode::ChallengeFailed,
@@ -109,6 +116,8 @@ impl ErrorCode {
             ErrorCode::AlreadyInTeam => "already_in_team",
             ErrorCode::NotInTeam => "not_in_team",
             ErrorCode::Taken => "taken",
+            ErrorCode::NotRunning => "not_running",
+            ErrorCode::UndoExpired => "undo_expired",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SpamSuspected => "spam_suspected",
             ErrorCode::ChallengeFailed => "challenge_failed",
@@ -133,7 +142,9 @@ impl ErrorCode {
             | ErrorCode::TeamFull
             | ErrorCode::AlreadyInTeam
             | ErrorCode::NotInTeam
-            | ErrorCode::Taken => 409,
+            | ErrorCode::Taken
+            | ErrorCode::NotRunning
+            | ErrorCode::UndoExpired => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::Required
@@ -193,6 +204,11 @@ fn invalid_value_hint(field: &str) -> Option<&'static str> {
             "accent must be a colour as #rrggbb, dark enough for white text on it (contrast 4.5:1 or more)"
         }
         "ends_at" => "ends_at must come after starts_at",
+        "ends_on" => "ends_on must be a date (YYYY-MM-DD) no earlier than starts_on",
+        "starts_on" => "starts_on must be a date as YYYY-MM-DD",
+        "link" => "link must be an http:// or https:// address",
+        "points" => "points must be a whole number from 1 to 1000",
+        "item" => "item must name one of the campaign's petitions or pledges (slug) or published rebuttals (id), and only for sign, pledge and share",
         "role" => "role must be owner, organiser, moderator or viewer",
         "timezone" => "timezone must be an IANA time zone such as America/Sao_Paulo",
         "weekly_goal" => "weekly_goal must be a whole number from 1 to 100",

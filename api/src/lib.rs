@@ -14,6 +14,7 @@ pub mod cluster;
 mod error;
 pub mod factcheck;
 mod goal;
+pub mod hub;
 pub mod integrations;
 pub mod ladder;
 mod lang;

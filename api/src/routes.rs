@@ -183,6 +183,9 @@ pub const ALL: &[Route] = &[
     ),
     route(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff),
+    route(Get, "/api/v1/campaigns/:campaign/staff/actions", Staff),
+    route(Post, "/api/v1/campaigns/:campaign/staff/actions", Staff),
+    route(Put, "/api/v1/campaigns/:campaign/staff/actions/:id", Staff),
     route(Get, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
     route(
@@ -292,6 +295,11 @@ pub const ALL: &[Route] = &[
     route(Get, "/r/:campaign/:id", Page),
     route(Get, "/m/:token", Page),
     route(Post, "/m/:token", Page),
+    route(Get, "/hub/:campaign", Page),
+    route(Post, "/hub/:campaign", Page),
+    route(Post, "/hub/:campaign/members/:id", Page),
+    route(Get, "/h/:token", Page),
+    route(Post, "/h/:token", Page),
     route(Get, "/u/:token", Page),
     route(Post, "/u/:token", Page),
 ];

@@ -111,6 +111,20 @@ pub fn iso_date(ms: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The date of `at` in `timezone`, `2026-11-21` (campaign actions run by these dates).
+pub fn local_date(at: f64, timezone: &str) -> String {
+    iso_date(at + utc_offset_ms(at, timezone))
+}
+
+/// The Monday and the Sunday of the week `date` (`YYYY-MM-DD`) is in.
+pub fn week_bounds(date: &str) -> Option<(String, String)> {
+    let (y, m, d) = rally_api::week::parse_date(date)?;
+    let days = rally_api::week::days_from_civil(y, m, d);
+    let monday = days - (days + 3).rem_euclid(7);
+    let day = |n: i64| iso_date(n as f64 * 86_400_000.0);
+    Some((day(monday), day(monday + 6)))
+}
+
 /// The ISO week key of `at` in the campaign's time zone (`2026-W47`), using the runtime's
 /// `Intl` time zone data; an unknown zone falls back to UTC.
 pub fn week_of(at: f64, timezone: &str) -> String {

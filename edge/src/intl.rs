@@ -89,3 +89,15 @@ pub fn when(ms: f64, lang: Lang, tz: &str) -> String {
         .to_locale_string(lang.tag(), &opts)
         .into()
 }
+
+/// A day in `lang`, in time zone `tz` ("3 Dec 2026").
+pub fn day(ms: f64, lang: Lang, tz: &str) -> String {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    if !tz.is_empty() {
+        let _ = Reflect::set(&opts, &"timeZone".into(), &tz.into());
+    }
+    js_sys::Date::new(&JsValue::from_f64(ms))
+        .to_locale_date_string(lang.tag(), &opts)
+        .into()
+}

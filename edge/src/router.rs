@@ -108,6 +108,9 @@ pub const ROUTES: &[Row] = &[
     row(Post, "/api/v1/campaigns/:campaign/staff/claims/:id/split", Staff, handler!(staff::claims::split)),
     row(Get, "/api/v1/campaigns/:campaign/staff/campaign", Staff, handler!(staff::settings::get)),
     row(Put, "/api/v1/campaigns/:campaign/staff/campaign", Staff, handler!(staff::settings::put)),
+    row(Get, "/api/v1/campaigns/:campaign/staff/actions", Staff, handler!(staff::actions::list)),
+    row(Post, "/api/v1/campaigns/:campaign/staff/actions", Staff, handler!(staff::actions::save)),
+    row(Put, "/api/v1/campaigns/:campaign/staff/actions/:id", Staff, handler!(staff::actions::save)),
     row(Get, "/api/v1/campaigns/:campaign/staff/ladder", Staff, handler!(staff::ladder::get)),
     row(Put, "/api/v1/campaigns/:campaign/staff/ladder", Staff, handler!(staff::ladder::put)),
     row(Get, "/api/v1/campaigns/:campaign/staff/ladder/report", Staff, handler!(staff::ladder::get_report)),
@@ -155,6 +158,11 @@ pub const ROUTES: &[Row] = &[
     // The pages a message's links open.
     row(Get, "/m/:token", Page, handler!(mail::pages::confirm_page)),
     row(Post, "/m/:token", Page, handler!(mail::pages::confirm)),
+    row(Get, "/hub/:campaign", Page, handler!(pages::hub::hub)),
+    row(Post, "/hub/:campaign", Page, handler!(pages::hub::post)),
+    row(Post, "/hub/:campaign/members/:id", Page, handler!(pages::hub::member)),
+    row(Get, "/h/:token", Page, handler!(pages::hub::link_page)),
+    row(Post, "/h/:token", Page, handler!(pages::hub::link_open)),
     row(Get, "/u/:token", Page, handler!(mail::pages::unsubscribe_page)),
     row(Post, "/u/:token", Page, handler!(mail::pages::unsubscribe)),
 ];

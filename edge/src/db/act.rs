@@ -536,6 +536,8 @@ impl Store {
         for k in [kind, "recruit"] {
             b.extend(self.award_stmts(s.request_id, k)?);
         }
+        // The hub's cards this action (or the recruit it credits) does.
+        b.extend(self.tick_cards_stmts(s.request_id, s.today, s.now)?);
         // The ladder: the person (and a credited referrer) are evaluated in this same batch.
         let at = At {
             campaign_id: m.campaign_id,
@@ -832,6 +834,8 @@ pub struct ActInput<'a> {
     pub city: Option<&'a str>,
     /// The ISO week of `now` in the campaign's time zone.
     pub week: &'a str,
+    /// The date of `now` there (campaign actions run by dates).
+    pub today: &'a str,
     /// For a pledge: whether the supporter asked to be reminded.
     pub reminder: Option<bool>,
     /// The campaign's ladder, evaluated in the action's batch.

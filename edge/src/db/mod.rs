@@ -10,6 +10,7 @@ pub mod boards;
 pub mod claims;
 pub mod export_jobs;
 pub mod exports;
+pub mod hub;
 pub mod integrations;
 pub mod ladder;
 pub mod osdi;

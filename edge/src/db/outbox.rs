@@ -25,6 +25,8 @@ const SWEEP_LIMIT: u32 = 500;
 const CONFIRM_REMINDER_AFTER_MS: f64 = 2.0 * 86_400_000.0;
 /// ...and not any more once the first message is this old.
 const CONFIRM_REMINDER_UNTIL_MS: f64 = 7.0 * 86_400_000.0;
+/// A sign-in message's hub link works this long.
+pub const SIGNIN_LINK_MS: f64 = 3_600_000.0;
 /// How long housekeeping keeps idempotency keys and spent links.
 const DAY_MS: f64 = 86_400_000.0;
 /// How many old rows of each kind one sweep deletes (the rest wait for the next minute).
@@ -116,6 +118,8 @@ pub struct Outgoing {
     pub sync_key: Option<String>,
     pub sync_tags: Option<String>,
     pub sync_enabled: Option<f64>,
+    /// A nudge's leader and team (JSON).
+    pub detail: Option<String>,
 }
 
 /// A link a claimed message carries: its token's SHA-256, purpose, message and expiry.
@@ -360,11 +364,14 @@ impl Store {
         )?);
         b.add(self.stmt(
             "INSERT INTO links (token_hash, purpose, outbox_id, expires_at, created_at) \
-             SELECT json_extract(j.value, '$.h'), json_extract(j.value, '$.p'), o.id, json_extract(j.value, '$.e'), ?2 \
+             SELECT json_extract(j.value, '$.h'), json_extract(j.value, '$.p'), o.id, \
+                    CASE WHEN o.kind = 'signin' AND json_extract(j.value, '$.p') = 'hub' THEN ?2 + ?3 \
+                         ELSE json_extract(j.value, '$.e') END, ?2 \
              FROM json_each(?1) j JOIN outbox o ON o.id = json_extract(j.value, '$.o') \
              WHERE o.status = 'sending' AND o.claimed_at = ?2 \
+               AND (json_extract(j.value, '$.p') != 'hub' OR o.supporter_id IS NOT NULL) \
              ON CONFLICT (token_hash) DO NOTHING",
-            &[text(&links), num(now)],
+            &[text(&links), num(now), num(SIGNIN_LINK_MS)],
         )?);
         let rows = b.read::<Outgoing>(self.stmt(
             &format!("SELECT o.id, o.kind, o.lang, o.attempts, o.expires_at, \
@@ -384,7 +391,7 @@ impl Store {
                     COALESCE(p.slug, pl.slug) AS slug, \
                     t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled, \
                     o.next_step, s.rung, rm.from_rung AS rung_from, rm.to_rung AS rung_to, rm.cause AS rung_cause, \
-                    rm.at AS rung_at \
+                    rm.at AS rung_at, o.detail \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
              LEFT JOIN rung_moves rm ON o.event_type = 'rung.changed' AND rm.request_id = o.action_request \
                AND rm.supporter_id = o.supporter_id \

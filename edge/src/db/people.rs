@@ -179,6 +179,22 @@ impl Store {
             )?,
             audit,
         ]);
+        // Out of their team (a leader hands over to the longest-standing member), off the
+        // hub's ticks and the leader-contact consent.
+        b.extend([
+            self.stmt(
+                "UPDATE teams SET size = size - 1, leader_id = CASE WHEN leader_id = ?1 THEN \
+                     (SELECT id FROM supporters WHERE team_id = teams.id AND id != ?1 ORDER BY id LIMIT 1) \
+                     ELSE leader_id END \
+                 WHERE id = (SELECT team_id FROM supporters WHERE id = ?1)",
+                std::slice::from_ref(&i),
+            )?,
+            self.stmt(
+                "UPDATE supporters SET team_id = NULL WHERE id = ?1",
+                std::slice::from_ref(&i),
+            )?,
+        ]);
+        b.extend(self.forget_hub_stmts(id)?);
         // Off the ladder: their count leaves the rung it was on, then their rung history and
         // everything the report counted of it are removed.
         let live = self.ladder(campaign_id).await?;

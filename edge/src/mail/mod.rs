@@ -16,7 +16,7 @@ pub mod links;
 pub mod pages;
 pub mod render;
 pub mod webhook;
-mod words;
+pub mod words;
 
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -31,6 +31,8 @@ use crate::http::now;
 const CONFIRM_LINK_MS: f64 = 14.0 * 86_400_000.0;
 /// Unsubscribe links work this long (RFC 8058 asks for a long time).
 const UNSUBSCRIBE_LINK_MS: f64 = 90.0 * 86_400_000.0;
+/// A message's hub link signs in once within this long (a sign-in message's: one hour).
+const HUB_LINK_MS: f64 = 7.0 * 86_400_000.0;
 
 /// The edge's settings for messages, from its vars.
 pub struct Config {
@@ -194,7 +196,8 @@ fn drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
     if m.email.is_none() {
         return Some("no address (erased or unsubscribed)");
     }
-    if m.unsubscribed_at.is_some() {
+    // A sign-in link is sent because the person just asked for it.
+    if m.unsubscribed_at.is_some() && m.kind != "signin" {
         return Some("unsubscribed");
     }
     if m.expires_at.is_some_and(|e| e <= at) {
@@ -221,6 +224,7 @@ async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppRes
         for (purpose, ttl) in [
             ("confirm", CONFIRM_LINK_MS),
             ("unsubscribe", UNSUBSCRIBE_LINK_MS),
+            ("hub", HUB_LINK_MS),
         ] {
             new_links.push(NewLink {
                 hash: links::hash(&links::token(&secret, purpose, id)?),
@@ -272,6 +276,9 @@ async fn outcome(
         confirm: format!("{}/m/{}", config.public_url, token("confirm")),
         unsubscribe: format!("{}/u/{}", config.public_url, token("unsubscribe")),
         public_url: config.public_url.clone(),
+        hub: m
+            .supporter_id
+            .map(|_| format!("{}/h/{}", config.public_url, token("hub"))),
     };
     let Some(msg) = render::render(m, &links, at) else {
         return (m.id, Outcome::Dropped("nothing to say"));

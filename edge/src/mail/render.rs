@@ -14,6 +14,8 @@ pub struct Links {
     pub confirm: String,
     pub unsubscribe: String,
     pub public_url: String,
+    /// The person's hub, signed in once by this message's link (messages to a supporter).
+    pub hub: Option<String>,
 }
 
 pub struct Message {
@@ -158,8 +160,35 @@ pub fn render_with(
             }
             fill(w.outcome_subject, m)
         }
+        "signin" => {
+            blocks.push(Block::Para(fill(w.signin_intro, m)));
+            blocks.push(Block::Button(w.hub_link_button.into(), links.hub.clone()?));
+            blocks.push(Block::Para(w.signin_ignore.into()));
+            fill(w.signin_subject, m)
+        }
+        "nudge" => {
+            let detail: serde_json::Value = m
+                .detail
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or_default();
+            let field = |k: &str| detail[k].as_str().unwrap_or_default().to_owned();
+            let nudge = |t: &str| {
+                fill(t, m)
+                    .replace("{leader}", &field("leader"))
+                    .replace("{team}", &field("team"))
+            };
+            blocks.push(Block::Para(nudge(w.nudge_intro)));
+            nudge(w.nudge_subject)
+        }
         _ => return None,
     };
+    // Every message to a supporter leads to their hub (the sign-in carries it already).
+    if m.kind != "signin" {
+        if let Some(hub) = &links.hub {
+            blocks.push(Block::Button(w.open_hub.into(), hub.clone()));
+        }
+    }
     let accent = m
         .accent
         .as_deref()
@@ -292,6 +321,7 @@ mod tests {
             claim_public_id: Some("QW3RTY23".into()),
             verdict: Some("false".into()),
             explanation: Some("No sale is planned.".into()),
+            detail: Some(r#"{"leader":"Bia S.","team":"Park crew"}"#.into()),
             ..Default::default()
         }
     }
@@ -301,6 +331,7 @@ mod tests {
             confirm: "https://edge.example/m/c0ffee".into(),
             unsubscribe: "https://edge.example/u/beef".into(),
             public_url: "https://edge.example".into(),
+            hub: Some("https://edge.example/h/f00d".into()),
         }
     }
 
@@ -316,6 +347,8 @@ mod tests {
             ),
             ("pledge_morning", "Main gate"),
             ("outcome", "https://edge.example/r/park/QW3RTY23"),
+            ("signin", "https://edge.example/h/f00d"),
+            ("nudge", "Bia"),
         ];
         for lang in ["en", "pt-BR", "es"] {
             for (kind, must) in cases {
@@ -341,6 +374,13 @@ mod tests {
                     "{at}"
                 );
                 assert_eq!(msg.calendar.is_some(), kind.starts_with("pledge"), "{at}");
+                // Every message leads to the person's hub, once.
+                assert_eq!(
+                    msg.text.matches("https://edge.example/h/f00d").count(),
+                    1,
+                    "{at}: {}",
+                    msg.text
+                );
             }
         }
         let es = render_with(&outgoing("outcome", "es"), &links(), 0.0, &|_| "x".into()).unwrap();
@@ -350,6 +390,19 @@ mod tests {
         })
         .unwrap();
         assert!(pt.text.contains("Olá, Ana,") && pt.text.contains("Não fui eu"));
+        let nudge = render_with(&outgoing("nudge", "pt-BR"), &links(), 0.0, &|_| "x".into()).unwrap();
+        assert!(
+            nudge.subject.starts_with("Bia S. está contando")
+                && nudge.text.contains("sua equipe Park crew"),
+            "{}",
+            nudge.text
+        );
+        // Without a supporter (a reporter's outcome), no hub link.
+        let mut l = links();
+        l.hub = None;
+        let o = render_with(&outgoing("outcome", "en"), &l, 0.0, &|_| "x".into()).unwrap();
+        assert!(!o.text.contains("/h/"));
+        assert!(render_with(&outgoing("signin", "en"), &l, 0.0, &|_| "x".into()).is_none());
     }
 
     #[test]

@@ -46,6 +46,16 @@ pub struct Words {
     pub unsubscribe_title: &'static str,
     pub unsubscribe_lead: &'static str,
     pub unsubscribed: &'static str,
+    pub open_hub: &'static str,
+    pub signin_subject: &'static str,
+    pub signin_intro: &'static str,
+    pub signin_ignore: &'static str,
+    pub nudge_subject: &'static str,
+    pub nudge_intro: &'static str,
+    pub hub_link_title: &'static str,
+    pub hub_link_lead: &'static str,
+    pub hub_link_button: &'static str,
+    pub hub_link_spent: &'static str,
 }
 
 const EN: Words = Words {
@@ -90,6 +100,16 @@ const EN: Words = Words {
     unsubscribe_title: "Unsubscribe",
     unsubscribe_lead: "Stop every message from {campaign}?",
     unsubscribed: "You are unsubscribed: {campaign} will send you no more messages.",
+    open_hub: "Open your page: this week's actions and your team",
+    signin_subject: "Your page for {campaign}",
+    signin_intro: "You asked for a link to your page with {campaign}. It works once, for one hour:",
+    signin_ignore: "Didn't ask? Ignore this message: nothing changes.",
+    nudge_subject: "{leader} is counting on you this week",
+    nudge_intro: "{leader}, who leads your team {team}, sent you a nudge: this week's actions are waiting on your page.",
+    hub_link_title: "Open your page",
+    hub_link_lead: "This link opens your page on this device, once.",
+    hub_link_button: "Open my page",
+    hub_link_spent: "This link was already used. Ask for a new one from your page.",
 };
 
 const PT_BR: Words = Words {
@@ -134,6 +154,16 @@ const PT_BR: Words = Words {
     unsubscribe_title: "Cancelar inscrição",
     unsubscribe_lead: "Parar todas as mensagens de {campaign}?",
     unsubscribed: "Inscrição cancelada: {campaign} não enviará mais mensagens para você.",
+    open_hub: "Abra sua página: as ações da semana e sua equipe",
+    signin_subject: "Sua página na {campaign}",
+    signin_intro: "Você pediu um link para sua página na {campaign}. Ele funciona uma vez, por uma hora:",
+    signin_ignore: "Não pediu? Ignore esta mensagem: nada muda.",
+    nudge_subject: "{leader} está contando com você nesta semana",
+    nudge_intro: "{leader}, que lidera sua equipe {team}, mandou um lembrete: as ações da semana estão esperando na sua página.",
+    hub_link_title: "Abra sua página",
+    hub_link_lead: "Este link abre sua página neste aparelho, uma vez.",
+    hub_link_button: "Abrir minha página",
+    hub_link_spent: "Este link já foi usado. Peça um novo na sua página.",
 };
 
 const ES: Words = Words {
@@ -178,6 +208,16 @@ const ES: Words = Words {
     unsubscribe_title: "Darse de baja",
     unsubscribe_lead: "¿Dejar de recibir todos los mensajes de {campaign}?",
     unsubscribed: "Te diste de baja: {campaign} no te enviará más mensajes.",
+    open_hub: "Abre tu página: las acciones de la semana y tu equipo",
+    signin_subject: "Tu página en {campaign}",
+    signin_intro: "Pediste un enlace a tu página en {campaign}. Funciona una vez, durante una hora:",
+    signin_ignore: "¿No lo pediste? Ignora este mensaje: nada cambia.",
+    nudge_subject: "{leader} cuenta contigo esta semana",
+    nudge_intro: "{leader}, que lidera tu equipo {team}, te envió un recordatorio: las acciones de la semana te esperan en tu página.",
+    hub_link_title: "Abre tu página",
+    hub_link_lead: "Este enlace abre tu página en este dispositivo, una vez.",
+    hub_link_button: "Abrir mi página",
+    hub_link_spent: "Este enlace ya se usó. Pide uno nuevo desde tu página.",
 };
 
 /// The words of a stored language tag (English for one it does not know).

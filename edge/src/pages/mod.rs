@@ -4,6 +4,8 @@
 //! ClaimReview markup).
 
 pub mod act;
+pub mod hub;
+pub mod hub_words;
 
 use worker::{Request, Response};
 

@@ -350,6 +350,7 @@ pub async fn act_once<K: Kind>(
         ));
     }
     let week = week_of(at, about.timezone);
+    let today = http::local_date(at, about.timezone);
     let key = crate::cache::key(K::NAME, about.campaign, about.slug);
     let request_id = http::request_id()?;
     let city = city(req, &person.country);
@@ -368,6 +369,7 @@ pub async fn act_once<K: Kind>(
                 idempotency_key: idempotency_key.as_deref(),
                 city: city.as_deref(),
                 week: &week,
+                today: &today,
                 reminder: K::reminder(&extra),
                 reminders: K::reminder(&extra)
                     .filter(|r| *r)

@@ -4,6 +4,7 @@
 //! Every handler starts with [`crate::auth::staff::signed_in`] and a role check.
 
 pub mod action_network;
+pub mod actions;
 pub mod claims;
 pub mod export_jobs;
 pub mod exports;
