@@ -31,6 +31,8 @@ pub struct Text {
     /// "{n} of {goal}" + this.
     pub this_week: &'static str,
     pub forget: &'static str,
+    /// The thank-you's link to the person's own hub page.
+    pub open_hub: &'static str,
     pub forgotten: &'static str,
     pub open_page: &'static str,
     pub network: &'static str,
@@ -69,6 +71,7 @@ pub const EN: Text = Text {
     welcome: "Welcome back, ",
     this_week: " actions this week",
     forget: "Not you? Forget me on this device",
+    open_hub: "Open your page: this week's actions and your team",
     forgotten: "This device no longer remembers you.",
     open_page: "Open it on its own page",
     network: "We could not reach the server. Check your connection and try again; you will not be signed twice.",
@@ -106,6 +109,7 @@ pub const PT_BR: Text = Text {
     welcome: "Que bom te ver de novo, ",
     this_week: " ações nesta semana",
     forget: "Não é você? Esquecer-me neste aparelho",
+    open_hub: "Abra sua página: as ações da semana e sua equipe",
     forgotten: "Este aparelho não se lembra mais de você.",
     open_page: "Abrir em sua própria página",
     network: "Não conseguimos falar com o servidor. Verifique sua conexão e tente de novo; sua assinatura não será contada duas vezes.",
@@ -143,6 +147,7 @@ pub const ES: Text = Text {
     welcome: "Hola de nuevo, ",
     this_week: " acciones esta semana",
     forget: "¿No eres tú? Olvidarme en este dispositivo",
+    open_hub: "Abre tu página: las acciones de la semana y tu equipo",
     forgotten: "Este dispositivo ya no te recuerda.",
     open_page: "Abrirlo en su propia página",
     network: "No pudimos conectar con el servidor. Revisa tu conexión e inténtalo de nuevo; tu firma no se contará dos veces.",

@@ -727,12 +727,20 @@ fn thanks<I: Item>(
             </>
         }
     });
+    // The person's own hub on the edge; the token goes in the fragment (never sent to a
+    // server, nor in a Referer), and the hub's script signs them in with it once.
+    let hub = cfg.url(&format!(
+        "/hub/{}#t={}",
+        cfg.campaign,
+        crate::config::supporter_token(&cfg.campaign).unwrap_or_default()
+    ));
     html! {
         <section class="thanks">
             <h3 tabindex="-1" ref={heading}>{ title }</h3>
             { view.after(done, w) }
             { for next }
             { step }
+            <p class="hub"><a href={hub} target="_blank" rel="noopener">{ t.open_hub }</a></p>
         </section>
     }
 }

@@ -764,12 +764,16 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
         "<section class=\"thanks\"><h3 tabindex=\"-1\" id=\"thanks\">{}</h3>{next}\
          <div class=\"ask\"><p class=\"q\">{}</p><p class=\"why\">{}</p></div>\
          <div class=\"share\">{share}<label class=\"link\" for=\"in-link\">{}</label>\
-         <div class=\"row\"><input id=\"in-link\" readonly value=\"{}\"></div></div></section>",
+         <div class=\"row\"><input id=\"in-link\" readonly value=\"{}\"></div></div>\
+         <p class=\"hub\"><a href=\"/hub/{}?lang={}\">{}</a></p></section>",
         esc(if o.signed { w.thanks } else { w.already }),
         esc(w.will_you_share),
         esc(w.share_why),
         esc(t.your_link),
         esc(&link),
+        esc(campaign),
+        lang.tag(),
+        esc(t.open_hub),
     );
     let (_, goal) = v.view.count();
     let count = (
@@ -782,7 +786,13 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
     );
     let inner = article(&v.view, lang, &countries, count, &thanks);
     let page = document(title, lang, K::NAME, campaign, slug, &inner, false);
-    html(page, if o.signed { 201 } else { 200 })
+    let mut resp = html(page, if o.signed { 201 } else { 200 })?;
+    // A new supporter's hub opens on this device from the thank-you's link.
+    if let Some(token) = &done.token {
+        resp.headers_mut()
+            .set("Set-Cookie", &crate::pages::hub::set_cookie(campaign, token, crate::pages::hub::COOKIE_SECS))?;
+    }
+    Ok(resp)
 }
 
 /// `GET /api/v1/campaigns/:campaign/petitions/:petition/form` (and the pledge's): the first

@@ -32,7 +32,7 @@ use crate::pages::hub_words::{self, HubWords};
 /// The hub's cookie.
 pub const COOKIE: &str = "rally_hub";
 /// How long the cookie keeps the person signed in on this device.
-const COOKIE_SECS: u32 = 30 * 86_400;
+pub const COOKIE_SECS: u32 = 30 * 86_400;
 /// No action in this long: stalled.
 const STALLED_MS: f64 = 7.0 * 86_400_000.0;
 
@@ -116,7 +116,7 @@ fn cookie_token(req: &Request) -> Option<String> {
     })
 }
 
-fn set_cookie(campaign: &str, value: &str, max_age: u32) -> String {
+pub fn set_cookie(campaign: &str, value: &str, max_age: u32) -> String {
     format!(
         "{COOKIE}={value}; Path=/hub/{campaign}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Lax"
     )
@@ -391,8 +391,13 @@ fn cards(d: &Drawn<'_>, w: &HubWords) -> String {
             )
         };
         out.push_str(&format!(
-            "<li class=\"card{cls}\" id=\"{id}\"><p>{tags}</p><h3 id=\"{id}-t\">{title}</h3>{text}{state}{err}<div>{act}{link}</div></li>",
+            "<li class=\"card{cls}\" id=\"{id}\">{tags}<h3 id=\"{id}-t\">{title}</h3>{text}{state}{err}<div>{act}{link}</div></li>",
             cls = if done { " done" } else { "" },
+            tags = if tags.is_empty() {
+                String::new()
+            } else {
+                format!("<p>{tags}</p>")
+            },
             title = esc(title),
             text = if text.is_empty() {
                 String::new()
@@ -1242,24 +1247,32 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
 /// nothing is spent until the page's form POSTs).
 pub async fn link_page(req: Request, ctx: Ctx) -> AppResult<Response> {
     let token = ctx.param("token").map(String::as_str).unwrap_or_default();
-    let lang = lang_of(&req, None);
-    let mw = crate::mail::words::of(lang.tag());
-    let valid = crate::mail::links::well_formed(token)
-        && store(&ctx)?
+    let found = if crate::mail::links::well_formed(token) {
+        store(&ctx)?
             .link(&crate::mail::links::hash(token))
             .await?
-            .is_some_and(|l| l.purpose == "hub" && l.erased_at.is_none());
-    let w = hub_words::of(lang);
-    if !valid {
-        return html(page(lang, w.signin_heading, "", &format!("<h1>{}</h1><p role=\"status\">{}</p>", esc(w.signin_heading), esc(mw.invalid))), 404);
-    }
+            .filter(|l| l.purpose == "hub" && l.erased_at.is_none())
+    } else {
+        None
+    };
+    // The person's language when the link is theirs, else the browser's.
+    let lang = found
+        .as_ref()
+        .and_then(|l| Lang::from_tag(&l.lang))
+        .unwrap_or_else(|| lang_of(&req, None));
+    let mw = crate::mail::words::of(lang.tag());
+    let Some(l) = found else {
+        let body = format!("<h1>{}</h1><p role=\"status\">{}</p>", esc(mw.hub_link_title), esc(mw.invalid));
+        return html(page(lang, mw.hub_link_title, "", &body), 404);
+    };
     let body = format!(
-        "<h1>{}</h1><p>{}</p><form method=\"post\"><button type=\"submit\">{}</button></form>",
+        "<header><p>{}</p></header><h1>{}</h1><p>{}</p><form method=\"post\"><button type=\"submit\">{}</button></form>",
+        esc(&l.campaign_name),
         esc(mw.hub_link_title),
         esc(mw.hub_link_lead),
         esc(mw.hub_link_button)
     );
-    html(page(lang, mw.hub_link_title, "", &body), 200)
+    html(page(lang, mw.hub_link_title, &l.campaign_name, &body), 200)
 }
 
 /// `POST /h/:token`: spends the link (once, before it expires) and opens the person's hub on
