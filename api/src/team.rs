@@ -16,6 +16,8 @@ pub struct NewTeam {
 #[serde(default)]
 pub struct JoinTeam {
     pub invite: String,
+    /// Whether the team's leader may contact the member (the hub's nudges); off by default.
+    pub leader_contact: bool,
 }
 
 pub const TEAM_NAME_MAX: usize = 40;

@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::hooks::use_submit;
 
 mod action_network;
+mod actions;
 mod builder;
 mod claims;
 mod exports;
@@ -50,6 +51,7 @@ type Session = rally_api::staff::SessionView;
 enum Tab {
     Overview,
     Ladder,
+    Actions,
     Supporters,
     Exports,
     FactChecks,
@@ -195,6 +197,7 @@ fn Signed(props: &SignedProps) -> Html {
     let tabs = [
         (Tab::Overview, t[0]),
         (Tab::Ladder, ladder::words(lang).title),
+        (Tab::Actions, actions::words(lang).tab),
         (Tab::Supporters, t[1]),
         (Tab::Exports, t[2]),
         (Tab::FactChecks, t[3]),
@@ -251,6 +254,7 @@ fn Signed(props: &SignedProps) -> Html {
             { match *tab {
                 Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
                 Tab::Ladder => html! { <ladder::Ladder base={base.clone()} can_edit={who.role == "owner" || who.role == "organiser"} on_people={on_people.clone()} /> },
+                Tab::Actions => html! { <actions::Actions base={base.clone()} can_edit={who.role == "owner" || who.role == "organiser"} /> },
                 Tab::Supporters => html! { <people::Supporters base={base.clone()} rung={(*rung).clone()} /> },
                 Tab::Exports => html! { <exports::Exports base={base.clone()} /> },
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },

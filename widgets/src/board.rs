@@ -432,6 +432,7 @@ fn Standing(props: &StandingProps) -> Html {
     }
     let moved = use_state(|| false);
     let team_ref = use_node_ref();
+    let agree = use_node_ref();
     {
         let (moved, team_ref) = (*moved, team_ref.clone());
         use_effect_with(m.team.as_ref().map(|t| t.invite.clone()), move |_| {
@@ -502,11 +503,18 @@ fn Standing(props: &StandingProps) -> Html {
                 let go = {
                     let (sender, path, limit) = (sender.clone(), format!("{teams}/join"), inv.limit);
                     let body = obj("invite", inv.invite.as_str().into());
-                    Callback::from(move |_| sender.send("POST", path.clone(), Some(body.clone()), limit))
+                    let agree = agree.clone();
+                    Callback::from(move |_| {
+                        // The leader may contact them only if they tick it (off by default).
+                        let yes = agree.cast::<HtmlInputElement>().is_some_and(|i| i.checked());
+                        let _ = js_sys::Reflect::set(&body, &"leader_contact".into(), &yes.into());
+                        sender.send("POST", path.clone(), Some(body.clone()), limit)
+                    })
                 };
                 html! {
                     <div class="join">
                         <p>{ format!("{} {} ({} / {})", w.invited_to, inv.name, inv.size, inv.limit) }</p>
+                        <label class="show-name"><input type="checkbox" class="leader-contact" ref={agree.clone()} />{ w.leader_contact }</label>
                         <div class="challenge"></div>
                         <button type="button" class="join-team" disabled={*busy} onclick={go}>{ w.join }</button>
                     </div>
@@ -592,6 +600,7 @@ pub struct Words {
     leave: &'static str,
     invited_to: &'static str,
     join: &'static str,
+    leader_contact: &'static str,
     team_name: &'static str,
     start_team: &'static str,
     team_full: &'static str,
@@ -629,6 +638,7 @@ const EN: Words = Words {
     leave: "Leave the team",
     invited_to: "You are invited to join",
     join: "Join the team",
+    leader_contact: "My team's leader may contact me",
     team_name: "Start a team: its name",
     start_team: "Start a team",
     team_full: "This team is full: teams have at most",
@@ -662,6 +672,7 @@ const PT_BR: Words = Words {
     leave: "Sair da equipe",
     invited_to: "Você foi convidado para a equipe",
     join: "Entrar na equipe",
+    leader_contact: "A liderança da minha equipe pode me contatar",
     team_name: "Criar uma equipe: nome",
     start_team: "Criar equipe",
     team_full: "Esta equipe está cheia: o máximo de membros é",
@@ -695,6 +706,7 @@ const ES: Words = Words {
     leave: "Salir del equipo",
     invited_to: "Te invitaron al equipo",
     join: "Unirme al equipo",
+    leader_contact: "Quien lidera mi equipo puede contactarme",
     team_name: "Crear un equipo: nombre",
     start_team: "Crear equipo",
     team_full: "Este equipo está lleno: el máximo de miembros es",

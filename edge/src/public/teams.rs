@@ -85,7 +85,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     json(&member_view(&store, &c, team).await?, 201)
 }
 
-/// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite" }`
+/// `POST /api/v1/campaigns/:campaign/teams/join` `{ "invite", "leader_contact" }`
 pub async fn join(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let (c, week, m) = signed_in(&req, &ctx, &store).await?;
@@ -97,6 +97,7 @@ pub async fn join(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         .await?;
     crate::mail::enqueue(&hooks);
     let team = joined.map_err(|r| refused(r, c.team_size))?;
+    store.set_leader_contact(m.id, body.leader_contact).await?;
     json(&member_view(&store, &c, team).await?, 200)
 }
 
