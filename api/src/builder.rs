@@ -249,7 +249,13 @@ impl Check {
     }
 
     /// Trimmed text of at most `max` characters; `required` refuses blank.
-    pub(crate) fn text(&mut self, field: &'static str, raw: &str, max: usize, required: bool) -> String {
+    pub(crate) fn text(
+        &mut self,
+        field: &'static str,
+        raw: &str,
+        max: usize,
+        required: bool,
+    ) -> String {
         let v = raw.trim();
         if required && v.is_empty() {
             self.fail(field, ErrorCode::Required);

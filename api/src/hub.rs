@@ -46,9 +46,15 @@ impl How {
     }
 
     pub fn parse(s: &str) -> Option<How> {
-        [How::SelfReported, How::Sign, How::Pledge, How::Share, How::Invite]
-            .into_iter()
-            .find(|h| h.as_str() == s)
+        [
+            How::SelfReported,
+            How::Sign,
+            How::Pledge,
+            How::Share,
+            How::Invite,
+        ]
+        .into_iter()
+        .find(|h| h.as_str() == s)
     }
 
     /// Whether the action names an item (`item`).
@@ -295,14 +301,26 @@ mod tests {
         use ErrorCode::*;
         let cases: Vec<(fn(&mut ActionDraft), Vec<(&str, ErrorCode)>)> = vec![
             (|d| d.title = " ".into(), vec![("title", Required)]),
-            (|d| d.link = "javascript:alert(1)".into(), vec![("link", InvalidValue)]),
-            (|d| d.link = "ftp://x.org".into(), vec![("link", InvalidValue)]),
+            (
+                |d| d.link = "javascript:alert(1)".into(),
+                vec![("link", InvalidValue)],
+            ),
+            (
+                |d| d.link = "ftp://x.org".into(),
+                vec![("link", InvalidValue)],
+            ),
             (|d| d.link = "https://".into(), vec![("link", InvalidValue)]),
             (|d| d.points = Some(1001), vec![("points", InvalidValue)]),
             (|d| d.points = Some(0), vec![("points", InvalidValue)]),
             (|d| d.points = None, vec![("points", Required)]),
-            (|d| d.ends_on = "2026-11-29".into(), vec![("ends_on", InvalidValue)]),
-            (|d| d.starts_on = "30/11/2026".into(), vec![("starts_on", InvalidValue)]),
+            (
+                |d| d.ends_on = "2026-11-29".into(),
+                vec![("ends_on", InvalidValue)],
+            ),
+            (
+                |d| d.starts_on = "30/11/2026".into(),
+                vec![("starts_on", InvalidValue)],
+            ),
             (|d| d.ends_on = String::new(), vec![("ends_on", Required)]),
             (|d| d.item = "x".into(), vec![("item", InvalidValue)]),
             (
@@ -340,7 +358,13 @@ mod tests {
 
     #[test]
     fn hows_round_trip_through_their_names() {
-        for h in [How::SelfReported, How::Sign, How::Pledge, How::Share, How::Invite] {
+        for h in [
+            How::SelfReported,
+            How::Sign,
+            How::Pledge,
+            How::Share,
+            How::Invite,
+        ] {
             assert_eq!(How::parse(h.as_str()), Some(h));
             let json = serde_json::to_string(&h).unwrap();
             assert_eq!(json, format!("\"{}\"", h.as_str()));

@@ -27,7 +27,11 @@ fn value(e: &Event) -> String {
     };
     if let Some(i) = t.dyn_ref::<web_sys::HtmlInputElement>() {
         if i.type_() == "checkbox" {
-            return if i.checked() { "1".into() } else { String::new() };
+            return if i.checked() {
+                "1".into()
+            } else {
+                String::new()
+            };
         }
         return i.value();
     }
@@ -62,6 +66,24 @@ const HOWS: [How; 5] = [
     How::Invite,
 ];
 
+/// The editor's draft: `None` when closed; `Some((None, draft))` a new action.
+#[derive(Clone)]
+struct Editing {
+    cell: std::rc::Rc<std::cell::RefCell<Option<(Option<u32>, ActionDraft)>>>,
+    redraw: UseForceUpdateHandle,
+}
+
+impl Editing {
+    fn get(&self) -> Option<(Option<u32>, ActionDraft)> {
+        self.cell.borrow().clone()
+    }
+
+    fn put(&self, v: Option<(Option<u32>, ActionDraft)>) {
+        *self.cell.borrow_mut() = v;
+        self.redraw.force_update();
+    }
+}
+
 #[component]
 pub fn Actions(props: &ActionsProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
@@ -69,7 +91,11 @@ pub fn Actions(props: &ActionsProps) -> Html {
     let list = use_fetch::<List>(format!("{}/actions", props.base));
     let widgets = use_fetch::<Widgets>(format!("{}/widgets", props.base));
     // `None`: no editor open; `Some((None, draft))`: a new action; `Some((Some(id), draft))`.
-    let editing = use_state(|| None::<(Option<u32>, ActionDraft)>);
+    // The draft lives in a cell written at once by every input (a submit right after typing
+    // must see it, before Yew has drawn again); a redraw follows each change.
+    let cell = use_mut_ref(|| None::<(Option<u32>, ActionDraft)>);
+    let redraw = use_force_update();
+    let editing = Editing { cell, redraw };
     let submit = use_submit();
     let saved = use_state(|| None::<String>);
     let table = list.view(|l| {
@@ -84,7 +110,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
                 { for l.actions.iter().map(|a| {
                     let edit = {
                         let (editing, submit, a) = (editing.clone(), submit.clone(), a.clone());
-                        Callback::from(move |_| { submit.clear(); editing.set(Some((Some(a.id), draft_of(&a)))) })
+                        Callback::from(move |_| { submit.clear(); editing.put(Some((Some(a.id), draft_of(&a)))) })
                     };
                     html! {
                         <tr data-action={a.id.to_string()}>
@@ -112,7 +138,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
         let (editing, submit, week) = (editing.clone(), submit.clone(), week.clone());
         Callback::from(move |_| {
             submit.clear();
-            editing.set(Some((
+            editing.put(Some((
                 None,
                 ActionDraft {
                     starts_on: week.0.clone(),
@@ -123,36 +149,47 @@ pub fn Actions(props: &ActionsProps) -> Html {
             )))
         })
     };
-    let editor = editing.as_ref().map(|(id, d)| {
-        let set = |f: fn(&mut ActionDraft, String)| {
+    let open = editing.get();
+    let editor = open.as_ref().map(|(id, d)| {
+        // Text fields follow every keystroke (a submit right after typing sees it), the
+        // others every change.
+        let on = |f: fn(&mut ActionDraft, String)| {
             let editing = editing.clone();
-            Callback::from(move |e: Event| {
-                if let Some((id, mut d)) = (*editing).clone() {
-                    f(&mut d, value(&e));
-                    editing.set(Some((id, d)));
+            move |e: &Event| {
+                if let Some((id, mut d)) = editing.get() {
+                    f(&mut d, value(e));
+                    editing.put(Some((id, d)));
                 }
-            })
+            }
+        };
+        let set = |f: fn(&mut ActionDraft, String)| {
+            let go = on(f);
+            Callback::from(move |e: Event| go(&e))
+        };
+        let typed = |f: fn(&mut ActionDraft, String)| {
+            let go = on(f);
+            Callback::from(move |e: InputEvent| go(&e))
         };
         let tr = |lang: &'static str, title: bool| {
             let editing = editing.clone();
-            Callback::from(move |e: Event| {
-                if let Some((id, mut d)) = (*editing).clone() {
+            Callback::from(move |e: InputEvent| {
+                if let Some((id, mut d)) = editing.get() {
                     let entry = d.translations.entry(lang.to_owned()).or_insert_with(ActionWords::default);
                     if title { entry.title = value(&e) } else { entry.text = value(&e) }
                     if entry.title.is_empty() && entry.text.is_empty() {
                         d.translations.remove(lang);
                     }
-                    editing.set(Some((id, d)));
+                    editing.put(Some((id, d)));
                 }
             })
         };
         let this_week = {
             let (editing, week) = (editing.clone(), week.clone());
             Callback::from(move |_| {
-                if let Some((id, mut d)) = (*editing).clone() {
+                if let Some((id, mut d)) = editing.get() {
                     d.starts_on = week.0.clone();
                     d.ends_on = week.1.clone();
-                    editing.set(Some((id, d)));
+                    editing.put(Some((id, d)));
                 }
             })
         };
@@ -166,20 +203,21 @@ pub fn Actions(props: &ActionsProps) -> Html {
                     Some(id) => (format!("{base}/actions/{id}"), Method::PUT),
                     None => (format!("{base}/actions"), Method::POST),
                 };
-                let (editing, saved, reload, body) = (editing.clone(), saved.clone(), reload.clone(), d.clone());
+                let body = editing.get().map(|(_, d)| d).unwrap_or(d.clone());
+                let (editing, saved, reload) = (editing.clone(), saved.clone(), reload.clone());
                 submit.run(
                     async move { net::send::<ActionView>(method, &path, Some(&body)).await },
                     move |answer| {
                         if let Ok(a) = answer {
                             saved.set(Some(format!("{}: {}", w.saved, a.title)));
-                            editing.set(None);
+                            editing.put(None);
                             reload.emit(());
                         }
                     },
                 );
             })
         };
-        let cancel = { let editing = editing.clone(); Callback::from(move |_| editing.set(None)) };
+        let cancel = { let editing = editing.clone(); Callback::from(move |_| editing.put(None)) };
         let field = |name: &'static str, label: &'static str, input: Html| {
             let err = submit.error(name);
             html! {
@@ -201,11 +239,11 @@ pub fn Actions(props: &ActionsProps) -> Html {
         html! {
             <form class="action-editor" {onsubmit} novalidate=true aria-labelledby="act-editor-h">
                 <h3 id="act-editor-h">{ if id.is_some() { w.edit_heading } else { w.new_heading } }</h3>
-                { field("title", w.title, html! { <input id="act-title" name="title" value={d.title.clone()} onchange={set(|d, v| d.title = v)}
+                { field("title", w.title, html! { <input id="act-title" name="title" value={d.title.clone()} oninput={typed(|d, v| d.title = v)}
                     aria-invalid={invalid("title")} aria-describedby={described("title")} /> }) }
-                { field("text", w.text, html! { <textarea id="act-text" name="text" value={d.text.clone()} onchange={set(|d, v| d.text = v)}
+                { field("text", w.text, html! { <textarea id="act-text" name="text" value={d.text.clone()} oninput={typed(|d, v| d.text = v)}
                     aria-invalid={invalid("text")} aria-describedby={described("text")} /> }) }
-                { field("link", w.link, html! { <input id="act-link" name="link" type="url" value={d.link.clone()} onchange={set(|d, v| d.link = v)}
+                { field("link", w.link, html! { <input id="act-link" name="link" type="url" value={d.link.clone()} oninput={typed(|d, v| d.link = v)}
                     aria-invalid={invalid("link")} aria-describedby={described("link")} /> }) }
                 { field("how", w.how, html! {
                     <select id="act-how" name="how" onchange={set(|d, v| { d.how = How::parse(&v).unwrap_or_default(); d.item.clear(); })}>
@@ -214,7 +252,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
                 }) }
                 if d.how.needs_item() {
                     { field("item", w.item, if items.is_empty() {
-                        html! { <input id="act-item" name="item" value={d.item.clone()} onchange={set(|d, v| d.item = v)}
+                        html! { <input id="act-item" name="item" value={d.item.clone()} oninput={typed(|d, v| d.item = v)}
                             aria-invalid={invalid("item")} aria-describedby={described("item")} /> }
                     } else {
                         html! {
@@ -228,7 +266,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
                 }
                 { field("points", w.points, html! { <input id="act-points" name="points" type="number" min="0" max="1000"
                     value={d.points.map(|p| p.to_string()).unwrap_or_default()}
-                    onchange={set(|d, v| d.points = v.trim().parse().ok())}
+                    oninput={typed(|d, v| d.points = v.trim().parse().ok())}
                     aria-invalid={invalid("points")} aria-describedby={described("points")} /> }) }
                 { field("starts_on", w.starts, html! { <input id="act-starts_on" name="starts_on" type="date" value={d.starts_on.clone()}
                     onchange={set(|d, v| d.starts_on = v)} aria-invalid={invalid("starts_on")} aria-describedby={described("starts_on")} /> }) }
@@ -248,11 +286,11 @@ pub fn Actions(props: &ActionsProps) -> Html {
                         html! {
                             <div class="lang-block" lang={tag}>
                                 <label for={format!("act-{tag}-title")}>{ format!("{} ({name})", w.title) }</label>
-                                <input id={format!("act-{tag}-title")} name={title_field.clone()} value={t.title.clone()} onchange={tr(tag, true)}
+                                <input id={format!("act-{tag}-title")} name={title_field.clone()} value={t.title.clone()} oninput={tr(tag, true)}
                                     aria-invalid={err.is_some().to_string()} aria-describedby={err.as_ref().map(|_| format!("act-{tag}-title-error"))} />
                                 if let Some(e) = err { <p class="err" id={format!("act-{tag}-title-error")}>{ e }</p> }
                                 <label for={format!("act-{tag}-text")}>{ format!("{} ({name})", w.text) }</label>
-                                <textarea id={format!("act-{tag}-text")} value={t.text.clone()} onchange={tr(tag, false)} />
+                                <textarea id={format!("act-{tag}-text")} value={t.text.clone()} oninput={tr(tag, false)} />
                             </div>
                         }
                     }) }
@@ -268,7 +306,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
             <h2 id="actions-h">{ w.heading }</h2>
             <p>{ w.intro }</p>
             if let Some(m) = &*saved { <p class="msg" role="status">{ m }</p> }
-            if props.can_edit && editing.is_none() { <button type="button" class="new-action" onclick={new}>{ w.new }</button> }
+            if props.can_edit && open.is_none() && list.data().is_some() { <button type="button" class="new-action" onclick={new}>{ w.new }</button> }
             { for editor }
             { table }
         </section>

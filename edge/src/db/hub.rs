@@ -601,7 +601,12 @@ impl Store {
             cause: Cause::Team,
         };
         let (r, hooks) = self
-            .run_evaluated(b, &c.ladder(), &Who::with_leaders(member, Some(team_id)), &at)
+            .run_evaluated(
+                b,
+                &c.ladder(),
+                &Who::with_leaders(member, Some(team_id)),
+                &at,
+            )
             .await?;
         Ok((r.first(after)?.is_some_and(|c| c.n == 1), hooks))
     }
@@ -667,7 +672,12 @@ impl Store {
         };
         // The old leader and the team's leader now (the new one).
         let (r, hooks) = self
-            .run_evaluated(b, &c.ladder(), &Who::with_leaders(leader, Some(team_id)), &at)
+            .run_evaluated(
+                b,
+                &c.ladder(),
+                &Who::with_leaders(leader, Some(team_id)),
+                &at,
+            )
             .await?;
         Ok((r.first(after)?.is_some_and(|c| c.n == 1), hooks))
     }
@@ -704,11 +714,7 @@ impl Store {
 
     /// Spends hub link `token_hash` (once, before it expires): the person it signs in, with
     /// their token version and the campaign's slug.
-    pub async fn spend_hub_link(
-        &self,
-        token_hash: &str,
-        now: f64,
-    ) -> AppResult<Option<HubSignIn>> {
+    pub async fn spend_hub_link(&self, token_hash: &str, now: f64) -> AppResult<Option<HubSignIn>> {
         let mut b = Batch::new();
         b.add(self.stmt(
             "UPDATE links SET used_at = ?2 WHERE token_hash = ?1 AND purpose = 'hub' AND used_at IS NULL AND expires_at > ?2",
@@ -769,7 +775,10 @@ impl Store {
                  WHERE id IN (SELECT action_id FROM action_done WHERE supporter_id = ?1)",
                 &[num(id)],
             )?,
-            self.stmt("DELETE FROM action_done WHERE supporter_id = ?1", &[num(id)])?,
+            self.stmt(
+                "DELETE FROM action_done WHERE supporter_id = ?1",
+                &[num(id)],
+            )?,
             self.stmt(
                 "UPDATE supporters SET leader_contact = 0 WHERE id = ?1",
                 &[num(id)],

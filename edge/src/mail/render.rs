@@ -390,7 +390,8 @@ mod tests {
         })
         .unwrap();
         assert!(pt.text.contains("Olá, Ana,") && pt.text.contains("Não fui eu"));
-        let nudge = render_with(&outgoing("nudge", "pt-BR"), &links(), 0.0, &|_| "x".into()).unwrap();
+        let nudge =
+            render_with(&outgoing("nudge", "pt-BR"), &links(), 0.0, &|_| "x".into()).unwrap();
         assert!(
             nudge.subject.starts_with("Bia S. está contando")
                 && nudge.text.contains("sua equipe Park crew"),

@@ -789,8 +789,10 @@ pub async fn act<K: OwnPage>(mut req: Request, ctx: Ctx) -> AppResult<Response> 
     let mut resp = html(page, if o.signed { 201 } else { 200 })?;
     // A new supporter's hub opens on this device from the thank-you's link.
     if let Some(token) = &done.token {
-        resp.headers_mut()
-            .set("Set-Cookie", &crate::pages::hub::set_cookie(campaign, token, crate::pages::hub::COOKIE_SECS))?;
+        resp.headers_mut().set(
+            "Set-Cookie",
+            &crate::pages::hub::set_cookie(campaign, token, crate::pages::hub::COOKIE_SECS),
+        )?;
     }
     Ok(resp)
 }

@@ -91,7 +91,13 @@ struct Refusal {
     at: String,
 }
 
-fn refusal(code: ErrorCode, field: &str, message: &str, words: &'static str, at: String) -> Refusal {
+fn refusal(
+    code: ErrorCode,
+    field: &str,
+    message: &str,
+    words: &'static str,
+    at: String,
+) -> Refusal {
     Refusal {
         error: AppError::field(code, field, message),
         words,
@@ -165,8 +171,21 @@ fn lang_of(req: &Request, person: Option<&str>) -> Lang {
                 .ok()
                 .flatten()
                 .unwrap_or_default();
-            Lang::pick(accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()))
+            Lang::pick(
+                accept
+                    .split(',')
+                    .map(|t| t.split(';').next().unwrap_or("").trim()),
+            )
         })
+}
+
+/// `?lang=` (or `&lang=`) as the request asked for it, to keep the page's language across a
+/// form's redirect; empty when it asked for none.
+fn lang_query(req: &Request, sep: char) -> String {
+    match Lang::from_tag(&query(req, "lang")) {
+        Some(l) => format!("{sep}lang={}", l.tag()),
+        None => String::new(),
+    }
 }
 
 fn query(req: &Request, k: &str) -> String {
@@ -291,7 +310,10 @@ fn personal_link(d: &Drawn<'_>) -> String {
             "{}/p/{}/{}?ref={}",
             d.origin, d.campaign, p, d.hub.person.ref_code
         ),
-        None => format!("{}/hub/{}?ref={}", d.origin, d.campaign, d.hub.person.ref_code),
+        None => format!(
+            "{}/hub/{}?ref={}",
+            d.origin, d.campaign, d.hub.person.ref_code
+        ),
     }
 }
 
@@ -310,7 +332,10 @@ fn beside(d: &Drawn<'_>, at: &str) -> String {
 }
 
 fn cards(d: &Drawn<'_>, w: &HubWords) -> String {
-    let mut out = format!("<section aria-labelledby=\"cards-h\"><h2 id=\"cards-h\">{}</h2>", esc(w.cards));
+    let mut out = format!(
+        "<section aria-labelledby=\"cards-h\"><h2 id=\"cards-h\">{}</h2>",
+        esc(w.cards)
+    );
     if d.hub.cards.is_empty() {
         out.push_str(&format!("<p class=\"muted\">{}</p>", esc(w.no_cards)));
     }
@@ -423,7 +448,10 @@ fn week(d: &Drawn<'_>, w: &HubWords, step: Option<&rally_api::ladder::NextStep>)
     };
     let rung = match step {
         Some(s) if !s.rung.is_empty() => {
-            format!("<p id=\"rung\">{}</p>", esc(&fill(w.rung, &[("name", &s.rung)])))
+            format!(
+                "<p id=\"rung\">{}</p>",
+                esc(&fill(w.rung, &[("name", &s.rung)]))
+            )
         }
         _ => String::new(),
     };
@@ -755,7 +783,10 @@ async fn render(
     };
     let Some(hub) = hub else {
         let lang = lang_of(req, None);
-        return html(sign_in_page(lang, c, refused.map(|(_, w)| (w, false))), status.max(200));
+        return html(
+            sign_in_page(lang, c, refused.map(|(_, w)| (w, false))),
+            status.max(200),
+        );
     };
     let lang = lang_of(req, Some(&hub.person.lang));
     let origin = http::origin(req)?;
@@ -831,7 +862,11 @@ pub async fn post(mut req: Request, ctx: Ctx) -> AppResult<Response> {
                 None => false,
             };
             if held {
-                return to_hub(&slug, "", Some(set_cookie(&slug, token, COOKIE_SECS)));
+                return to_hub(
+                    &slug,
+                    &lang_query(&req, '?'),
+                    Some(set_cookie(&slug, token, COOKIE_SECS)),
+                );
             }
             Ended::No(refusal(
                 ErrorCode::Unauthorized,
@@ -845,10 +880,7 @@ pub async fn post(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         op => {
             let who = claims(&req, &ctx, &c)?;
             let person = match who {
-                Some((id, version)) => store
-                    .person(c.id, id, version)
-                    .await?
-                    .map(|p| (id, p)),
+                Some((id, version)) => store.person(c.id, id, version).await?.map(|p| (id, p)),
                 None => None,
             };
             let Some((me, p)) = person else {
@@ -860,7 +892,14 @@ pub async fn post(mut req: Request, ctx: Ctx) -> AppResult<Response> {
                     return Err(e);
                 }
                 let w = hub_words::of(lang_of(&req, None));
-                return render(&req, &ctx, &store, &c, (None, Some(("signin", w.no_session)), 401)).await;
+                return render(
+                    &req,
+                    &ctx,
+                    &store,
+                    &c,
+                    (None, Some(("signin", w.no_session)), 401),
+                )
+                .await;
             };
             let lang = lang_of(&req, None);
             let _ = p;
@@ -882,7 +921,7 @@ async fn finish(
     match ended {
         Ended::Response(r) => Ok(r),
         Ended::Ok(code) if json => http::json(&serde_json::json!({ "ok": code }), 200),
-        Ended::Ok(code) => to_hub(slug, &format!("?ok={code}"), None),
+        Ended::Ok(code) => to_hub(slug, &format!("?ok={code}{}", lang_query(req, '&')), None),
         Ended::No(r) if json => Err(r.error),
         Ended::No(r) => {
             let status = match &r.error {
@@ -1131,11 +1170,21 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
             return Err(e);
         }
         let w = hub_words::of(lang_of(&req, None));
-        return render(&req, &ctx, &store, &c, (None, Some(("signin", w.no_session)), 401)).await;
+        return render(
+            &req,
+            &ctx,
+            &store,
+            &c,
+            (None, Some(("signin", w.no_session)), 401),
+        )
+        .await;
     };
     let lang = lang_of(&req, None);
     let w = hub_words::of(lang);
-    let member_id = ctx.param("id").and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+    let member_id = ctx
+        .param("id")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(0);
     let at_member = format!("member-{member_id}");
     let Some(m) = store.led_member(c.id, me, member_id).await? else {
         let ended = Ended::No(refusal(
@@ -1161,9 +1210,16 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
                     at_member,
                 ))
             } else {
-                let leader_name = crate::db::boards::public_name(&None, &p.first_name, &p.last_name);
+                let leader_name =
+                    crate::db::boards::public_name(&None, &p.first_name, &p.last_name);
                 let hooks = store
-                    .nudge(&c, (me, &leader_name), member_id, (m.team_id, &m.team_name), at)
+                    .nudge(
+                        &c,
+                        (me, &leader_name),
+                        member_id,
+                        (m.team_id, &m.team_name),
+                        at,
+                    )
                     .await?;
                 crate::mail::enqueue(&hooks);
                 let theirs = Lang::from_tag(&m.lang).unwrap_or_default();
@@ -1262,7 +1318,11 @@ pub async fn link_page(req: Request, ctx: Ctx) -> AppResult<Response> {
         .unwrap_or_else(|| lang_of(&req, None));
     let mw = crate::mail::words::of(lang.tag());
     let Some(l) = found else {
-        let body = format!("<h1>{}</h1><p role=\"status\">{}</p>", esc(mw.hub_link_title), esc(mw.invalid));
+        let body = format!(
+            "<h1>{}</h1><p role=\"status\">{}</p>",
+            esc(mw.hub_link_title),
+            esc(mw.invalid)
+        );
         return html(page(lang, mw.hub_link_title, "", &body), 404);
     };
     let body = format!(
@@ -1297,10 +1357,23 @@ pub async fn link_open(req: Request, ctx: Ctx) -> AppResult<Response> {
                 .is_some_and(|l| l.purpose == "hub");
         let text = if known { mw.hub_link_spent } else { mw.invalid };
         return html(
-            page(lang, mw.hub_link_title, "", &format!("<h1>{}</h1><p role=\"status\">{}</p>", esc(mw.hub_link_title), esc(text))),
+            page(
+                lang,
+                mw.hub_link_title,
+                "",
+                &format!(
+                    "<h1>{}</h1><p role=\"status\">{}</p>",
+                    esc(mw.hub_link_title),
+                    esc(text)
+                ),
+            ),
             if known { 410 } else { 404 },
         );
     };
     let token = crate::auth::token::issue(&ctx.env, s.campaign_id, (s.id, s.token_version))?;
-    to_hub(&s.campaign, "", Some(set_cookie(&s.campaign, &token, COOKIE_SECS)))
+    to_hub(
+        &s.campaign,
+        "",
+        Some(set_cookie(&s.campaign, &token, COOKIE_SECS)),
+    )
 }

@@ -61,7 +61,10 @@ pub async fn save(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let who = signed_in(&req, &ctx, &store).await?;
     who.require(&[Role::Owner, Role::Organiser], "edit campaign actions")?;
     let id = match ctx.param("id") {
-        Some(v) => Some(v.parse::<u32>().map_err(|_| AppError::not_found("action"))?),
+        Some(v) => Some(
+            v.parse::<u32>()
+                .map_err(|_| AppError::not_found("action"))?,
+        ),
         None => None,
     };
     let draft: ActionDraft = http::json_body(&mut req).await?;
