@@ -299,7 +299,8 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         use ErrorCode::*;
-        let cases: Vec<(fn(&mut ActionDraft), Vec<(&str, ErrorCode)>)> = vec![
+        type Case = (fn(&mut ActionDraft), Vec<(&'static str, ErrorCode)>);
+        let cases: Vec<Case> = vec![
             (|d| d.title = " ".into(), vec![("title", Required)]),
             (
                 |d| d.link = "javascript:alert(1)".into(),

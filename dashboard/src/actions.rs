@@ -66,19 +66,22 @@ const HOWS: [How; 5] = [
     How::Invite,
 ];
 
+/// What the editor holds: the action's id (`None`: a new one) and its draft.
+type Open = Option<(Option<u32>, ActionDraft)>;
+
 /// The editor's draft: `None` when closed; `Some((None, draft))` a new action.
 #[derive(Clone)]
 struct Editing {
-    cell: std::rc::Rc<std::cell::RefCell<Option<(Option<u32>, ActionDraft)>>>,
+    cell: std::rc::Rc<std::cell::RefCell<Open>>,
     redraw: UseForceUpdateHandle,
 }
 
 impl Editing {
-    fn get(&self) -> Option<(Option<u32>, ActionDraft)> {
+    fn get(&self) -> Open {
         self.cell.borrow().clone()
     }
 
-    fn put(&self, v: Option<(Option<u32>, ActionDraft)>) {
+    fn put(&self, v: Open) {
         *self.cell.borrow_mut() = v;
         self.redraw.force_update();
     }
