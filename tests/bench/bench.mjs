@@ -3,7 +3,8 @@
 // never asserted: the machine is shared and noisy. Every request loop is bounded.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain, STAFF, exportCsv } from "../e2e/helpers.mjs";
+import { launch, newContext, hostPage, embed, page, d1, ROOT, person, sign, fetchAgain, STAFF, exportCsv, fullTeamHub } from "../e2e/helpers.mjs";
+import { brotliCompressSync } from "node:zlib";
 import { createServer } from "node:http";
 import { bundle, BUDGET_BROTLI, KINDS } from "./sizes.mjs";
 
@@ -405,9 +406,43 @@ async function staffScaleTable() {
   console.log(`| OSDI walk of every page: pages / rows / time | ${pages.toLocaleString("en")} / ${rows.toLocaleString("en")} / ${walk.toFixed(1)} s (${(rows / walk).toFixed(0)} rows/s) |`);
 }
 
+/**
+ * The mobiliser hub on a cheap phone: a team leader's page at its fullest (a team of eight,
+ * action cards, the leader's view), first visits in headless Chromium at 1x and 4x CPU; "first
+ * card" is the Element Timing render time of the first card's title (`elementtiming`).
+ */
+async function hubTable() {
+  const token = await fullTeamHub({ campaign: "demo", petition: "bench-sign", ownerKey: STAFF.owner });
+  const url = `${EDGE}/hub/demo`;
+  const html = await (await fetchAgain(url, { headers: { Cookie: `rally_hub=${token}` } })).text();
+  const browser = await launch();
+  console.log(`\n## The hub, a leader of a full team: median of ${RUNS} first visits (ms)\n`);
+  console.log(`First visit: ${brotliCompressSync(Buffer.from(html)).length.toLocaleString("en")} bytes brotli (one HTML document, nothing else; budget 60,000).\n`);
+  console.log("| CPU | first card rendered | DOMContentLoaded |\n|---|---:|---:|");
+  for (const throttle of [1, 4]) {
+    const cards = [], dcl = [];
+    for (let i = 0; i < RUNS; i++) {
+      const context = await newContext(browser);
+      await context.addCookies([{ name: "rally_hub", value: token, url }]);
+      const p = await context.newPage();
+      if (throttle > 1) await (await context.newCDPSession(p)).send("Emulation.setCPUThrottlingRate", { rate: throttle });
+      await p.goto(url);
+      const t = await p.evaluate(() => new Promise((resolve) => {
+        new PerformanceObserver((l) => resolve(l.getEntries()[0].renderTime)).observe({ type: "element", buffered: true });
+        setTimeout(() => resolve(NaN), 10_000);
+      }));
+      cards.push(t);
+      dcl.push(await p.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd));
+      await context.close();
+    }
+    console.log(`| ${throttle === 1 ? "unthrottled" : `${throttle}x slower`} | ${median(cards).toFixed(0)} | ${median(dcl).toFixed(0)} |`);
+  }
+  await browser.close();
+}
+
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
+const sections = { sizes, render: renderTable, hub: hubTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

@@ -356,3 +356,40 @@ export async function exportCsv(campaign, what, headers, { base = EDGE, onJob = 
   if (job.status !== "done") throw new Error(`export job ${job.id}: ${job.status} ${job.error ?? ""}`);
   return fetch(`${base}${job.download}`, { headers });
 }
+
+/**
+ * A team leader's hub at its fullest, through the public routes only: two running campaign
+ * actions (one pinned), a leader and `size - 1` members who agreed to be contacted, each of
+ * whom signed `petition`. Returns the leader's supporter token (the hub's cookie value).
+ */
+export async function fullTeamHub({ campaign, petition, ownerKey, size = 8, base = EDGE }) {
+  const post = async (url, init) => {
+    const res = await fetchAgain(`${base}${url}`, { ...init, headers: { "CF-Connecting-IP": freshIp(), ...init.headers } });
+    const body = await res.json();
+    if (res.status >= 300) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  const staffHeaders = { Authorization: `Bearer ${ownerKey}`, "Content-Type": "application/json" };
+  const list = await (await fetchAgain(`${base}/api/v1/campaigns/${campaign}/staff/actions`, { headers: staffHeaders })).json();
+  const week = { starts_on: list.week_starts, ends_on: list.week_ends };
+  for (const a of [{ title: "Call your representative", how: "self", points: 10, pinned: true }, { title: "Bring a friend", how: "invite" }]) {
+    await post(`/api/v1/campaigns/${campaign}/staff/actions`, { method: "POST", headers: staffHeaders, body: JSON.stringify({ ...a, ...week }) });
+  }
+  const tokens = [];
+  for (let i = 0; i < size; i++) {
+    const r = await post(`/api/v1/campaigns/${campaign}/petitions/${petition}/signatures`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(person({ first_name: `Member${i}`, email: `team.${process.pid}.${Date.now()}.${i}@example.org` })),
+    });
+    tokens.push(r.supporter_token);
+  }
+  const hub = (token, form) => post(`/hub/${campaign}`, {
+    method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded", Cookie: `rally_hub=${token}` },
+    body: new URLSearchParams(form).toString(),
+  });
+  await hub(tokens[0], { do: "start", name: `Full team ${Date.now() % 10000}` });
+  const page = await (await fetchAgain(`${base}/hub/${campaign}`, { headers: { Cookie: `rally_hub=${tokens[0]}` } })).text();
+  const invite = page.match(/\?team=([A-Z0-9]+)/)[1];
+  for (const t of tokens.slice(1)) await hub(t, { do: "join", invite, leader_contact: "1" });
+  return tokens[0];
+}

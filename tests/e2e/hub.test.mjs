@@ -12,7 +12,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
-import { launch, newContext, person, d1, eventually, mailTo, freshIp, fillForm, dashboardAs, interactive, EDGE } from "./helpers.mjs";
+import { brotliCompressSync } from "node:zlib";
+import { launch, newContext, person, d1, eventually, mailTo, freshIp, fillForm, dashboardAs, interactive, fullTeamHub, EDGE } from "./helpers.mjs";
 
 const C = "e2e-hub";
 const OWNER = "rs_test_hub_owner_7a2c4e";
@@ -83,6 +84,12 @@ test("staff create campaign actions (a self-reported one in the dashboard); refu
     const row = page.locator("tr", { hasText: title });
     await row.waitFor();
     assert.match(await row.textContent(), /Pinned/);
+    // Edited in place (PUT): the text changes, the rest stays.
+    await row.getByRole("button", { name: `Edit ${title}` }).click();
+    await page.locator("#act-text").fill("Ask them to light the path tonight.");
+    await page.locator(".action-editor button[type=submit]").click();
+    await page.locator(".actions-tab .msg").waitFor();
+    await page.locator(".action-editor").waitFor({ state: "detached" });
   } finally {
     await context.close();
   }
@@ -91,6 +98,7 @@ test("staff create campaign actions (a self-reported one in the dashboard); refu
   selfAction = list.body.actions.find((a) => a.title.endsWith(RUN));
   assert.ok(selfAction && selfAction.how === "self" && selfAction.points === 15 && selfAction.pinned && selfAction.running, JSON.stringify(list.body));
   assert.equal(selfAction.translations["pt-BR"].title, `Ligue para o vereador ${RUN}`);
+  assert.equal(selfAction.text, "Ask them to light the path tonight.", "the edit was saved");
   assert.equal(selfAction.starts_on, list.body.week_starts, "a new action runs this week");
   const week = { starts_on: list.body.week_starts, ends_on: list.body.week_ends };
   const pledge = await staff("POST", "/actions", { title: `Walk the path ${RUN}`, how: "pledge", item: "hub-pledge", ...week });
@@ -409,4 +417,23 @@ test("erasure removes the person from their team, the hub and the actions", asyn
   assert.ok(hub.body.includes("signin-email"), "their hub cookie no longer opens anything");
   const leaderHub = await call("GET", `/hub/${C}`, { cookie: leader.token });
   assert.ok(!leaderHub.body.includes(`Sed${RUN}`), "the leader no longer sees them");
+});
+
+test("a leader's hub with a full team is one document of at most 60 KB brotli, downloading nothing else", async () => {
+  const token = await fullTeamHub({ campaign: C, petition: "hub-sign", ownerKey: OWNER });
+  const context = await newContext(browser, { extraHTTPHeaders: { "CF-Connecting-IP": freshIp() } });
+  try {
+    await context.addCookies([{ name: "rally_hub", value: token, url: `${EDGE}/hub/${C}` }]);
+    const p = await context.newPage();
+    const requests = [];
+    p.on("request", (r) => requests.push(r.url()));
+    const res = await p.goto(`${EDGE}/hub/${C}`);
+    await p.locator("#lead").waitFor();
+    assert.equal(await p.locator("#lead tbody tr").count(), 7, "seven members besides the leader");
+    const bytes = brotliCompressSync(await res.body()).length;
+    assert.ok(bytes <= 60_000, `first visit: ${bytes} bytes brotli`);
+    assert.deepEqual(requests, [`${EDGE}/hub/${C}`], "nothing else is downloaded");
+  } finally {
+    await context.close();
+  }
 });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { EDGE, ROOT, STATE, sign, person, d1, cells, exportCsv, launch, dashboardAs, eventually } from "./helpers.mjs";
+import { EDGE, ROOT, STATE, sign, person, d1, cells, exportCsv, launch, dashboardAs, eventually, fullTeamHub } from "./helpers.mjs";
 
 const N = 1_000_000;
 const api = async (path, token) => {
@@ -206,4 +206,17 @@ test("the ladder at a million supporters: an edit re-evaluates everyone in bound
   // Every slice stayed within its budget (the query budget test holds the meter's largest).
   const meter = await (await fetch(`${EDGE}/api/v1/meter`)).json();
   assert.ok(meter["ladder slice"]?.d1 <= 5, JSON.stringify(meter["ladder slice"]));
+});
+
+test("the hub of a leader of a full team at a million supporters: at most 25 D1 calls", { timeout: 300_000 }, async () => {
+  const token = await fullTeamHub({ campaign: "scale", petition: "scale-petition", ownerKey: "rs_bench_scale_owner" });
+  const t = performance.now();
+  const res = await fetch(`${EDGE}/hub/scale`, { headers: { Cookie: `rally_hub=${token}` } });
+  const ms = performance.now() - t;
+  const html = await res.text();
+  assert.equal(res.status, 200);
+  assert.equal((html.match(/<tr id="member-/g) ?? []).length, 7, "the leader's view of seven members");
+  const d1Calls = Number(/d1=(\d+)/.exec(res.headers.get("rally-meter"))[1]);
+  assert.ok(d1Calls <= 25, `${d1Calls} D1 calls`);
+  console.log(`hub of a full team's leader at ${N.toLocaleString("en")} supporters: ${d1Calls} D1 calls, ${ms.toFixed(0)} ms`);
 });

@@ -340,7 +340,7 @@ fn cards(d: &Drawn<'_>, w: &HubWords) -> String {
         out.push_str(&format!("<p class=\"muted\">{}</p>", esc(w.no_cards)));
     }
     out.push_str("<ul class=\"cards\">");
-    for card in &d.hub.cards {
+    for (i, card) in d.hub.cards.iter().enumerate() {
         let tr: std::collections::BTreeMap<String, rally_api::hub::ActionWords> =
             serde_json::from_str(&card.translations).unwrap_or_default();
         let (title, text) = match tr.get(d.lang.tag()) {
@@ -416,7 +416,9 @@ fn cards(d: &Drawn<'_>, w: &HubWords) -> String {
             )
         };
         out.push_str(&format!(
-            "<li class=\"card{cls}\" id=\"{id}\">{tags}<h3 id=\"{id}-t\">{title}</h3>{text}{state}{err}<div>{act}{link}</div></li>",
+            "<li class=\"card{cls}\" id=\"{id}\">{tags}<h3 id=\"{id}-t\"{timing}>{title}</h3>{text}{state}{err}<div>{act}{link}</div></li>",
+            // The bench's "time to first card" (Element Timing).
+            timing = if i == 0 { " elementtiming=\"first-card\"" } else { "" },
             cls = if done { " done" } else { "" },
             tags = if tags.is_empty() {
                 String::new()
