@@ -111,6 +111,21 @@ pub fn iso_date(ms: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The first of the browser's languages (`Accept-Language`) that Rally speaks, else English.
+pub fn browser_lang(req: &Request) -> rally_api::Lang {
+    let accept = req
+        .headers()
+        .get("Accept-Language")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    rally_api::Lang::pick(
+        accept
+            .split(',')
+            .map(|t| t.split(';').next().unwrap_or("").trim()),
+    )
+}
+
 /// The date of `at` in `timezone`, `2026-11-21` (campaign actions run by these dates).
 pub fn local_date(at: f64, timezone: &str) -> String {
     iso_date(at + utc_offset_ms(at, timezone))

@@ -593,19 +593,12 @@ impl Store {
             "SELECT COUNT(*) AS n FROM supporters WHERE id = ?1 AND team_request = ?2",
             &[num(member), text(request_id)],
         )?);
-        let at = At {
-            campaign_id: c.id,
-            request_id,
-            now,
-            week,
-            cause: Cause::Team,
-        };
         let (r, hooks) = self
-            .run_evaluated(
+            .team_evaluated(
                 b,
-                &c.ladder(),
-                &Who::with_leaders(member, Some(team_id)),
-                &at,
+                c,
+                Who::with_leaders(member, Some(team_id)),
+                (request_id, now, week),
             )
             .await?;
         Ok((r.first(after)?.is_some_and(|c| c.n == 1), hooks))
@@ -663,20 +656,13 @@ impl Store {
             "SELECT COUNT(*) AS n FROM teams WHERE id = ?1 AND leader_id = ?2",
             &[num(team_id), num(member)],
         )?);
-        let at = At {
-            campaign_id: c.id,
-            request_id,
-            now,
-            week,
-            cause: Cause::Team,
-        };
         // The old leader and the team's leader now (the new one).
         let (r, hooks) = self
-            .run_evaluated(
+            .team_evaluated(
                 b,
-                &c.ladder(),
-                &Who::with_leaders(leader, Some(team_id)),
-                &at,
+                c,
+                Who::with_leaders(leader, Some(team_id)),
+                (request_id, now, week),
             )
             .await?;
         Ok((r.first(after)?.is_some_and(|c| c.n == 1), hooks))

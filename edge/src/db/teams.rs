@@ -63,7 +63,7 @@ const TEAM_RANK_WEEK: &str =
 impl Store {
     /// Runs a team change's batch `b` with the evaluation of `who` (the people whose rung the
     /// change may move) in it.
-    async fn team_evaluated(
+    pub(crate) async fn team_evaluated(
         &self,
         b: Batch,
         c: &CampaignRow,

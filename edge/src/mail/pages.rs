@@ -8,7 +8,6 @@
 //! A forged, expired or spent token, or one for an erased supporter, gets a clear page and
 //! changes nothing. Tokens name no email; unknown ones are answered the same as ill-formed ones.
 
-use rally_api::Lang;
 use worker::{Request, Response};
 
 use crate::db::act::{PETITION, PLEDGE};
@@ -21,16 +20,7 @@ use crate::mail::words::{self, Words};
 
 /// The words for someone we know nothing about: their browser's first language we speak.
 fn visitor_words(req: &Request) -> &'static Words {
-    let accept = req
-        .headers()
-        .get("Accept-Language")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let tags = accept
-        .split(',')
-        .map(|t| t.split(';').next().unwrap_or("").trim());
-    words::of(Lang::pick(tags).tag())
+    words::of(crate::http::browser_lang(req).tag())
 }
 
 fn page(w: &Words, heading: &str, campaign: &str, body: &str, status: u16) -> AppResult<Response> {

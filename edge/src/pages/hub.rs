@@ -164,19 +164,7 @@ fn lang_of(req: &Request, person: Option<&str>) -> Lang {
     });
     asked
         .or_else(|| person.and_then(Lang::from_tag))
-        .unwrap_or_else(|| {
-            let accept = req
-                .headers()
-                .get("Accept-Language")
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            Lang::pick(
-                accept
-                    .split(',')
-                    .map(|t| t.split(';').next().unwrap_or("").trim()),
-            )
-        })
+        .unwrap_or_else(|| http::browser_lang(req))
 }
 
 /// `?lang=` (or `&lang=`) as the request asked for it, to keep the page's language across a
@@ -827,6 +815,38 @@ fn ok_code(code: &str) -> Option<&'static str> {
     .find(|c| *c == code)
 }
 
+/// The signed-in person (id and stored person), or the answer for someone who is not: `401`
+/// JSON, or the sign-in page with a 401.
+async fn signed_in(
+    req: &Request,
+    ctx: &Ctx,
+    store: &Store,
+    c: &CampaignRow,
+    json: bool,
+) -> AppResult<Result<(u32, crate::db::boards::PersonRow), Response>> {
+    if let Some((id, version)) = claims(req, ctx, c)? {
+        if let Some(p) = store.person(c.id, id, version).await? {
+            return Ok(Ok((id, p)));
+        }
+    }
+    if json {
+        return Err(AppError::refused(
+            ErrorCode::Unauthorized,
+            "open the hub from a link Rally sent you, or ask for a sign-in link",
+        ));
+    }
+    let w = hub_words::of(lang_of(req, None));
+    let page = render(
+        req,
+        ctx,
+        store,
+        c,
+        (None, Some(("signin", w.no_session)), 401),
+    )
+    .await?;
+    Ok(Err(page))
+}
+
 /// How a person's POST ended: what happened (for the redirect), a refusal, or a response of
 /// its own (a share's redirect, the sign-in's answer).
 enum Ended {
@@ -880,31 +900,11 @@ pub async fn post(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         }
         "signout" => return to_hub(&slug, "", Some(set_cookie(&slug, "", 0))),
         op => {
-            let who = claims(&req, &ctx, &c)?;
-            let person = match who {
-                Some((id, version)) => store.person(c.id, id, version).await?.map(|p| (id, p)),
-                None => None,
-            };
-            let Some((me, p)) = person else {
-                let e = AppError::refused(
-                    ErrorCode::Unauthorized,
-                    "open the hub from a link Rally sent you, or ask for a sign-in link",
-                );
-                if json {
-                    return Err(e);
-                }
-                let w = hub_words::of(lang_of(&req, None));
-                return render(
-                    &req,
-                    &ctx,
-                    &store,
-                    &c,
-                    (None, Some(("signin", w.no_session)), 401),
-                )
-                .await;
+            let (me, _) = match signed_in(&req, &ctx, &store, &c, json).await? {
+                Ok(found) => found,
+                Err(page) => return Ok(page),
             };
             let lang = lang_of(&req, None);
-            let _ = p;
             own(&req, &ctx, &store, &c, (me, lang), op, &form).await?
         }
     };
@@ -1162,24 +1162,9 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
     let json = wants_json(&req);
-    let person = match claims(&req, &ctx, &c)? {
-        Some((id, version)) => store.person(c.id, id, version).await?.map(|p| (id, p)),
-        None => None,
-    };
-    let Some((me, p)) = person else {
-        let e = AppError::refused(ErrorCode::Unauthorized, "sign in to the hub first");
-        if json {
-            return Err(e);
-        }
-        let w = hub_words::of(lang_of(&req, None));
-        return render(
-            &req,
-            &ctx,
-            &store,
-            &c,
-            (None, Some(("signin", w.no_session)), 401),
-        )
-        .await;
+    let (me, p) = match signed_in(&req, &ctx, &store, &c, json).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
     let lang = lang_of(&req, None);
     let w = hub_words::of(lang);
@@ -1188,14 +1173,17 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(0);
     let at_member = format!("member-{member_id}");
-    let Some(m) = store.led_member(c.id, me, member_id).await? else {
-        let ended = Ended::No(refusal(
+    let not_leader = || {
+        Ended::No(refusal(
             ErrorCode::Forbidden,
             "member",
             "only the leader of this person's team can do this",
             w.no_leader,
-            at_member,
-        ));
+            at_member.clone(),
+        ))
+    };
+    let Some(m) = store.led_member(c.id, me, member_id).await? else {
+        let ended = not_leader();
         return finish(&req, &ctx, &store, &c, ended, json).await;
     };
     let at = now();
@@ -1256,38 +1244,22 @@ pub async fn member(mut req: Request, ctx: Ctx) -> AppResult<Response> {
                 Ended::Response(redirect(&to)?)
             }
         }
-        "remove" => {
-            let (removed, hooks) = store
-                .remove_member(&c, me, (member_id, m.team_id), &request_id, (at, &week))
-                .await?;
-            crate::mail::enqueue(&hooks);
-            if removed {
-                Ended::Ok("removed")
+        op @ ("remove" | "lead") => {
+            let who = (member_id, m.team_id);
+            let (changed, hooks) = if op == "remove" {
+                store
+                    .remove_member(&c, me, who, &request_id, (at, &week))
+                    .await?
             } else {
-                Ended::No(refusal(
-                    ErrorCode::Forbidden,
-                    "member",
-                    "only the leader of this person's team can do this",
-                    w.no_leader,
-                    at_member,
-                ))
-            }
-        }
-        "lead" => {
-            let (handed, hooks) = store
-                .hand_over(&c, me, (member_id, m.team_id), &request_id, (at, &week))
-                .await?;
+                store
+                    .hand_over(&c, me, who, &request_id, (at, &week))
+                    .await?
+            };
             crate::mail::enqueue(&hooks);
-            if handed {
-                Ended::Ok("handed")
-            } else {
-                Ended::No(refusal(
-                    ErrorCode::Forbidden,
-                    "member",
-                    "only the leader of this person's team can do this",
-                    w.no_leader,
-                    at_member,
-                ))
+            match (changed, op) {
+                (true, "remove") => Ended::Ok("removed"),
+                (true, _) => Ended::Ok("handed"),
+                (false, _) => not_leader(),
             }
         }
         _ => Ended::No(refusal(
