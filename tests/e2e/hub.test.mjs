@@ -261,6 +261,17 @@ test("a leader sees a stalled member, nudges them in their language; no nudge wi
     assert.ok(text.startsWith(`¡Hola, Ema${RUN}!`), `in Spanish: ${text}`);
     assert.ok(text.includes(`${EDGE}/hub/${C}?lang=es`), `her hub link: ${text}`);
     await p.goto(`${EDGE}/hub/${C}`);
+    // The same from a phone with JavaScript off: the nudge is a form.
+    const noJs = await newContext(browser, { javaScriptEnabled: false, extraHTTPHeaders: { "CF-Connecting-IP": freshIp() } });
+    const sharedNoJs = [];
+    await noJs.route("https://wa.me/**", (route) => { sharedNoJs.push(route.request().url()); route.fulfill({ status: 200, contentType: "text/html", body: "<title>wa</title>" }); });
+    await noJs.addCookies([{ name: "rally_hub", value: leader.token, url: `${EDGE}/hub/${C}` }]);
+    const q = await noJs.newPage();
+    await q.goto(`${EDGE}/hub/${C}?lang=pt-BR`);
+    await q.locator(`#member-${es.id}`).getByRole("button", { name: /pelo WhatsApp/ }).click();
+    await eventually(() => sharedNoJs.length, (n) => n > 0);
+    assert.ok(new URL(sharedNoJs[0]).searchParams.get("text").startsWith(`¡Hola, Ema${RUN}!`), "in her language, not the leader's");
+    await noJs.close();
     // She is told by email, in Spanish, with her own one-time hub link.
     const mail = await eventually(() => mailTo(`Ema${RUN}`).filter((m) => m.text.includes("recordatorio")), (m) => m.length === 1, 20_000);
     assert.match(mail[0].text, /\/h\/[0-9a-f]{32}/);
@@ -341,8 +352,9 @@ test("refusals: not running, too late to undo, forged and expired links, signed 
   assert.equal(badEmail.body.error.field, "email");
   const link = await hubLinkOf(me.email, "one hour");
   sql(`UPDATE links SET expires_at = 1 WHERE purpose = 'hub' AND outbox_id IN (SELECT id FROM outbox WHERE supporter_id = ${me.id} AND kind = 'signin')`);
-  const expired = await call("POST", new URL(link).pathname);
+  const expired = await call("POST", new URL(link).pathname, { headers: { "Accept-Language": "es" } });
   assert.ok(expired.status === 410 && expired.cookie === null, `${expired.status}`);
+  assert.match(expired.body, /lang="en"/, "in the person's language (theirs, not the browser's)");
 });
 
 test("the hub passes axe at both widths in three languages, and works by keyboard alone", async () => {

@@ -636,6 +636,13 @@ impl Store {
                  WHERE id = (SELECT subject_id FROM actions WHERE request_id = ?1 AND kind = 'recruit')",
                 &[text(rid)],
             )?,
+            // The hub's cards the action (or its recruit) ticked.
+            self.stmt(
+                "UPDATE campaign_actions SET done = done - 1 \
+                 WHERE id IN (SELECT action_id FROM action_done WHERE request_id = ?1)",
+                &[text(rid)],
+            )?,
+            self.stmt("DELETE FROM action_done WHERE request_id = ?1", &[text(rid)])?,
             self.stmt(
                 "DELETE FROM actions WHERE request_id = ?1 AND kind IN ('recruit', ?2)",
                 &[text(rid), text(t.kind)],

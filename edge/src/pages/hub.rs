@@ -1313,10 +1313,9 @@ pub async fn link_page(req: Request, ctx: Ctx) -> AppResult<Response> {
 /// this device; a spent, expired or forged link gets a clear page and changes nothing.
 pub async fn link_open(req: Request, ctx: Ctx) -> AppResult<Response> {
     let token = ctx.param("token").map(String::as_str).unwrap_or_default();
-    let lang = lang_of(&req, None);
-    let mw = crate::mail::words::of(lang.tag());
     let store = store(&ctx)?;
-    let spent = if crate::mail::links::well_formed(token) {
+    let well_formed = crate::mail::links::well_formed(token);
+    let spent = if well_formed {
         store
             .spend_hub_link(&crate::mail::links::hash(token), now())
             .await?
@@ -1324,24 +1323,33 @@ pub async fn link_open(req: Request, ctx: Ctx) -> AppResult<Response> {
         None
     };
     let Some(s) = spent else {
-        let known = crate::mail::links::well_formed(token)
-            && store
+        // Spent or expired: said in the person's language; unknown: in the browser's.
+        let known = if well_formed {
+            store
                 .link(&crate::mail::links::hash(token))
                 .await?
-                .is_some_and(|l| l.purpose == "hub");
-        let text = if known { mw.hub_link_spent } else { mw.invalid };
+                .filter(|l| l.purpose == "hub")
+        } else {
+            None
+        };
+        let lang = known
+            .as_ref()
+            .and_then(|l| Lang::from_tag(&l.lang))
+            .unwrap_or_else(|| lang_of(&req, None));
+        let mw = crate::mail::words::of(lang.tag());
+        let text = if known.is_some() {
+            mw.hub_link_spent
+        } else {
+            mw.invalid
+        };
+        let body = format!(
+            "<h1>{}</h1><p role=\"status\">{}</p>",
+            esc(mw.hub_link_title),
+            esc(text)
+        );
         return html(
-            page(
-                lang,
-                mw.hub_link_title,
-                "",
-                &format!(
-                    "<h1>{}</h1><p role=\"status\">{}</p>",
-                    esc(mw.hub_link_title),
-                    esc(text)
-                ),
-            ),
-            if known { 410 } else { 404 },
+            page(lang, mw.hub_link_title, "", &body),
+            if known.is_some() { 410 } else { 404 },
         );
     };
     let token = crate::auth::token::issue(&ctx.env, s.campaign_id, (s.id, s.token_version))?;
