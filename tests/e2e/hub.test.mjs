@@ -193,6 +193,7 @@ for (const js of [true, false]) {
       // Share a rebuttal: one tap to WhatsApp with the rebuttal's page; the share action is done.
       const rebuttal = p.locator(`#rebuttal-${claimId}`);
       await rebuttal.getByRole("button", { name: "Share on WhatsApp" }).click();
+      await p.waitForURL(/^https:\/\/wa\.me\//);
       await eventually(() => shared.length, (n) => n > 0);
       const text = new URL(shared.at(-1)).searchParams.get("text");
       assert.ok(text.includes(`${EDGE}/r/${C}/${claimId}`), text);
@@ -256,6 +257,7 @@ test("a leader sees a stalled member, nudges them in their language; no nudge wi
     assert.ok(!(await p.content()).includes(quiet.email) && !(await p.content()).includes(es.email), "no address on the page");
 
     await emaRow.getByRole("button", { name: /on WhatsApp/ }).click();
+    await p.waitForURL(/^https:\/\/wa\.me\//);
     await eventually(() => shared.length, (n) => n > 0);
     const text = new URL(shared.at(-1)).searchParams.get("text");
     assert.ok(text.startsWith(`¡Hola, Ema${RUN}!`), `in Spanish: ${text}`);
@@ -269,6 +271,7 @@ test("a leader sees a stalled member, nudges them in their language; no nudge wi
     const q = await noJs.newPage();
     await q.goto(`${EDGE}/hub/${C}?lang=pt-BR`);
     await q.locator(`#member-${es.id}`).getByRole("button", { name: /pelo WhatsApp/ }).click();
+    await q.waitForURL(/^https:\/\/wa\.me\//);
     await eventually(() => sharedNoJs.length, (n) => n > 0);
     assert.ok(new URL(sharedNoJs[0]).searchParams.get("text").startsWith(`¡Hola, Ema${RUN}!`), "in her language, not the leader's");
     await noJs.close();
@@ -304,7 +307,11 @@ test("a leader sees a stalled member, nudges them in their language; no nudge wi
     // A new invite link, and leadership handed to Ema (recorded).
     await p.getByRole("button", { name: "New invite link" }).click();
     await p.locator(".status", { hasText: "A new invite link is ready" }).waitFor();
-    assert.notEqual(sql(`SELECT invite_code FROM teams WHERE leader_id = ${leader.id}`)[0].invite_code, invite);
+    const renewed = sql(`SELECT invite_code FROM teams WHERE leader_id = ${leader.id}`)[0].invite_code;
+    assert.notEqual(renewed, invite);
+    // The new invite link puts the team first on an invitee's hub.
+    const invited = await call("GET", `/hub/${C}?team=${renewed}`, { cookie: quiet.token });
+    assert.equal(/name="invite" value="([A-Z0-9]+)"/.exec(invited.body)?.[1], renewed, "the invited team first");
     await p.locator(`#member-${es.id}`).getByRole("button", { name: /leader$/ }).click();
     await p.locator(".status", { hasText: "Leadership handed over." }).waitFor();
     assert.equal(await p.locator("#lead").count(), 0, "the old leader no longer sees the leader's view");

@@ -771,13 +771,30 @@ async fn render(
         Some(who) => store.hub(c, who, (&week, &today, at)).await?,
         None => None,
     };
-    let Some(hub) = hub else {
+    let Some(mut hub) = hub else {
         let lang = lang_of(req, None);
         return html(
             sign_in_page(lang, c, refused.map(|(_, w)| (w, false))),
             status.max(200),
         );
     };
+    // An invite link (`?team=CODE`): that team first, while it has room.
+    let invited = rally_api::validate::ref_code(&query(req, "team"));
+    if let (None, Some(code)) = (&hub.team, invited) {
+        if let Some(t) = store.team_by_invite(c.id, &code).await? {
+            hub.open_teams.retain(|o| o.invite_code != t.invite_code);
+            if t.size < c.team_size {
+                hub.open_teams.insert(
+                    0,
+                    crate::db::hub::OpenTeam {
+                        invite_code: t.invite_code,
+                        name: t.name,
+                        size: t.size,
+                    },
+                );
+            }
+        }
+    }
     let lang = lang_of(req, Some(&hub.person.lang));
     let origin = http::origin(req)?;
     let campaign = param(ctx, "campaign")?;
