@@ -117,6 +117,8 @@ pub struct Hub {
     pub members: Vec<MemberRow>,
     pub open_teams: Vec<OpenTeam>,
     pub rebuttals: Vec<HubRebuttal>,
+    /// The campaign's first open, published petition (the personal link's page).
+    pub first_petition: Option<String>,
     pub standing: Option<Standing>,
     pub asks: Vec<AskRow>,
 }
@@ -165,33 +167,52 @@ struct Changed {
     n: u32,
 }
 
+/// What an action `ca` names, as staff and links name it (a petition's or pledge's slug, a
+/// rebuttal's public id), and the joins it reads.
+const ITEM: &str = "CASE ca.how WHEN 'sign' THEN p.slug WHEN 'pledge' THEN g.slug WHEN 'share' THEN cl.public_id END AS item";
+const ITEM_JOINS: &str = "LEFT JOIN petitions p ON ca.how = 'sign' AND p.id = ca.item_id \
+     LEFT JOIN pledges g ON ca.how = 'pledge' AND g.id = ca.item_id \
+     LEFT JOIN claims cl ON ca.how = 'share' AND cl.id = ca.item_id";
+
+/// The campaign's first open, published petition: the personal link's page.
+const FIRST_PETITION: &str =
+    "SELECT slug FROM petitions WHERE campaign_id = ?1 AND published = 1 AND status = 'open' \
+     ORDER BY id LIMIT 1";
+
+#[derive(Deserialize)]
+struct Slug {
+    slug: String,
+}
+
+/// A row's id (an action, a petition).
+#[derive(Deserialize)]
+struct Id {
+    id: u32,
+}
+
 /// `?1` the campaign, `?2` the person, `?3` today: the running actions with the person's Done.
-const CARDS: &str = "SELECT ca.id, ca.title, ca.body, ca.link, ca.points, ca.how, ca.pinned, ca.translations, \
-       CASE ca.how WHEN 'sign' THEN p.slug WHEN 'pledge' THEN g.slug WHEN 'share' THEN cl.public_id END AS item, \
+fn cards_sql() -> String {
+    format!("SELECT ca.id, ca.title, ca.body, ca.link, ca.points, ca.how, ca.pinned, ca.translations, {ITEM}, \
        COALESCE(d.created_at, \
          CASE ca.how WHEN 'sign' THEN (SELECT created_at FROM signatures WHERE petition_id = ca.item_id AND supporter_id = ?2) \
                      WHEN 'pledge' THEN (SELECT created_at FROM commitments WHERE pledge_id = ca.item_id AND supporter_id = ?2) END) AS done_at, \
        CASE WHEN ca.how = 'self' AND d.created_at > ?4 THEN 1 ELSE 0 END AS undoable \
-     FROM campaign_actions ca \
-     LEFT JOIN petitions p ON ca.how = 'sign' AND p.id = ca.item_id \
-     LEFT JOIN pledges g ON ca.how = 'pledge' AND g.id = ca.item_id \
-     LEFT JOIN claims cl ON ca.how = 'share' AND cl.id = ca.item_id \
+     FROM campaign_actions ca {ITEM_JOINS} \
      LEFT JOIN action_done d ON d.supporter_id = ?2 AND d.action_id = ca.id \
      WHERE ca.campaign_id = ?1 AND ca.ends_on >= ?3 AND ca.starts_on <= ?3 \
-     ORDER BY ca.pinned DESC, ca.id DESC LIMIT ?5";
+     ORDER BY ca.pinned DESC, ca.id DESC LIMIT ?5")
+}
 
 impl Store {
     /// Every action of the campaign (staff), pinned first, then the newest.
     pub async fn actions(&self, campaign_id: u32) -> AppResult<Vec<ActionRow>> {
         self.all(
-            "SELECT ca.id, ca.title, ca.body, ca.link, ca.points, ca.how, ca.starts_on, ca.ends_on, ca.pinned, \
-                 ca.translations, ca.done, \
-                 CASE ca.how WHEN 'sign' THEN p.slug WHEN 'pledge' THEN g.slug WHEN 'share' THEN cl.public_id END AS item \
-             FROM campaign_actions ca \
-             LEFT JOIN petitions p ON ca.how = 'sign' AND p.id = ca.item_id \
-             LEFT JOIN pledges g ON ca.how = 'pledge' AND g.id = ca.item_id \
-             LEFT JOIN claims cl ON ca.how = 'share' AND cl.id = ca.item_id \
-             WHERE ca.campaign_id = ?1 ORDER BY ca.pinned DESC, ca.id DESC LIMIT 200",
+            &format!(
+                "SELECT ca.id, ca.title, ca.body, ca.link, ca.points, ca.how, ca.starts_on, ca.ends_on, ca.pinned, \
+                     ca.translations, ca.done, {ITEM} \
+                 FROM campaign_actions ca {ITEM_JOINS} \
+                 WHERE ca.campaign_id = ?1 ORDER BY ca.pinned DESC, ca.id DESC LIMIT 200"
+            ),
             &[num(campaign_id)],
         )
         .await
@@ -212,26 +233,23 @@ impl Store {
             How::Share => "SELECT id FROM claims WHERE campaign_id = ?1 AND public_id = ?2 AND status = 'published'",
             How::SelfReported | How::Invite => return Ok(None),
         };
-        #[derive(Deserialize)]
-        struct Id {
-            id: u32,
-        }
         Ok(self
             .first::<Id>(sql, &[num(campaign_id), text(item)])
             .await?
             .map(|r| r.id))
     }
 
-    /// Creates (`id` `None`) or replaces action `id`; the saved action's id, `None` when `id`
-    /// is not the campaign's.
+    /// Creates (`id` `None`) or replaces action `id`, with the staff's audit entry in the same
+    /// batch; the saved action's id and how many did it, `None` when `id` is not the
+    /// campaign's.
     pub async fn save_action(
         &self,
         campaign_id: u32,
         id: Option<u32>,
         a: &ValidAction,
         item_id: Option<u32>,
-        now: f64,
-    ) -> AppResult<Option<u32>> {
+        (staff_id, now): (u32, f64),
+    ) -> AppResult<Option<Saved>> {
         let translations = serde_json::to_string(&a.translations)
             .map_err(|e| AppError::Internal(format!("translations JSON: {e}")))?;
         let args = [
@@ -248,31 +266,28 @@ impl Store {
             text(&translations),
             num(now),
         ];
-        #[derive(Deserialize)]
-        struct Id {
-            id: u32,
-        }
-        let row = match id {
-            None => self.first::<Id>(
+        let (sql, audit) = match id {
+            None => (
                 "INSERT INTO campaign_actions (campaign_id, title, body, link, points, how, item_id, starts_on, ends_on, \
                      pinned, translations, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
-                &args,
-            )
-            .await?,
-            Some(id) => {
-                let mut args = args.to_vec();
-                args.push(num(id));
-                self.first::<Id>(
-                    "UPDATE campaign_actions SET title = ?2, body = ?3, link = ?4, points = ?5, how = ?6, item_id = ?7, \
-                         starts_on = ?8, ends_on = ?9, pinned = ?10, translations = ?11, updated_at = ?12 \
-                     WHERE id = ?13 AND campaign_id = ?1 RETURNING id",
-                    &args,
-                )
-                .await?
-            }
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id, done",
+                "action_create",
+            ),
+            Some(_) => (
+                "UPDATE campaign_actions SET title = ?2, body = ?3, link = ?4, points = ?5, how = ?6, item_id = ?7, \
+                     starts_on = ?8, ends_on = ?9, pinned = ?10, translations = ?11, updated_at = ?12 \
+                 WHERE id = ?13 AND campaign_id = ?1 RETURNING id, done",
+                "action_update",
+            ),
         };
-        Ok(row.map(|r| r.id))
+        let mut args = args.to_vec();
+        if let Some(id) = id {
+            args.push(num(id));
+        }
+        let mut b = Batch::new();
+        let saved = b.read::<Saved>(self.stmt(sql, &args)?);
+        b.add(self.audit_stmt(campaign_id, staff_id, audit, &a.title, now)?);
+        b.run(self).await?.first(saved)
     }
 
     /// Everything person `id`'s hub shows, in one batch; `None` when `version` no longer holds.
@@ -285,15 +300,15 @@ impl Store {
         let live = c.ladder();
         let mut b = Batch::new();
         let person = b.read::<HubPerson>(self.stmt(
-            "SELECT s.id, s.first_name, s.last_name, s.nickname, s.token_version, s.points, \
+            "SELECT s.id, s.first_name, s.points, \
                  COALESCE(w.points, 0) AS week_points, COALESCE(w.actions, 0) AS week_actions, s.ref_code, \
-                 s.team_id, s.leader_contact, s.lang \
+                 s.leader_contact, s.lang \
              FROM supporters s LEFT JOIN supporter_weeks w ON w.supporter_id = s.id AND w.week = ?2 \
              WHERE s.campaign_id = ?1 AND s.id = ?3 AND s.token_version = ?4 AND s.erased_at IS NULL",
             &[num(c.id), text(week), num(id), num(version)],
         )?);
         let cards = b.read::<CardRow>(self.stmt(
-            CARDS,
+            &cards_sql(),
             &[
                 num(c.id),
                 num(id),
@@ -303,7 +318,7 @@ impl Store {
             ],
         )?);
         let team = b.read::<HubTeam>(self.stmt(
-            "SELECT t.id, t.name, t.invite_code, t.size, t.leader_id, COALESCE(w.points, 0) AS week_points \
+            "SELECT t.name, t.invite_code, t.leader_id, COALESCE(w.points, 0) AS week_points \
              FROM supporters s JOIN teams t ON t.id = s.team_id \
              LEFT JOIN team_weeks w ON w.team_id = t.id AND w.week = ?2 WHERE s.id = ?1",
             &[num(id), text(week)],
@@ -325,6 +340,7 @@ impl Store {
              ORDER BY (l.region IS s.region) DESC, t.size DESC, t.id LIMIT ?3",
             &[num(id), num(c.team_size), num(OPEN_TEAMS_MAX)],
         )?);
+        let petition = b.read::<Slug>(self.stmt(FIRST_PETITION, &[num(c.id)])?);
         let rebuttals = b.read::<HubRebuttal>(self.stmt(
             "SELECT c.public_id, c.text, c.verdict FROM claims c WHERE c.campaign_id = ?1 \
              AND c.status = 'published' AND c.merged_into IS NULL ORDER BY c.published_at DESC LIMIT ?2",
@@ -354,6 +370,7 @@ impl Store {
             members: r.rows(members)?,
             open_teams: r.rows(open)?,
             rebuttals: r.rows(rebuttals)?,
+            first_petition: r.first(petition)?.map(|p| p.slug),
             standing: match standing {
                 Some(s) => r.first(s)?,
                 None => None,
@@ -716,22 +733,6 @@ impl Store {
         b.run(self).await?.first(row)
     }
 
-    /// The campaign's first open, published petition (the personal link's page).
-    pub async fn first_open_petition(&self, campaign_id: u32) -> AppResult<Option<String>> {
-        #[derive(Deserialize)]
-        struct Slug {
-            slug: String,
-        }
-        Ok(self
-            .first::<Slug>(
-                "SELECT slug FROM petitions WHERE campaign_id = ?1 AND published = 1 AND status = 'open' \
-                 ORDER BY id LIMIT 1",
-                &[num(campaign_id)],
-            )
-            .await?
-            .map(|s| s.slug))
-    }
-
     /// The running "share this rebuttal" action for claim `claim_id`, if any.
     pub async fn share_action(
         &self,
@@ -739,10 +740,6 @@ impl Store {
         claim_id: u32,
         today: &str,
     ) -> AppResult<Option<u32>> {
-        #[derive(Deserialize)]
-        struct Id {
-            id: u32,
-        }
         Ok(self
             .first::<Id>(
                 "SELECT id FROM campaign_actions WHERE campaign_id = ?1 AND how = 'share' AND item_id = ?2 \
@@ -775,6 +772,13 @@ impl Store {
             )?,
         ])
     }
+}
+
+/// A saved action: its id and how many did it.
+#[derive(Deserialize)]
+pub struct Saved {
+    pub id: u32,
+    pub done: u32,
 }
 
 /// Who a spent hub link signs in.

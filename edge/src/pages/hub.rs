@@ -269,8 +269,6 @@ struct Drawn<'a> {
     hub: &'a Hub,
     lang: Lang,
     now: f64,
-    week: &'a str,
-    first_petition: Option<String>,
     /// What happened (`?ok=`, in words), or a refusal with the element it belongs to.
     ok: Option<&'static str>,
     refused: Option<(&'a str, &'static str)>,
@@ -293,7 +291,7 @@ fn hidden(name: &str, value: &str) -> String {
 
 /// The person's personal link: the campaign's first open petition's own page with their code.
 fn personal_link(d: &Drawn<'_>) -> String {
-    match &d.first_petition {
+    match &d.hub.first_petition {
         Some(p) => format!(
             "{}/p/{}/{}?ref={}",
             d.origin, d.campaign, p, d.hub.person.ref_code
@@ -706,7 +704,7 @@ fn rebuttals(d: &Drawn<'_>, w: &HubWords) -> String {
             hidden("do", "share"),
             hidden("claim", &r.public_id),
             id = esc(&r.public_id),
-            verdict = esc(w.verdict(r.verdict.as_deref().unwrap_or_default())),
+            verdict = esc(crate::mail::words::of(d.lang.tag()).verdict(r.verdict.as_deref().unwrap_or_default())),
             text = esc(&r.text),
             page = esc(&page),
             read = esc(w.read),
@@ -738,7 +736,6 @@ fn draw(d: &Drawn<'_>) -> String {
         }
         _ => "<p class=\"status\" role=\"status\" hidden></p>".into(),
     };
-    let _ = d.week;
     let body = format!(
         "<header><p>{campaign}</p><form method=\"post\">{signout_do}<button class=\"quiet\" type=\"submit\">{signout}</button></form></header>\
 <h1>{hello}</h1>{status}{cards}{week}{lead}{team}{rebuttals}",
@@ -798,7 +795,6 @@ async fn render(
     let lang = lang_of(req, Some(&hub.person.lang));
     let origin = http::origin(req)?;
     let campaign = param(ctx, "campaign")?;
-    let first_petition = store.first_open_petition(c.id).await?;
     let d = Drawn {
         campaign,
         origin: &origin,
@@ -806,8 +802,6 @@ async fn render(
         hub: &hub,
         lang,
         now: at,
-        week: &week,
-        first_petition,
         ok: ok.and_then(|code| ok_words(hub_words::of(lang), code)),
         refused,
     };
@@ -818,18 +812,9 @@ async fn render(
 pub async fn hub(req: Request, ctx: Ctx) -> AppResult<Response> {
     let store = store(&ctx)?;
     let c = campaign(&store, &ctx).await?;
-    let ok = ok_code(&query(&req, "ok"));
-    render(&req, &ctx, &store, &c, (ok, None, 200)).await
-}
-
-/// `?ok=` as a code the page knows (its words are picked in the page's language).
-fn ok_code(code: &str) -> Option<&'static str> {
-    [
-        "done", "already", "undone", "joined", "started", "left", "consent", "removed", "handed",
-        "renewed", "sent",
-    ]
-    .into_iter()
-    .find(|c| *c == code)
+    // An unknown `?ok=` says nothing (`ok_words` knows the codes).
+    let ok = query(&req, "ok");
+    render(&req, &ctx, &store, &c, (Some(&ok), None, 200)).await
 }
 
 /// The signed-in person (id and stored person), or the answer for someone who is not: `401`

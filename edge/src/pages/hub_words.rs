@@ -85,7 +85,6 @@ pub struct HubWords {
     pub no_name: &'static str,
     pub no_email: &'static str,
     pub no_session: &'static str,
-    pub verdicts: [&'static str; 5],
 }
 
 const EN: HubWords = HubWords {
@@ -169,7 +168,6 @@ const EN: HubWords = HubWords {
     no_name: "Give the team a name.",
     no_email: "Enter a valid email address.",
     no_session: "Please open your page again.",
-    verdicts: ["False", "Misleading", "Missing context", "True", "Unverified"],
 };
 
 const PT_BR: HubWords = HubWords {
@@ -253,7 +251,6 @@ const PT_BR: HubWords = HubWords {
     no_name: "Dê um nome à equipe.",
     no_email: "Digite um email válido.",
     no_session: "Abra sua página novamente.",
-    verdicts: ["Falso", "Enganoso", "Falta contexto", "Verdadeiro", "Não verificado"],
 };
 
 const ES: HubWords = HubWords {
@@ -337,19 +334,7 @@ const ES: HubWords = HubWords {
     no_name: "Ponle un nombre al equipo.",
     no_email: "Escribe un email válido.",
     no_session: "Abre tu página de nuevo.",
-    verdicts: ["Falso", "Engañoso", "Falta contexto", "Verdadero", "No verificado"],
 };
-
-impl HubWords {
-    /// A verdict's label (`false`, `misleading`, `missing_context`, `true`, else unverified).
-    pub fn verdict(&self, v: &str) -> &'static str {
-        let i = ["false", "misleading", "missing_context", "true"]
-            .iter()
-            .position(|x| *x == v)
-            .unwrap_or(4);
-        self.verdicts[i]
-    }
-}
 
 pub fn of(lang: Lang) -> &'static HubWords {
     match lang {

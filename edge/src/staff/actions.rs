@@ -85,30 +85,25 @@ pub async fn save(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     };
     let at = now();
     let saved = store
-        .save_action(who.campaign_id, id, &valid, item_id, at)
+        .save_action(who.campaign_id, id, &valid, item_id, (who.id, at))
         .await?
         .ok_or_else(|| AppError::not_found("action"))?;
-    store
-        .audit_stmt(
-            who.campaign_id,
-            who.id,
-            if id.is_some() {
-                "action_update"
-            } else {
-                "action_create"
-            },
-            &format!("{saved}: {}", valid.title),
-            at,
-        )?
-        .run()
-        .await?;
     let timezone = store.timezone_of(who.campaign_id).await?;
     let today = http::local_date(at, &timezone);
-    let row = store
-        .actions(who.campaign_id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == saved)
-        .ok_or_else(|| AppError::Internal("saved action vanished".into()))?;
-    json(&view(row, &today), if id.is_some() { 200 } else { 201 })
+    let a = ActionView {
+        running: valid.starts_on <= today && today <= valid.ends_on,
+        id: saved.id,
+        title: valid.title,
+        text: valid.text,
+        link: valid.link,
+        points: valid.points,
+        how: valid.how,
+        item: valid.item,
+        starts_on: valid.starts_on,
+        ends_on: valid.ends_on,
+        pinned: valid.pinned,
+        translations: valid.translations,
+        done: saved.done,
+    };
+    json(&a, if id.is_some() { 200 } else { 201 })
 }
