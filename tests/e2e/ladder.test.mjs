@@ -138,6 +138,9 @@ test("a person climbs the ladder, step by step, in the widgets and in the report
   // Focus stays in the widget (on its heading) when the button it was on gives way.
   assert.ok(await w.locator(".thanks h3").evaluate((h) => h.getRootNode().activeElement === h), "focus on the thank-you heading");
   assert.match(await inner.locator(".title").textContent(), /I will knock on ten doors/);
+  // The greeting is read from `/me` after the pledge draws; until it arrives the form is an
+  // empty one (a slow machine clicks before it), so the click waits for it, as a person would.
+  await inner.locator(".me .me-name").waitFor();
   await inner.locator("button[type=submit]").click();
   await inner.locator(".thanks h3").waitFor();
   assert.equal(await inner.locator(".thanks h3").textContent(), "Thank you for pledging!");
