@@ -20,6 +20,7 @@ pub mod ladder;
 mod lang;
 mod petition;
 mod pledge;
+pub mod push;
 pub mod rank;
 pub mod region;
 pub mod routes;

@@ -298,6 +298,8 @@ pub const ALL: &[Route] = &[
     route(Get, "/hub/:campaign", Page),
     route(Post, "/hub/:campaign", Page),
     route(Post, "/hub/:campaign/members/:id", Page),
+    route(Get, "/hub/:campaign/manifest.webmanifest", Page),
+    route(Get, "/hub/:campaign/n/:id", Page),
     route(Get, "/h/:token", Page),
     route(Post, "/h/:token", Page),
     route(Get, "/u/:token", Page),

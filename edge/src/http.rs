@@ -131,6 +131,13 @@ pub fn local_date(at: f64, timezone: &str) -> String {
     iso_date(at + utc_offset_ms(at, timezone))
 }
 
+/// The moment `date` (`YYYY-MM-DD`) begins in `timezone`.
+pub fn local_midnight(date: &str, timezone: &str) -> Option<f64> {
+    let (y, m, d) = rally_api::week::parse_date(date)?;
+    let utc = rally_api::week::days_from_civil(y, m, d) as f64 * 86_400_000.0;
+    Some(utc - utc_offset_ms(utc, timezone))
+}
+
 /// The Monday and the Sunday of the week `date` (`YYYY-MM-DD`) is in.
 pub fn week_bounds(date: &str) -> Option<(String, String)> {
     let (y, m, d) = rally_api::week::parse_date(date)?;

@@ -161,6 +161,8 @@ pub const ROUTES: &[Row] = &[
     row(Get, "/hub/:campaign", Page, handler!(pages::hub::hub)),
     row(Post, "/hub/:campaign", Page, handler!(pages::hub::post)),
     row(Post, "/hub/:campaign/members/:id", Page, handler!(pages::hub::member)),
+    row(Get, "/hub/:campaign/manifest.webmanifest", Page, handler!(pages::hub::manifest)),
+    row(Get, "/hub/:campaign/n/:id", Page, handler!(pages::hub::clicked)),
     row(Get, "/h/:token", Page, handler!(pages::hub::link_page)),
     row(Post, "/h/:token", Page, handler!(pages::hub::link_open)),
     row(Get, "/u/:token", Page, handler!(mail::pages::unsubscribe_page)),

@@ -144,9 +144,12 @@ fn site() -> Result<()> {
           Referrer-Policy: same-origin\n  Cache-Control: no-cache\n\
           /preview/*\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
           style-src 'self'; img-src 'self'; frame-ancestors 'self'\n  X-Frame-Options: SAMEORIGIN\n  \
-          Referrer-Policy: same-origin\n  Cache-Control: no-cache\n",
+          Referrer-Policy: same-origin\n  Cache-Control: no-cache\n\
+          /hub/sw.js\n  Cache-Control: no-cache\n",
     )?;
     copy_dir(&r.join("examples/site"), &site)?;
+    // The hub's service worker and app icons (`/hub/sw.js`, `/hub/icon-*.png`).
+    copy_dir(&r.join("edge/static"), &site)?;
     // The builder's live preview: a page of its own that the dashboard frames.
     copy_dir(&r.join("dashboard/preview"), &site.join("preview"))?;
     dashboard()?;

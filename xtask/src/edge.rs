@@ -129,6 +129,12 @@ impl Edge {
                 "TOKEN_SECRET:local-development-token-secret",
                 "--var",
                 "SYNC_KEY:local-development-sync-key",
+                // Web Push's VAPID key pair, for local use only (README, "Web Push", says how
+                // to make the production one: a worker secret).
+                "--var",
+                "VAPID_PUBLIC_KEY:BGQGl1sz_R9CBTTQwj8XMbzrqC_j7WdnsI8XwOAm2zLNTYZ1xRj9TFAuBc1VYN6be6SA7XviMxugs1BbEbj-46Q",
+                "--var",
+                "VAPID_PRIVATE_KEY:75HYF9fx_GncI1ItfUkl1KZk5AdCKEukBiVZX80wgUw",
                 "--var",
                 &format!("PUBLIC_URL:http://127.0.0.1:{port}"),
                 "--test-scheduled",

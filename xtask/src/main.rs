@@ -273,6 +273,8 @@ fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
         // so the ladder's time windows can be tested without waiting weeks.
         ("RALLY_TEST_CLOCK", "1".into()),
         ("WEBHOOKS_ALLOW_LOOPBACK", "1".into()),
+        // The tests' push-service stand-in listens on loopback.
+        ("PUSH_ALLOW_LOOPBACK", "1".into()),
         ("WEBHOOK_RETRY_MS", "100".into()),
         ("WEBHOOK_ATTEMPTS", "4".into()),
         (

@@ -525,12 +525,15 @@ impl Store {
         )?);
         let syncs = b.read::<Written>(self.sync_stmt(tg, m.campaign_id, s.request_id, s.now)?);
         let reminders = match s.reminders {
-            Some(times) => Some(b.read::<Written>(self.reminder_stmt(
-                m.campaign_id,
-                s.request_id,
-                times,
-                s.now,
-            )?)),
+            Some(times) => Some([
+                b.read::<Written>(self.reminder_stmt(m.campaign_id, s.request_id, times, s.now)?),
+                b.read::<Written>(self.reminder_push_stmt(
+                    m.campaign_id,
+                    s.request_id,
+                    times,
+                    s.now,
+                )?),
+            ]),
             None => None,
         };
         for k in [kind, "recruit"] {
@@ -604,7 +607,7 @@ impl Store {
         let confirmation = messages.first().map(|m| m.id);
         messages.extend(results.rows(hooks)?);
         messages.extend(results.rows(syncs)?);
-        if let Some(r) = reminders {
+        for r in reminders.into_iter().flatten() {
             messages.extend(results.rows(r)?);
         }
         messages.extend(crate::db::ladder::hooks_of(&results, &eval)?);

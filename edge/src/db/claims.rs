@@ -591,12 +591,23 @@ impl Store {
             )
             .map(|s| b.read::<Written>(s))
         });
+        // Every subscriber who wants answered rumours hears of it once.
+        let pushed = publishing.then(|| {
+            self.fanout_stmt(
+                who.campaign_id,
+                rally_api::push::PushKind::Rebuttal,
+                (claim.id, Some(claim.id)),
+                at,
+                at,
+            )
+            .map(|s| b.read::<Written>(s))
+        });
         let r = b.run(self).await?;
         let mut written = match told {
             Some(slot) => r.rows(slot?)?,
             None => Vec::new(),
         };
-        if let Some(slot) = published {
+        for slot in [published, pushed].into_iter().flatten() {
             written.extend(r.rows(slot?)?);
         }
         Ok(written)

@@ -121,6 +121,8 @@ pub struct Hub {
     pub first_petition: Option<String>,
     pub standing: Option<Standing>,
     pub asks: Vec<AskRow>,
+    /// The kinds of notification the person's devices want (`None`: no device).
+    pub push_types: Option<u32>,
 }
 
 /// What became of a Done.
@@ -249,7 +251,8 @@ impl Store {
         a: &ValidAction,
         item_id: Option<u32>,
         (staff_id, now): (u32, f64),
-    ) -> AppResult<Option<Saved>> {
+        (starts_at, today): (f64, &str),
+    ) -> AppResult<Option<(Saved, Vec<Written>)>> {
         let translations = serde_json::to_string(&a.translations)
             .map_err(|e| AppError::Internal(format!("translations JSON: {e}")))?;
         let args = [
@@ -286,8 +289,27 @@ impl Store {
         }
         let mut b = Batch::new();
         let saved = b.read::<Saved>(self.stmt(sql, &args)?);
+        // Every subscriber who wants new actions hears of it once, when it starts (its
+        // first statement's row: `last_insert_rowid()` for a new one).
+        let fanout = b.read::<Written>(self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, lang, dedupe, due_at, created_at, detail) \
+             SELECT a.campaign_id, 'fanout', 'en', 'fanout:action:' || a.id, ?3, ?4, \
+                    json_object('kind', 'action', 'about', a.id, 'from', 0) \
+             FROM campaign_actions a WHERE a.campaign_id = ?1 AND a.id = COALESCE(?2, last_insert_rowid()) \
+               AND a.ends_on >= ?5 \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &[
+                num(campaign_id),
+                id.map_or(wasm_bindgen::JsValue::NULL, num),
+                num(starts_at.max(now)),
+                num(now),
+                text(today),
+            ],
+        )?);
         b.add(self.audit_stmt(campaign_id, staff_id, audit, &a.title, now)?);
-        b.run(self).await?.first(saved)
+        let r = b.run(self).await?;
+        Ok(r.first(saved)?
+            .map(|s| (s, r.rows(fanout).unwrap_or_default())))
     }
 
     /// Everything person `id`'s hub shows, in one batch; `None` when `version` no longer holds.
@@ -359,10 +381,12 @@ impl Store {
         let asks = self
             .asks_stmt(&live.ladder, c.id, "s.id = ?2", &[num(id)])?
             .map(|q| b.read::<AskRow>(q));
+        let devices = b.read::<crate::db::push::DeviceTypes>(self.push_types_stmt(id)?);
         let r = b.run(self).await?;
         let Some(person) = r.first(person)? else {
             return Ok(None);
         };
+        let devices: Vec<u32> = r.rows(devices)?.into_iter().map(|d| d.types).collect();
         Ok(Some(Hub {
             person,
             cards: r.rows(cards)?,
@@ -379,6 +403,7 @@ impl Store {
                 Some(a) => r.rows(a)?,
                 None => Vec::new(),
             },
+            push_types: crate::db::push::types_of_devices(&devices),
         }))
     }
 
@@ -570,11 +595,27 @@ impl Store {
              FROM supporters m JOIN teams t ON t.id = m.team_id \
              WHERE m.id = ?2 AND t.leader_id = ?3 AND m.leader_contact = 1 AND m.erased_at IS NULL \
                AND m.unsubscribed_at IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.supporter_id = m.id AND (ps.types & 2) != 0) \
              ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
             &[num(c.id), num(member), num(leader), num(now), num(day), text(&detail)],
         )?);
+        // A member with a device that wants nudges is told there instead of by email.
+        let pushed = b.read::<Written>(self.person_push_stmt(
+            c.id,
+            member,
+            rally_api::push::PushKind::Nudge,
+            &format!("nudge:{member}:{leader}:{day}"),
+            &serde_json::json!({ "kind": "nudge", "leader": leader_name, "team": team_name }),
+            (now, now + crate::db::push::PUSH_EXPIRES_MS, now),
+            &format!(
+                "EXISTS (SELECT 1 FROM supporters m JOIN teams t ON t.id = m.team_id \
+                 WHERE m.id = ?2 AND t.leader_id = {leader} AND m.leader_contact = 1 AND m.erased_at IS NULL)"
+            ),
+        )?);
         let r = b.run(self).await?;
-        r.rows(written)
+        let mut all = r.rows(written)?;
+        all.extend(r.rows(pushed)?);
+        Ok(all)
     }
 
     /// Removes `member` from the team `leader` leads.
@@ -770,6 +811,7 @@ impl Store {
                 "DELETE FROM team_events WHERE subject_id = ?1 OR actor_id = ?1",
                 &[num(id)],
             )?,
+            self.forget_push_stmt(id)?,
         ])
     }
 }

@@ -17,6 +17,7 @@ pub mod osdi;
 pub mod outbox;
 pub mod overview;
 pub mod people;
+pub mod push;
 pub mod settings;
 pub mod staff;
 pub mod teams;

@@ -118,8 +118,17 @@ pub struct Outgoing {
     pub sync_key: Option<String>,
     pub sync_tags: Option<String>,
     pub sync_enabled: Option<f64>,
-    /// A nudge's leader and team (JSON).
+    /// A nudge's leader and team; a push's kind and what it is about (JSON).
     pub detail: Option<String>,
+    // A push (kind `push`): the device, gone when its service said so.
+    pub push_endpoint: Option<String>,
+    pub push_p256dh: Option<String>,
+    pub push_auth: Option<String>,
+    // A push about a campaign action.
+    pub action_id: Option<f64>,
+    pub action_title: Option<String>,
+    pub action_text: Option<String>,
+    pub action_translations: Option<String>,
 }
 
 /// A link a claimed message carries: its token's SHA-256, purpose, message and expiry.
@@ -138,6 +147,11 @@ pub enum Outcome {
     Failed(String, f64, u32, Option<Log>),
     /// Not to be sent: why.
     Dropped(&'static str),
+    /// A push whose service says the subscription is gone (404, 410): dropped, and the
+    /// device's subscription deleted.
+    Gone(Log),
+    /// Settled already by its own batch (a fan-out slice).
+    Settled,
 }
 
 /// A delivery's last attempt, for the endpoint's log.
@@ -148,7 +162,7 @@ pub struct Log {
     pub response: String,
 }
 
-fn log_json(log: &Option<Log>) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+fn log_json(log: Option<&Log>) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
     match log {
         Some(l) => (
             l.status.into(),
@@ -316,6 +330,41 @@ impl Store {
              FROM commitments x, (SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
                                   UNION ALL SELECT 'pledge_morning', ?6, ?7) k \
              WHERE x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3 \
+               AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps \
+                               WHERE ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0) \
+             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &[
+                num(campaign_id),
+                text(request_id),
+                num(now),
+                num(eve_due),
+                num(eve_until),
+                num(morning_due),
+                num(morning_until),
+            ],
+        )
+    }
+
+    /// The same two reminders as pushes, to each of the pledger's devices that wants
+    /// reminders (who then gets no reminder email: [`Store::reminder_stmt`]). Part of the
+    /// commitment's batch.
+    pub fn reminder_push_stmt(
+        &self,
+        campaign_id: u32,
+        request_id: &str,
+        [(eve_due, eve_until), (morning_due, morning_until)]: [(f64, f64); 2],
+        now: f64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.stmt(
+            "INSERT INTO outbox (campaign_id, kind, supporter_id, push_id, action, action_request, lang, dedupe, \
+                                 due_at, expires_at, created_at, detail) \
+             SELECT ?1, 'push', x.supporter_id, ps.id, 'pledge', x.request_id, ps.lang, \
+                    'push:' || k.kind || ':' || x.request_id || ':' || ps.id, k.due, k.until, ?3, \
+                    json_object('kind', 'reminder', 'when', k.kind) \
+             FROM commitments x JOIN push_subscriptions ps ON ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0, \
+                  (SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
+                   UNION ALL SELECT 'pledge_morning', ?6, ?7) k \
+             WHERE x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3 \
              ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
             &[
                 num(campaign_id),
@@ -370,6 +419,7 @@ impl Store {
              FROM json_each(?1) j JOIN outbox o ON o.id = json_extract(j.value, '$.o') \
              WHERE o.status = 'sending' AND o.claimed_at = ?2 \
                AND (json_extract(j.value, '$.p') != 'hub' OR o.supporter_id IS NOT NULL) \
+               AND o.kind NOT IN ('push', 'fanout', 'webhook', 'sync') \
              ON CONFLICT (token_hash) DO NOTHING",
             &[text(&links), num(now), num(SIGNIN_LINK_MS)],
         )?);
@@ -391,8 +441,14 @@ impl Store {
                     COALESCE(p.slug, pl.slug) AS slug, \
                     t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled, \
                     o.next_step, s.rung, rm.from_rung AS rung_from, rm.to_rung AS rung_to, rm.cause AS rung_cause, \
-                    rm.at AS rung_at, o.detail \
+                    rm.at AS rung_at, o.detail, \
+                    ps.endpoint AS push_endpoint, ps.p256dh AS push_p256dh, ps.auth AS push_auth, \
+                    ca.id AS action_id, ca.title AS action_title, ca.body AS action_text, \
+                    ca.translations AS action_translations \
              FROM outbox o JOIN campaigns c ON c.id = o.campaign_id \
+             LEFT JOIN push_subscriptions ps ON o.kind = 'push' AND ps.id = o.push_id \
+             LEFT JOIN campaign_actions ca ON o.kind = 'push' AND json_extract(o.detail, '$.kind') = 'action' \
+               AND ca.id = json_extract(o.detail, '$.about') \
              LEFT JOIN rung_moves rm ON o.event_type = 'rung.changed' AND rm.request_id = o.action_request \
                AND rm.supporter_id = o.supporter_id \
              LEFT JOIN endpoints e ON e.id = o.endpoint_id \
@@ -416,19 +472,24 @@ impl Store {
             let id = *id as i64;
             match o {
                 Outcome::Sent(message_id, log) => {
-                    let (st, ms, r) = log_json(log);
+                    let (st, ms, r) = log_json(log.as_ref());
                     sent.push(serde_json::json!({ "id": id, "v": message_id, "st": st, "ms": ms, "r": r }))
                 }
                 Outcome::Failed(error, retry_at, max, log) => {
-                    let (st, ms, r) = log_json(log);
+                    let (st, ms, r) = log_json(log.as_ref());
                     failed.push(
                         serde_json::json!({ "id": id, "v": error, "at": *retry_at as i64,
                         "max": max, "st": st, "ms": ms, "r": r }),
                     )
                 }
-                Outcome::Dropped(reason) => {
-                    dropped.push(serde_json::json!({ "id": id, "v": reason }))
+                Outcome::Dropped(reason) => dropped.push(
+                    serde_json::json!({ "id": id, "v": reason, "st": null, "ms": null, "r": null }),
+                ),
+                Outcome::Gone(log) => {
+                    let (st, ms, r) = log_json(Some(log));
+                    dropped.push(serde_json::json!({ "id": id, "v": format!("subscription gone (HTTP {})", log.status), "st": st, "ms": ms, "r": r }))
                 }
+                Outcome::Settled => {}
             }
         }
         // `?1` is a JSON array of `{ id, v, at }`; each row reads its own entry.
@@ -464,8 +525,8 @@ impl Store {
         if !dropped.is_empty() {
             b.add(self.stmt(
                 &format!(
-                    "UPDATE outbox SET status = 'dropped', error = (SELECT json_extract(j.value, '$.v') {MINE}) \
-                     WHERE {ALL}"
+                    "UPDATE outbox SET status = 'dropped', error = (SELECT json_extract(j.value, '$.v') {MINE}), \
+                       {log} WHERE {ALL}"
                 ),
                 &[text(&serde_json::Value::Array(dropped).to_string())],
             )?);

@@ -22,6 +22,9 @@ pub struct CampaignRow {
     pub ladder: Option<String>,
     pub ladder_version: u32,
     pub first_pledge: Option<String>,
+    /// The campaign's slug and its colour (its first petition's accent, `''` when none).
+    pub slug: String,
+    pub accent: Option<String>,
 }
 
 impl CampaignRow {
@@ -78,8 +81,9 @@ impl Store {
     pub async fn campaign(&self, slug: &str) -> AppResult<Option<CampaignRow>> {
         self.first(
             &format!(
-                "SELECT id, name, timezone, weekly_goal, team_size, ladder, ladder_version, \
+                "SELECT id, name, slug, timezone, weekly_goal, team_size, ladder, ladder_version, \
                  {} AS first_pledge, \
+                 (SELECT p.accent FROM petitions p WHERE p.campaign_id = c.id AND p.accent != '' ORDER BY p.id LIMIT 1) AS accent, \
                  CASE WHEN turnstile_enabled = 1 THEN turnstile_site_key ELSE '' END AS turnstile \
                  FROM campaigns c WHERE slug = ?1",
                 crate::db::ladder::FIRST_PLEDGE

@@ -14,6 +14,7 @@
 pub mod action_network;
 pub mod links;
 pub mod pages;
+pub mod push;
 pub mod render;
 pub mod webhook;
 pub mod words;
@@ -237,27 +238,88 @@ async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppRes
     let claimed = store
         .claim_messages(ids, &new_links, at, config.stale_ms)
         .await?;
+    // A fan-out writes its next slice of pushes (one batch each) and settles itself; the
+    // pushes it wrote, and the fan-out itself while subscribers are left, go to the queue.
+    let fanouts: Vec<f64> = claimed
+        .iter()
+        .filter(|m| m.kind == "fanout")
+        .map(|m| m.id)
+        .collect();
+    let mut next = Vec::new();
+    if !fanouts.is_empty() {
+        let slice = store.fanout_slices(&fanouts, at).await?;
+        next.extend(slice.written);
+        next.extend(slice.again);
+    }
     // The sends go out together; each one's outcome is settled with the others.
-    // Each message is at most one subrequest: an email, a webhook POST or an Action Network
-    // call.
-    for _ in &claimed {
+    // Each message is at most one subrequest: an email, a push, a webhook POST or an Action
+    // Network call.
+    for _ in claimed.iter().filter(|m| m.kind != "fanout") {
         meter.fetch();
     }
+    let vapid = push::Vapid::from_env(env);
     let sends = claimed
         .iter()
-        .map(|m| outcome(env, &config, &secret, m, at));
+        .map(|m| outcome(env, &config, (&secret, vapid.as_ref()), m, at));
     let outcomes = futures_util::future::join_all(sends).await;
-    store.settle(&outcomes, now()).await
+    store.settle(&outcomes, now()).await?;
+    // A push service that says a subscription is gone: the device is forgotten.
+    let gone: Vec<f64> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Gone(_)))
+        .map(|(id, _)| *id)
+        .collect();
+    store.forget_devices(&gone).await?;
+    if let Err(e) = send_ids(env, &next, meter).await {
+        // Nothing is lost: the rows are `queued` in D1 and the sweep hands them over again.
+        worker::console_error!("outbox: fan-out: could not queue {} id(s): {e}", next.len());
+    }
+    Ok(())
+}
+
+/// Why a claimed push is not sent, if it should not be.
+fn push_drop_reason(m: &Outgoing, at: f64) -> Option<&'static str> {
+    if m.erased_at.is_some() {
+        return Some("erased");
+    }
+    if m.expires_at.is_some_and(|e| e <= at) {
+        return Some("too late");
+    }
+    let about: serde_json::Value = m
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default();
+    match about["kind"].as_str().unwrap_or_default() {
+        "reminder" if m.action_row.is_none() => Some("action removed"),
+        "reminder" if m.starts_at.is_none_or(|s| s <= at) => Some("too late"),
+        "rebuttal" if m.verdict.is_none() => Some("claim not published"),
+        "action" if m.action_id.is_none() => Some("action removed"),
+        _ => None,
+    }
 }
 
 /// Sends one claimed message, or says why not.
 async fn outcome(
     env: &Env,
     config: &Config,
-    secret: &str,
+    (secret, vapid): (&str, Option<&push::Vapid>),
     m: &Outgoing,
     at: f64,
 ) -> (f64, Outcome) {
+    if m.kind == "fanout" {
+        return (m.id, Outcome::Settled);
+    }
+    if m.kind == "push" {
+        if let Some(reason) = push_drop_reason(m, at) {
+            return (m.id, Outcome::Dropped(reason));
+        }
+        let Some(n) = render::notification(m, &config.public_url) else {
+            return (m.id, Outcome::Dropped("nothing to say"));
+        };
+        let payload = serde_json::to_string(&n).unwrap_or_default();
+        return (m.id, push::deliver(config, vapid, m, &payload).await);
+    }
     if m.kind == "webhook" {
         return (m.id, webhook::deliver(config, m, at).await);
     }

@@ -205,6 +205,85 @@ pub fn render_with(
 }
 
 /// [`render_with`], with dates from the runtime's `Intl` in the campaign's time zone.
+/// A push's notification (kind `push`), in the device's language: what it says and where its
+/// click goes (`/hub/:campaign/n/:id`, which counts it and opens the hub at its card). `None`
+/// when there is nothing to say any more (the action or claim is gone).
+pub fn notification(m: &Outgoing, public_url: &str) -> Option<rally_api::push::Notification> {
+    let w = words::of(&m.lang);
+    let detail: serde_json::Value = m
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default();
+    let field = |k: &str| detail[k].as_str().unwrap_or_default().to_owned();
+    let kind = field("kind");
+    let (title, body, tag) = match kind.as_str() {
+        "action" => {
+            let (mut title, mut text) = (m.action_title.clone()?, m.action_text.clone()?);
+            // The action's words in the device's language, where staff wrote them.
+            let translated: Option<serde_json::Value> = m
+                .action_translations
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok());
+            if let Some(t) = translated.as_ref().and_then(|t| t.get(&m.lang)) {
+                if let Some(x) = t["title"].as_str().filter(|x| !x.is_empty()) {
+                    title = x.to_owned();
+                    text = t["text"].as_str().unwrap_or_default().to_owned();
+                }
+            }
+            let id = m.action_id? as u64;
+            (
+                w.push_action_title.replace("{title}", &title),
+                text,
+                format!("action-{id}"),
+            )
+        }
+        "nudge" => {
+            let nudge = |t: &str| {
+                fill(t, m)
+                    .replace("{leader}", &field("leader"))
+                    .replace("{team}", &field("team"))
+            };
+            (
+                nudge(w.nudge_subject),
+                nudge(w.nudge_intro),
+                "nudge".to_owned(),
+            )
+        }
+        "rebuttal" => {
+            let verdict = m.verdict.as_deref()?;
+            (
+                w.push_rebuttal_title
+                    .replace("{verdict}", w.verdict(verdict)),
+                m.claim_text.clone()?,
+                format!("rebuttal-{}", m.claim_public_id.as_deref()?),
+            )
+        }
+        "reminder" => {
+            let eve = field("when") == "pledge_eve";
+            let subject = if eve {
+                w.eve_subject
+            } else {
+                w.morning_subject
+            };
+            (
+                fill(subject, m),
+                if eve { w.eve_intro } else { w.morning_intro }.to_owned(),
+                format!("pledge-{}", m.pledge_id? as u64),
+            )
+        }
+        _ => return None,
+    };
+    Some(rally_api::push::Notification {
+        kind,
+        title,
+        body,
+        url: format!("{public_url}/hub/{}/n/{}", m.campaign, m.id as u64),
+        tag,
+        lang: w.locale.to_owned(),
+    })
+}
+
 pub fn render(m: &Outgoing, links: &Links, now: f64) -> Option<Message> {
     let w = words::of(&m.lang);
     render_with(m, links, now, &|at| {

@@ -56,6 +56,8 @@ pub struct Words {
     pub hub_link_lead: &'static str,
     pub hub_link_button: &'static str,
     pub hub_link_spent: &'static str,
+    pub push_action_title: &'static str,
+    pub push_rebuttal_title: &'static str,
 }
 
 const EN: Words = Words {
@@ -110,6 +112,8 @@ const EN: Words = Words {
     hub_link_lead: "This link opens your page on this device, once.",
     hub_link_button: "Open my page",
     hub_link_spent: "This link was already used. Ask for a new one from your page.",
+    push_action_title: "New this week: {title}",
+    push_rebuttal_title: "A rumour answered: {verdict}",
 };
 
 const PT_BR: Words = Words {
@@ -164,6 +168,8 @@ const PT_BR: Words = Words {
     hub_link_lead: "Este link abre sua página neste aparelho, uma vez.",
     hub_link_button: "Abrir minha página",
     hub_link_spent: "Este link já foi usado. Peça um novo na sua página.",
+    push_action_title: "Nova nesta semana: {title}",
+    push_rebuttal_title: "Boato respondido: {verdict}",
 };
 
 const ES: Words = Words {
@@ -218,6 +224,8 @@ const ES: Words = Words {
     hub_link_lead: "Este enlace abre tu página en este dispositivo, una vez.",
     hub_link_button: "Abrir mi página",
     hub_link_spent: "Este enlace ya se usó. Pide uno nuevo desde tu página.",
+    push_action_title: "Nueva esta semana: {title}",
+    push_rebuttal_title: "Rumor respondido: {verdict}",
 };
 
 /// The words of a stored language tag (English for one it does not know).

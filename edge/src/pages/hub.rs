@@ -59,6 +59,14 @@ impl Form {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    fn all(&self, k: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     fn id(&self, k: &str) -> Option<u32> {
         self.get(k).trim().parse().ok()
     }
@@ -78,6 +86,9 @@ fn ok_words(w: &HubWords, code: &str) -> Option<&'static str> {
         "handed" => w.ok_handed,
         "renewed" => w.ok_renewed,
         "sent" => w.signin_sent,
+        "push_on" => w.ok_push_on,
+        "push_off" => w.ok_push_off,
+        "push_types" => w.ok_push_types,
         _ => return None,
     })
 }
@@ -195,7 +206,8 @@ fn html(body: String, status: u16) -> AppResult<Response> {
     h.set("X-Robots-Tag", "noindex")?;
     h.set(
         "Content-Security-Policy",
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self' https://wa.me sms: mailto:; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'; manifest-src 'self'; \
+         worker-src 'self'; connect-src 'self'; form-action 'self' https://wa.me sms: mailto:; base-uri 'none'; frame-ancestors 'none'",
     )?;
     Ok(resp)
 }
@@ -223,15 +235,74 @@ var f=document.createElement('form');f.method='post';f.hidden=true;var a=documen
 var b=document.createElement('input');b.name='t';b.value=decodeURIComponent(m[1]);f.appendChild(a);f.appendChild(b);document.body.appendChild(f);f.submit()}\
 document.addEventListener('submit',function(e){var t=e.target;if(t.dataset.sent){e.preventDefault();return}t.dataset.sent='1';setTimeout(function(){delete t.dataset.sent},4000)})})()";
 
+/// The installable app's script (the hub and its sign-in page): registers the service worker
+/// (`/hub/sw.js`, scope `/hub/<campaign>`: the page offline, notifications), and runs the
+/// notifications section: turn on (the browser's permission, `pushManager.subscribe` with the
+/// edge's VAPID key, the subscription posted as `do=push_on`), turn off, choose kinds. Each
+/// answer is said in the section's live status.
+const APP_SCRIPT: &str = r#"(function(){var m=document.querySelector('main'),c=m&&m.dataset.app;if(!c||!('serviceWorker' in navigator))return;
+navigator.serviceWorker.register('/hub/sw.js',{scope:'/hub/'+c}).catch(function(){});
+var box=document.getElementById('notify');if(!box||!box.dataset.key||!('PushManager' in window)||!('Notification' in window))return;
+box.hidden=false;var say=box.querySelector('.notify-status'),on=box.querySelector('.notify-on'),off=box.querySelector('.notify-off'),form=box.querySelector('form');
+function tell(t,no){say.textContent=t;say.className='notify-status'+(no?' no':' ok')}
+function kinds(){return Array.prototype.map.call(form.querySelectorAll('input[name=types]:checked'),function(i){return i.value})}
+function post(o){var b=new URLSearchParams();Object.keys(o).forEach(function(k){[].concat(o[k]).forEach(function(v){b.append(k,v)})});
+return fetch(location.pathname,{method:'POST',headers:{'Accept':'application/json','Content-Type':'application/x-www-form-urlencoded'},body:b,credentials:'same-origin'}).then(function(r){return r.json().then(function(j){if(!r.ok)throw j;return j})})}
+function state(sub){on.hidden=!!sub;off.hidden=!sub}
+function key(){var s=box.dataset.key.replace(/-/g,'+').replace(/_/g,'/');s+='===='.slice(s.length%4||4);var r=atob(s),a=new Uint8Array(r.length);for(var i=0;i<r.length;i++)a[i]=r.charCodeAt(i);return a}
+var ready=navigator.serviceWorker.ready;ready.then(function(r){return r.pushManager.getSubscription()}).then(state).catch(function(){});
+on.addEventListener('click',function(){on.disabled=true;Notification.requestPermission().then(function(p){if(p!=='granted'){tell(box.dataset.denied,1);throw 0}
+return ready.then(function(r){return r.pushManager.subscribe({userVisibleOnly:true,applicationServerKey:key()})})}).then(function(sub){var j=sub.toJSON();
+return post({'do':'push_on',endpoint:j.endpoint,p256dh:j.keys.p256dh,auth:j.keys.auth,types:kinds()}).then(function(){state(sub);tell(box.dataset.on)})})
+.catch(function(e){if(e!==0)tell(box.dataset.failed,1)}).then(function(){on.disabled=false})});
+off.addEventListener('click',function(){ready.then(function(r){return r.pushManager.getSubscription()}).then(function(sub){if(!sub)return state(null);
+return post({'do':'push_off',endpoint:sub.endpoint}).then(function(){return sub.unsubscribe()}).then(function(){state(null);tell(box.dataset.off)})}).catch(function(){tell(box.dataset.failed,1)})});
+form.addEventListener('submit',function(e){e.preventDefault();post({'do':'push_types',types:kinds()}).then(function(){tell(box.dataset.saved)}).catch(function(){tell(box.dataset.failed,1)})})})()"#;
+
 fn page(lang: Lang, title: &str, campaign: &str, body: &str) -> String {
+    page_of(lang, title, campaign, None, body)
+}
+
+/// A page; `app` (the campaign's slug) makes it the installable hub: its manifest, theme and
+/// icons, and the app's script.
+fn page_of(
+    lang: Lang,
+    title: &str,
+    campaign: &str,
+    app: Option<(&str, &str)>,
+    body: &str,
+) -> String {
+    let (head, main, script) = match app {
+        Some((slug, theme)) => (
+            format!(
+                "<link rel=\"manifest\" href=\"/hub/{slug}/manifest.webmanifest\"><meta name=\"theme-color\" content=\"{theme}\">\
+<link rel=\"icon\" href=\"/hub/icon-192.png\"><link rel=\"apple-touch-icon\" href=\"/hub/icon-192.png\">",
+                slug = esc(slug),
+                theme = esc(theme),
+            ),
+            format!(" data-app=\"{}\"", esc(slug)),
+            format!("<script>{APP_SCRIPT}</script>"),
+        ),
+        None => (String::new(), String::new(), String::new()),
+    };
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
-<title>{title} · {campaign}</title><style>{STYLE}</style></head><body><main>{body}</main><script>{SCRIPT}</script></body></html>",
+<title>{title} · {campaign}</title>{head}<style>{STYLE}</style></head><body><main{main}>{body}</main><script>{SCRIPT}</script>{script}</body></html>",
         lang = lang.tag(),
         title = esc(title),
         campaign = esc(campaign),
     )
+}
+
+/// The campaign's theme colour (its accent, `#rrggbb`), else Rally's green.
+fn theme(c: &CampaignRow) -> &str {
+    c.accent
+        .as_deref()
+        .filter(|a| {
+            a.len() == 7 && a.starts_with('#') && a[1..].bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .unwrap_or("#0b7a3e")
 }
 
 /// The sign-in page: the email form (and the script that takes a token from the fragment).
@@ -258,7 +329,13 @@ fn sign_in_page(lang: Lang, c: &CampaignRow, notice: Option<(&str, bool)>) -> St
         send = esc(w.signin_send),
         tag = lang.tag(),
     );
-    page(lang, w.signin_heading, &c.name, &body)
+    page_of(
+        lang,
+        w.signin_heading,
+        &c.name,
+        Some((c.slug.as_str(), theme(c))),
+        &body,
+    )
 }
 
 /// Everything the hub is drawn from besides the stored rows.
@@ -272,6 +349,8 @@ struct Drawn<'a> {
     /// What happened (`?ok=`, in words), or a refusal with the element it belongs to.
     ok: Option<&'static str>,
     refused: Option<(&'a str, &'static str)>,
+    /// The edge's VAPID public key (none: this edge sends no notifications).
+    vapid: Option<String>,
 }
 
 fn fill(t: &str, pairs: &[(&str, &str)]) -> String {
@@ -715,6 +794,56 @@ fn rebuttals(d: &Drawn<'_>, w: &HubWords) -> String {
     out
 }
 
+/// The notifications section: hidden until the app's script finds a browser that can show
+/// them (and this edge has a VAPID key); the kinds the person's devices want, ticked.
+fn notifications(d: &Drawn<'_>, w: &HubWords) -> String {
+    use rally_api::push::{PushKind, ALL_TYPES};
+    let Some(key) = &d.vapid else {
+        return String::new();
+    };
+    let types = d.hub.push_types.unwrap_or(ALL_TYPES);
+    let mut boxes = String::new();
+    for k in PushKind::ALL {
+        let label = match k {
+            PushKind::Action => w.notify_kind_action,
+            PushKind::Nudge => w.notify_kind_nudge,
+            PushKind::Rebuttal => w.notify_kind_rebuttal,
+            PushKind::Reminder => w.notify_kind_reminder,
+        };
+        boxes.push_str(&format!(
+            "<label><input type=\"checkbox\" name=\"types\" value=\"{v}\"{checked}>{label}</label>",
+            v = k.as_str(),
+            checked = if types & k.bit() != 0 { " checked" } else { "" },
+            label = esc(label),
+        ));
+    }
+    let status = match d.hub.push_types {
+        Some(_) => w.notify_is_on,
+        None => w.notify_is_off,
+    };
+    format!(
+        "<section id=\"notify\" aria-labelledby=\"notify-h\" hidden data-key=\"{key}\" data-on=\"{on}\" data-off=\"{off}\" \
+data-denied=\"{denied}\" data-failed=\"{failed}\" data-saved=\"{saved}\"><h2 id=\"notify-h\">{title}</h2>\
+<form class=\"block\" method=\"post\">{do_}<fieldset><legend>{lead}</legend>{boxes}</fieldset>\
+<button class=\"quiet\" type=\"submit\">{save}</button></form>\
+<button type=\"button\" class=\"notify-on\">{turn_on}</button><button type=\"button\" class=\"notify-off\" hidden>{turn_off}</button>\
+<p class=\"notify-status\" role=\"status\">{status}</p></section>",
+        key = esc(key),
+        on = esc(w.ok_push_on),
+        off = esc(w.ok_push_off),
+        denied = esc(w.notify_denied),
+        failed = esc(w.notify_failed),
+        saved = esc(w.ok_push_types),
+        title = esc(w.notify),
+        do_ = hidden("do", "push_types"),
+        lead = esc(w.notify_lead),
+        save = esc(w.notify_save),
+        turn_on = esc(w.notify_on),
+        turn_off = esc(w.notify_off),
+        status = esc(status),
+    )
+}
+
 fn draw(d: &Drawn<'_>) -> String {
     let w = hub_words::of(d.lang);
     let step = d.hub.standing.as_ref().and_then(|standing| {
@@ -738,7 +867,7 @@ fn draw(d: &Drawn<'_>) -> String {
     };
     let body = format!(
         "<header><p>{campaign}</p><form method=\"post\">{signout_do}<button class=\"quiet\" type=\"submit\">{signout}</button></form></header>\
-<h1>{hello}</h1>{status}{cards}{week}{lead}{team}{rebuttals}",
+<h1>{hello}</h1>{status}{cards}{week}{lead}{team}{rebuttals}{notify}",
         campaign = esc(&d.c.name),
         signout_do = hidden("do", "signout"),
         signout = esc(w.signout),
@@ -748,8 +877,15 @@ fn draw(d: &Drawn<'_>) -> String {
         lead = leader_view(d, w),
         team = team(d, w),
         rebuttals = rebuttals(d, w),
+        notify = notifications(d, w),
     );
-    page(d.lang, w.title, &d.c.name, &body)
+    page_of(
+        d.lang,
+        w.title,
+        &d.c.name,
+        Some((d.campaign, theme(d.c))),
+        &body,
+    )
 }
 
 /// The hub of the signed-in person, drawn with what happened or a refusal; the sign-in page
@@ -804,6 +940,7 @@ async fn render(
         now: at,
         ok: ok.and_then(|code| ok_words(hub_words::of(lang), code)),
         refused,
+        vapid: crate::mail::push::Vapid::from_env(&ctx.env).map(|v| v.public),
     };
     html(draw(&d), status)
 }
@@ -1130,10 +1267,50 @@ async fn own(
                 ))
             }
         }
+        "push_on" => {
+            let draft = rally_api::push::SubscriptionDraft {
+                endpoint: form.get("endpoint").to_owned(),
+                p256dh: form.get("p256dh").to_owned(),
+                auth: form.get("auth").to_owned(),
+                types: form.all("types"),
+            };
+            let local = ctx
+                .env
+                .var("PUSH_ALLOW_LOOPBACK")
+                .is_ok_and(|v| v.to_string() == "1");
+            match draft.validate(local) {
+                Ok(v) => {
+                    store.subscribe(c.id, me, &v, lang.tag(), at).await?;
+                    Ended::Ok("push_on")
+                }
+                Err(errors) => Ended::No(Refusal {
+                    error: AppError::Invalid(errors),
+                    words: w.notify_failed,
+                    at: "notify".into(),
+                }),
+            }
+        }
+        "push_off" => {
+            store.unsubscribe_device(me, form.get("endpoint")).await?;
+            Ended::Ok("push_off")
+        }
+        "push_types" => match rally_api::push::types_of(&form.all("types")) {
+            Some(types) => {
+                store.set_push_types(me, types, at).await?;
+                Ended::Ok("push_types")
+            }
+            None => Ended::No(refusal(
+                ErrorCode::InvalidValue,
+                "types",
+                "types must be among action, nudge, rebuttal, reminder",
+                w.notify_failed,
+                "notify".into(),
+            )),
+        },
         _ => Ended::No(refusal(
             ErrorCode::InvalidValue,
             "do",
-            "do must be one of done, undo, share, join, start, leave, consent, renew, signout, signin, session",
+            "do must be one of done, undo, share, join, start, leave, consent, renew, push_on, push_off, push_types, signout, signin, session",
             w.no_session,
             String::new(),
         )),
@@ -1360,4 +1537,63 @@ pub async fn link_open(req: Request, ctx: Ctx) -> AppResult<Response> {
         "",
         Some(set_cookie(&s.campaign, &token, COOKIE_SECS)),
     )
+}
+
+/// `GET /hub/:campaign/manifest.webmanifest`: the hub as an installable app (its name, the
+/// campaign's colour, its icons; it opens standalone at the hub).
+pub async fn manifest(req: Request, ctx: Ctx) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let lang = lang_of(&req, None);
+    let w = hub_words::of(lang);
+    let start = format!("/hub/{}", c.slug);
+    let short: String = c.name.chars().take(12).collect();
+    let body = serde_json::json!({
+        "id": start,
+        "name": c.name,
+        "short_name": short,
+        "description": w.app_description,
+        "lang": lang.tag(),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "theme_color": theme(&c),
+        "background_color": "#f4f4f7",
+        "icons": [
+            { "src": "/hub/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": "/hub/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
+        ],
+    });
+    let mut resp = Response::ok(body.to_string())?;
+    let h = resp.headers_mut();
+    h.set("Content-Type", "application/manifest+json")?;
+    h.set("Cache-Control", "public, max-age=300")?;
+    Ok(resp)
+}
+
+/// `GET /hub/:campaign/n/:id`: a notification's click. Counted once, then the hub at the card
+/// it is about (an unknown one opens the hub all the same).
+pub async fn clicked(_req: Request, ctx: Ctx) -> AppResult<Response> {
+    let store = store(&ctx)?;
+    let c = campaign(&store, &ctx).await?;
+    let id: Option<u32> = param(&ctx, "id")?.parse().ok();
+    let about = match id {
+        Some(id) => store.push_click(c.id, id, now()).await?,
+        None => None,
+    };
+    let detail: serde_json::Value = about
+        .as_ref()
+        .and_then(|a| a.detail.as_deref())
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default();
+    let anchor = match detail["kind"].as_str() {
+        Some("action") => format!("#card-{}", detail["about"].as_u64().unwrap_or_default()),
+        Some("rebuttal") => format!(
+            "#rebuttal-{}",
+            about.and_then(|a| a.claim_public_id).unwrap_or_default()
+        ),
+        Some("nudge") | Some("reminder") => "#cards-h".into(),
+        _ => String::new(),
+    };
+    redirect(&format!("/hub/{}{anchor}", c.slug))
 }

@@ -84,12 +84,22 @@ pub async fn save(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         None
     };
     let at = now();
-    let saved = store
-        .save_action(who.campaign_id, id, &valid, item_id, (who.id, at))
-        .await?
-        .ok_or_else(|| AppError::not_found("action"))?;
     let timezone = store.timezone_of(who.campaign_id).await?;
     let today = http::local_date(at, &timezone);
+    // Subscribers hear of the action when it starts (midnight of its first day, there).
+    let starts_at = http::local_midnight(&valid.starts_on, &timezone).unwrap_or(at);
+    let (saved, fanout) = store
+        .save_action(
+            who.campaign_id,
+            id,
+            &valid,
+            item_id,
+            (who.id, at),
+            (starts_at, &today),
+        )
+        .await?
+        .ok_or_else(|| AppError::not_found("action"))?;
+    crate::mail::enqueue(&fanout);
     let a = ActionView {
         running: valid.starts_on <= today && today <= valid.ends_on,
         id: saved.id,
