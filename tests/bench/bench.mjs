@@ -440,9 +440,46 @@ async function hubTable() {
   await browser.close();
 }
 
+/** Web Push (issue 23): a new action fanned out to `N` subscribers, through the queue and the
+ * consumer (VAPID and encryption in the Worker) to a local push-service stand-in that answers
+ * 201 at once; and the Worker's upload size (`wrangler deploy --dry-run`). */
+async function pushTable() {
+  const N = Number(process.env.RALLY_BENCH_PUSH ?? 5000);
+  let got = 0;
+  const srv = createServer((req, res) => { req.resume(); req.on("end", () => { got++; res.writeHead(201).end(); }); });
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  const { createECDH, randomBytes } = await import("node:crypto");
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const run = Date.now();
+  d1(`INSERT INTO push_subscriptions (campaign_id, supporter_id, endpoint, p256dh, auth, types, lang, created_at, updated_at)
+      WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${N})
+      SELECT c.id, (SELECT MIN(id) FROM supporters), 'http://127.0.0.1:${srv.address().port}/push/${run}-' || i,
+             '${ecdh.getPublicKey("base64url")}', '${randomBytes(16).toString("base64url")}', 15, 'en', 0, 0
+      FROM campaigns c, seq WHERE c.slug = 'e2e-push'`);
+  const H = { Authorization: "Bearer rs_test_push_owner_3f8a1d", "Content-Type": "application/json" };
+  const list = await (await fetchAgain(`${EDGE}/api/v1/campaigns/e2e-push/staff/actions`, { headers: H })).json();
+  const t0 = performance.now();
+  await fetchAgain(`${EDGE}/api/v1/campaigns/e2e-push/staff/actions`, {
+    method: "POST", headers: H,
+    body: JSON.stringify({ title: `Bench ${run}`, how: "self", points: 1, starts_on: list.week_starts, ends_on: list.week_ends }),
+  });
+  const deadline = Date.now() + 600_000;
+  while (got < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const secs = (performance.now() - t0) / 1000;
+  srv.close();
+  const upload = execFileSync(`${ROOT}/node_modules/.bin/wrangler`, ["deploy", "--dry-run", "--outdir", `${process.env.RALLY_STATE}/dry-run`], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  }).match(/Total Upload: ([^\n]+)/)?.[1];
+  console.log("\n## Web Push fan-out: a new action to every subscriber, through queue and consumer to a local stand-in\n");
+  console.log("| subscribers | delivered | seconds | pushes a second |\n|---:|---:|---:|---:|");
+  console.log(`| ${N} | ${got} | ${secs.toFixed(1)} | ${(got / secs).toFixed(0)} |`);
+  console.log(`\nWorker upload (\`wrangler deploy --dry-run\`): ${upload}`);
+}
+
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, hub: hubTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
+const sections = { sizes, render: renderTable, hub: hubTable, push: pushTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

@@ -22,7 +22,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { launch, newContext, person, d1, eventually, freshIp, mailTo, cron, EDGE, CHROMIUM_ARGS } from "./helpers.mjs";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { launch, newContext, person, d1, eventually, freshIp, mailTo, cron, EDGE, CHROMIUM_ARGS, ROOT, freePort, startOwnEdge, crash } from "./helpers.mjs";
 
 const C = "e2e-push";
 const OWNER = "rs_test_push_owner_3f8a1d";
@@ -54,7 +56,8 @@ before(async () => {
         got.error = String(e);
       }
       received.push(got);
-      res.writeHead(got.error ? 400 : d?.answer ?? 404).end();
+      const status = got.error ? 400 : d?.answer ?? 404;
+      res.writeHead(status, status === 429 ? { "Retry-After": "120" } : {}).end();
     });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -248,8 +251,10 @@ test("notifications: turned on in the hub, a new action reaches the device encry
 test("a subscription answering 410 is gone after one attempt; a 500 is retried, then failed, and the Messages tab counts both", async () => {
   const gone = device(410);
   const broken = device(500);
+  const busy = device(429);
   await subscribe(await signUp({ first_name: "Gil" }), gone);
   await subscribe(await signUp({ first_name: "Fay" }), broken);
+  await subscribe(await signUp({ first_name: "Ivo" }), busy, ["rebuttal"]);
   const claimText = `The square will be paved ${RUN}`;
   const report = await call("POST", `/api/v1/campaigns/${C}/reports`, { body: { seen_on: "whatsapp", claim: claimText } });
   assert.equal(report.status, 201, JSON.stringify(report.body));
@@ -272,6 +277,13 @@ test("a subscription answering 410 is gone after one attempt; a 500 is retried, 
   assert.equal(failed.attempts, 5);
   assert.equal(to(broken).length, 5, "five attempts reached the push service");
   assert.equal(to(gone).length, 1, "the gone one was not tried again");
+
+  // The 429: waits as long as the push service asked (two minutes), not the backoff.
+  const [wait] = sql(`SELECT status, attempts, due_at - claimed_at AS waited, error FROM outbox WHERE kind = 'push' AND last_status = 429 AND claim_id = (SELECT id FROM claims WHERE public_id = '${report.body.claim_id}')`);
+  assert.equal(wait.status, "pending");
+  assert.ok(wait.waited >= 119_000 && wait.waited <= 125_000, `waited ${wait.waited} ms`);
+  assert.match(wait.error, /429/);
+  assert.equal(to(busy).length, 1, "not tried again before its time");
 
   const messages = await staff("GET", "/messages");
   const pushes = messages.body.days.filter((d) => d.kind === "push");
@@ -309,6 +321,19 @@ test("a nudge reaches a device that wants nudges, and the email of a member whos
   assert.deepEqual(kinds(withPush.id), ["push"], "Pia: the push, no email");
   assert.deepEqual(kinds(withoutPush.id), ["nudge"], "Noa: the email");
 
+  // A pledge's reminders go to a device that wants them, instead of their email; someone with
+  // no device gets the emails.
+  const pledger = await signUp({ first_name: "Rui" });
+  const rd = device();
+  await subscribe(pledger, rd, ["reminder"]);
+  for (const who of [pledger, leader]) {
+    const r = await call("POST", `/api/v1/campaigns/${C}/pledges/push-pledge/commitments`, { body: { reminder: true }, headers: { Authorization: `Bearer ${who.token}` } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const reminders = (id) => sql(`SELECT kind, json_extract(detail, '$.when') AS at FROM outbox WHERE supporter_id = ${id} AND (kind LIKE 'pledge_%' OR (kind = 'push' AND detail LIKE '%reminder%')) ORDER BY kind, at`);
+  assert.deepEqual(reminders(pledger.id), [{ kind: "push", at: "pledge_eve" }, { kind: "push", at: "pledge_morning" }], "Rui: two pushes, no email");
+  assert.deepEqual(reminders(leader.id).map((r) => r.kind), ["pledge_eve", "pledge_morning"], "Lia: the two emails");
+
   // Refused, by field, nothing stored.
   const bad = await hubPost(withPush.token, { do: "push_on", endpoint: "http://example.org/push", p256dh: "short", auth: "", types: ["weather"] });
   assert.equal(bad.status, 422);
@@ -316,4 +341,53 @@ test("a nudge reaches a device that wants nudges, and the email of a member whos
   assert.equal((await hubPost(withPush.token, { do: "push_types", types: ["weather"] })).body.error.field, "types");
   const anon = await call("POST", `/hub/${C}`, { form: form({ do: "push_on", ...device() }), headers: { Accept: "application/json" } });
   assert.equal(anon.status, 401);
+});
+
+test("a new action reaches 100,000 subscribers: written in slices of 500, each queue invocation within its budget, no device twice", { timeout: 900_000 }, async () => {
+  // An edge of this test's own (killed at the end, with whatever is still being delivered),
+  // its campaign `scale` seeded with 100,000 supporters, each with one device. Their push
+  // service is a stand-in that answers 201 at once without decrypting (the one above decrypts).
+  const N = 100_000;
+  const state = mkdtempSync(path.join(tmpdir(), "rally-fanout-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let delivered = 0;
+  const fast = createServer((req, res) => { req.resume(); req.on("end", () => { delivered++; res.writeHead(201).end(); }); });
+  await new Promise((r) => fast.listen(0, "127.0.0.1", r));
+  const edge = await startOwnEdge(port, state);
+  try {
+    execFileSync("cargo", ["xtask", "seed-scale", "--state", state, "--supporters", String(N)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    d1(`INSERT INTO push_subscriptions (campaign_id, supporter_id, endpoint, p256dh, auth, types, lang, created_at, updated_at)
+        SELECT s.campaign_id, s.id, 'http://127.0.0.1:${fast.address().port}/push/' || s.id, '${ecdh.getPublicKey("base64url")}',
+               '${randomBytes(16).toString("base64url")}', 15, 'en', 0, 0
+        FROM supporters s JOIN campaigns c ON c.id = s.campaign_id WHERE c.slug = 'scale'`, state);
+    const H = { Authorization: "Bearer rs_bench_scale_owner", "Content-Type": "application/json", "CF-Connecting-IP": freshIp() };
+    const list = await (await fetch(`${base}/api/v1/campaigns/scale/staff/actions`, { headers: H })).json();
+    const t0 = Date.now();
+    const made = await fetch(`${base}/api/v1/campaigns/scale/staff/actions`, {
+      method: "POST", headers: H,
+      body: JSON.stringify({ title: "Knock on doors", how: "self", points: 5, starts_on: list.week_starts, ends_on: list.week_ends }),
+    });
+    assert.equal(made.status, 201);
+    const fanout = await eventually(
+      () => d1("SELECT status, detail FROM outbox WHERE kind = 'fanout' AND dedupe LIKE 'fanout:action:%' AND campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale')", state)[0],
+      (f) => f?.status === "sent", 600_000);
+    const written = (Date.now() - t0) / 1000;
+    const [rows] = d1(`SELECT COUNT(*) AS n, COUNT(DISTINCT push_id) AS devices FROM outbox WHERE kind = 'push'
+                       AND campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale')`, state);
+    assert.deepEqual([rows.n, rows.devices], [N, N], "one push per device, none twice");
+    assert.equal(JSON.parse(fanout.detail).from > 0, true);
+    const most = await (await fetch(`${base}/api/v1/meter`)).json();
+    const budget = JSON.parse(readFileSync(path.join(ROOT, "tests/query-budget.json"), "utf8")).budgets.queue;
+    for (const k of ["d1", "kv", "fetch"]) assert.ok(most.queue[k] <= budget[k], `queue ${k}: ${most.queue[k]} > ${budget[k]}`);
+    const secs = (Date.now() - t0) / 1000;
+    console.log(`# fan-out to ${N.toLocaleString("en")} subscribers: all pushes written in ${written.toFixed(1)} s (${N / 500} slices); ` +
+      `${delivered} delivered in ${secs.toFixed(1)} s (${(delivered / secs).toFixed(0)} a second); a queue invocation at most ${most.queue.d1} D1 calls, ${most.queue.fetch} subrequests`);
+  } finally {
+    crash(edge);
+    fast.close();
+    rmSync(state, { recursive: true, force: true });
+  }
 });

@@ -116,11 +116,23 @@ pub async fn hand_over(env: &Env, ids: Vec<f64>) {
     }
 }
 
+/// The binding of the fan-outs' queue (one slice a message, one message an invocation).
+const FANOUT_QUEUE: &str = "FANOUT";
+
 async fn send_ids(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> worker::Result<()> {
+    send_ids_to(env, "OUTBOX", ids, meter).await
+}
+
+async fn send_ids_to(
+    env: &Env,
+    binding: &str,
+    ids: &[f64],
+    meter: &crate::meter::Shared,
+) -> worker::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let queue = env.queue("OUTBOX")?;
+    let queue = env.queue(binding)?;
     // A queue batch holds at most 100 messages.
     for chunk in ids.chunks(100) {
         meter.fetch();
@@ -246,10 +258,11 @@ async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppRes
         .map(|m| m.id)
         .collect();
     let mut next = Vec::new();
+    let mut again = Vec::new();
     if !fanouts.is_empty() {
         let slice = store.fanout_slices(&fanouts, at).await?;
-        next.extend(slice.written);
-        next.extend(slice.again);
+        next = slice.written;
+        again = slice.again;
     }
     // The sends go out together; each one's outcome is settled with the others.
     // Each message is at most one subrequest: an email, a push, a webhook POST or an Action
@@ -270,9 +283,13 @@ async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppRes
         .map(|(id, _)| *id)
         .collect();
     store.forget_devices(&gone).await?;
-    if let Err(e) = send_ids(env, &next, meter).await {
-        // Nothing is lost: the rows are `queued` in D1 and the sweep hands them over again.
-        worker::console_error!("outbox: fan-out: could not queue {} id(s): {e}", next.len());
+    // A fan-out's next slice goes through a queue of its own, so it is written while this
+    // slice's pushes wait their turn in the outbox's.
+    for (queue, ids) in [(FANOUT_QUEUE, &again), ("OUTBOX", &next)] {
+        if let Err(e) = send_ids_to(env, queue, ids, meter).await {
+            // Nothing is lost: the rows are `queued` in D1 and the sweep hands them over again.
+            worker::console_error!("outbox: fan-out: could not queue {} id(s): {e}", ids.len());
+        }
     }
     Ok(())
 }
