@@ -525,15 +525,10 @@ impl Store {
         )?);
         let syncs = b.read::<Written>(self.sync_stmt(tg, m.campaign_id, s.request_id, s.now)?);
         let reminders = match s.reminders {
-            Some(times) => Some([
-                b.read::<Written>(self.reminder_stmt(m.campaign_id, s.request_id, times, s.now)?),
-                b.read::<Written>(self.reminder_push_stmt(
-                    m.campaign_id,
-                    s.request_id,
-                    times,
-                    s.now,
-                )?),
-            ]),
+            Some(times) => Some(
+                self.reminder_stmts(m.campaign_id, s.request_id, times, s.now)?
+                    .map(|st| b.read::<Written>(st)),
+            ),
             None => None,
         };
         for k in [kind, "recruit"] {

@@ -1,5 +1,5 @@
 //! The outbox: every message that leaves the edge is a row here first, written in the same
-//! batch as the action that causes it (see [`Store::confirm_stmt`], [`Store::reminder_stmt`],
+//! batch as the action that causes it (see [`Store::confirm_stmt`], [`Store::reminder_stmts`],
 //! and the fact-check outcomes in `claims.rs`). Sending claims the row in D1 before calling
 //! the email binding, so a redelivered queue message, a second cron run or a retry never sends
 //! it twice; the links a message carries; confirming, "it wasn't me" and unsubscribing; the
@@ -315,67 +315,58 @@ impl Store {
     }
 
     /// The two reminders of a commitment whose pledger asked for them (the evening before and
-    /// the morning of), each with the moment after which it is no longer worth sending. Part
-    /// of the commitment's batch; nothing if the commitment was not written by `request_id`.
-    pub fn reminder_stmt(
+    /// the morning of), each with the moment after which it is no longer worth sending: as
+    /// pushes to each of the pledger's devices that wants reminders, else as emails. Part of
+    /// the commitment's batch; nothing if the commitment was not written by `request_id`.
+    pub fn reminder_stmts(
         &self,
         campaign_id: u32,
         request_id: &str,
         [(eve_due, eve_until), (morning_due, morning_until)]: [(f64, f64); 2],
         now: f64,
-    ) -> AppResult<D1PreparedStatement> {
-        self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, expires_at, created_at) \
-             SELECT ?1, k.kind, x.supporter_id, 'pledge', x.request_id, x.lang, k.kind || ':' || x.request_id, k.due, k.until, ?3 \
-             FROM commitments x, (SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
-                                  UNION ALL SELECT 'pledge_morning', ?6, ?7) k \
-             WHERE x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3 \
-               AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps \
-                               WHERE ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0) \
-             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
-            &[
-                num(campaign_id),
-                text(request_id),
-                num(now),
-                num(eve_due),
-                num(eve_until),
-                num(morning_due),
-                num(morning_until),
-            ],
-        )
-    }
-
-    /// The same two reminders as pushes, to each of the pledger's devices that wants
-    /// reminders (who then gets no reminder email: [`Store::reminder_stmt`]). Part of the
-    /// commitment's batch.
-    pub fn reminder_push_stmt(
-        &self,
-        campaign_id: u32,
-        request_id: &str,
-        [(eve_due, eve_until), (morning_due, morning_until)]: [(f64, f64); 2],
-        now: f64,
-    ) -> AppResult<D1PreparedStatement> {
-        self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, supporter_id, push_id, action, action_request, lang, dedupe, \
-                                 due_at, expires_at, created_at, detail) \
-             SELECT ?1, 'push', x.supporter_id, ps.id, 'pledge', x.request_id, ps.lang, \
-                    'push:' || k.kind || ':' || x.request_id || ':' || ps.id, k.due, k.until, ?3, \
-                    json_object('kind', 'reminder', 'when', k.kind) \
-             FROM commitments x JOIN push_subscriptions ps ON ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0, \
-                  (SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
-                   UNION ALL SELECT 'pledge_morning', ?6, ?7) k \
-             WHERE x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3 \
-             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
-            &[
-                num(campaign_id),
-                text(request_id),
-                num(now),
-                num(eve_due),
-                num(eve_until),
-                num(morning_due),
-                num(morning_until),
-            ],
-        )
+    ) -> AppResult<[D1PreparedStatement; 2]> {
+        // `k`: each reminder's kind, due time and limit; `?1` the campaign, `?2` the
+        // commitment's request, `?3` now.
+        const TIMES: &str = "(SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
+                             UNION ALL SELECT 'pledge_morning', ?6, ?7) k";
+        const WANTS: &str = "ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0";
+        const MINE: &str = "x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3";
+        let args = [
+            num(campaign_id),
+            text(request_id),
+            num(now),
+            num(eve_due),
+            num(eve_until),
+            num(morning_due),
+            num(morning_until),
+        ];
+        Ok([
+            self.stmt(
+                &format!(
+                    "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, \
+                                         due_at, expires_at, created_at) \
+                     SELECT ?1, k.kind, x.supporter_id, 'pledge', x.request_id, x.lang, k.kind || ':' || x.request_id, \
+                            k.due, k.until, ?3 \
+                     FROM commitments x, {TIMES} \
+                     WHERE {MINE} AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE {WANTS}) \
+                     ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
+                ),
+                &args,
+            )?,
+            self.stmt(
+                &format!(
+                    "INSERT INTO outbox (campaign_id, kind, supporter_id, push_id, action, action_request, lang, dedupe, \
+                                         due_at, expires_at, created_at, detail) \
+                     SELECT ?1, 'push', x.supporter_id, ps.id, 'pledge', x.request_id, ps.lang, \
+                            'push:' || k.kind || ':' || x.request_id || ':' || ps.id, k.due, k.until, ?3, \
+                            json_object('kind', 'reminder', 'when', k.kind) \
+                     FROM commitments x JOIN push_subscriptions ps ON {WANTS}, {TIMES} \
+                     WHERE {MINE} \
+                     ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
+                ),
+                &args,
+            )?,
+        ])
     }
 
     /// Claims messages `ids` for sending (each once: a second claimer finds it taken), writes

@@ -42,6 +42,22 @@ fn fill(template: &str, m: &Outgoing) -> String {
         .replace("{name}", m.first_name.as_deref().unwrap_or_default())
 }
 
+/// A message's `detail` (JSON: a nudge's leader and team, a push's kind and subject).
+fn detail_of(m: &Outgoing) -> serde_json::Value {
+    m.detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default()
+}
+
+/// A nudge's words, with its leader and team filled in.
+fn nudge_words(t: &str, m: &Outgoing, detail: &serde_json::Value) -> String {
+    let field = |k: &str| detail[k].as_str().unwrap_or_default();
+    fill(t, m)
+        .replace("{leader}", field("leader"))
+        .replace("{team}", field("team"))
+}
+
 /// The person's share link: the page they acted on with their referral code.
 fn share_link(m: &Outgoing) -> Option<String> {
     let page = m
@@ -167,19 +183,9 @@ pub fn render_with(
             fill(w.signin_subject, m)
         }
         "nudge" => {
-            let detail: serde_json::Value = m
-                .detail
-                .as_deref()
-                .and_then(|d| serde_json::from_str(d).ok())
-                .unwrap_or_default();
-            let field = |k: &str| detail[k].as_str().unwrap_or_default().to_owned();
-            let nudge = |t: &str| {
-                fill(t, m)
-                    .replace("{leader}", &field("leader"))
-                    .replace("{team}", &field("team"))
-            };
-            blocks.push(Block::Para(nudge(w.nudge_intro)));
-            nudge(w.nudge_subject)
+            let detail = detail_of(m);
+            blocks.push(Block::Para(nudge_words(w.nudge_intro, m, &detail)));
+            nudge_words(w.nudge_subject, m, &detail)
         }
         _ => return None,
     };
@@ -210,11 +216,7 @@ pub fn render_with(
 /// when there is nothing to say any more (the action or claim is gone).
 pub fn notification(m: &Outgoing, public_url: &str) -> Option<rally_api::push::Notification> {
     let w = words::of(&m.lang);
-    let detail: serde_json::Value = m
-        .detail
-        .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok())
-        .unwrap_or_default();
+    let detail = detail_of(m);
     let field = |k: &str| detail[k].as_str().unwrap_or_default().to_owned();
     let kind = field("kind");
     let (title, body, tag) = match kind.as_str() {
@@ -238,18 +240,11 @@ pub fn notification(m: &Outgoing, public_url: &str) -> Option<rally_api::push::N
                 format!("action-{id}"),
             )
         }
-        "nudge" => {
-            let nudge = |t: &str| {
-                fill(t, m)
-                    .replace("{leader}", &field("leader"))
-                    .replace("{team}", &field("team"))
-            };
-            (
-                nudge(w.nudge_subject),
-                nudge(w.nudge_intro),
-                "nudge".to_owned(),
-            )
-        }
+        "nudge" => (
+            nudge_words(w.nudge_subject, m, &detail),
+            nudge_words(w.nudge_intro, m, &detail),
+            "nudge".to_owned(),
+        ),
         "rebuttal" => {
             let verdict = m.verdict.as_deref()?;
             (
