@@ -596,7 +596,7 @@ impl Store {
             self.fanout_stmt(
                 who.campaign_id,
                 rally_api::push::PushKind::Rebuttal,
-                (claim.id, Some(claim.id)),
+                claim.id,
                 at,
                 at,
             )

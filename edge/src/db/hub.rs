@@ -292,12 +292,13 @@ impl Store {
         // Every subscriber who wants new actions hears of it once, when it starts (its
         // first statement's row: `last_insert_rowid()` for a new one).
         let fanout = b.read::<Written>(self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, lang, dedupe, due_at, created_at, detail) \
-             SELECT a.campaign_id, 'fanout', 'en', 'fanout:action:' || a.id, ?3, ?4, \
-                    json_object('kind', 'action', 'about', a.id, 'from', 0) \
-             FROM campaign_actions a WHERE a.campaign_id = ?1 AND a.id = COALESCE(?2, last_insert_rowid()) \
-               AND a.ends_on >= ?5 \
-             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &crate::db::push::fanout_insert(
+                rally_api::push::PushKind::Action,
+                ("a.id", "NULL"),
+                ("?3", "?4"),
+                "FROM campaign_actions a WHERE a.campaign_id = ?1 \
+                 AND a.id = COALESCE(?2, last_insert_rowid()) AND a.ends_on >= ?5",
+            ),
             &[
                 num(campaign_id),
                 id.map_or(wasm_bindgen::JsValue::NULL, num),

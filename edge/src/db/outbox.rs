@@ -148,7 +148,7 @@ pub enum Outcome {
     /// Not to be sent: why.
     Dropped(&'static str),
     /// A push whose service says the subscription is gone (404, 410): dropped, and the
-    /// device's subscription deleted.
+    /// device's subscription deleted in the same batch.
     Gone(Log),
     /// Settled already by its own batch (a fan-out slice).
     Settled,
@@ -184,7 +184,7 @@ pub enum About {
 }
 
 /// Ids as a JSON array of integers, for `json_each` (one bound parameter for any number).
-fn json_ids(ids: &[f64]) -> String {
+pub(crate) fn json_ids(ids: &[f64]) -> String {
     serde_json::Value::Array(ids.iter().map(|i| (*i as i64).into()).collect()).to_string()
 }
 
@@ -520,6 +520,19 @@ impl Store {
                        {log} WHERE {ALL}"
                 ),
                 &[text(&serde_json::Value::Array(dropped).to_string())],
+            )?);
+        }
+        // A push service that says a subscription is gone: the device is forgotten.
+        let gone: Vec<f64> = outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Gone(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        if !gone.is_empty() {
+            b.add(self.stmt(
+                "DELETE FROM push_subscriptions WHERE id IN (SELECT push_id FROM outbox \
+                   WHERE id IN (SELECT value FROM json_each(?1)) AND kind = 'push')",
+                &[text(&json_ids(&gone))],
             )?);
         }
         if !b.is_empty() {

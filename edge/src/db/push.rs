@@ -4,7 +4,7 @@
 //!
 //! A push is written in the same batch as what causes it: [`Store::fanout_stmt`] when staff
 //! publish an action or a rebuttal, [`Store::person_push_stmt`] for a nudge and a pledge's
-//! reminders. The fan-out walks the campaign's subscriptions in id order ([`Store::fanout_slice`],
+//! reminders. The fan-out walks the campaign's subscriptions in id order ([`Store::fanout_slices`],
 //! [`FANOUT_SLICE`] at a time, one D1 batch), so any number of subscribers costs each queue
 //! invocation the same.
 
@@ -89,19 +89,15 @@ impl Store {
         Ok(())
     }
 
-    /// Sets the kinds every device of the person wants; how many devices they have.
-    pub async fn set_push_types(
-        &self,
-        supporter_id: u32,
-        types: u32,
-        now: f64,
-    ) -> AppResult<usize> {
-        let mut b = Batch::new();
-        let rows = b.read::<DeviceTypes>(self.stmt(
-            "UPDATE push_subscriptions SET types = ?2, updated_at = ?3 WHERE supporter_id = ?1 RETURNING types",
+    /// Sets the kinds every device of the person wants.
+    pub async fn set_push_types(&self, supporter_id: u32, types: u32, now: f64) -> AppResult<()> {
+        self.stmt(
+            "UPDATE push_subscriptions SET types = ?2, updated_at = ?3 WHERE supporter_id = ?1",
             &[num(supporter_id), num(types), num(now)],
-        )?);
-        Ok(b.run(self).await?.rows(rows)?.len())
+        )?
+        .run()
+        .await?;
+        Ok(())
     }
 
     /// The kinds of each of the person's devices (for the hub's checkboxes), as a statement of
@@ -113,31 +109,23 @@ impl Store {
         )
     }
 
-    /// A notification to every subscriber of the campaign who wants `kind`, about `about`
-    /// (an action's or a claim's id), once (`key`), due at `due_at`. Part of the batch of what
-    /// causes it.
+    /// A notification to every subscriber of the campaign who wants `kind`, about claim
+    /// `claim_id`, once, due at `due_at`. Part of the batch of what causes it.
     pub fn fanout_stmt(
         &self,
         campaign_id: u32,
         kind: PushKind,
-        (about, claim_id): (u32, Option<u32>),
+        claim_id: u32,
         due_at: f64,
         now: f64,
     ) -> AppResult<D1PreparedStatement> {
-        let detail =
-            serde_json::json!({ "kind": kind.as_str(), "about": about, "from": 0 }).to_string();
         self.stmt(
-            "INSERT INTO outbox (campaign_id, kind, claim_id, lang, dedupe, due_at, created_at, detail) \
-             VALUES (?1, 'fanout', ?2, 'en', 'fanout:' || ?3 || ':' || ?4, ?5, ?6, ?7) \
-             ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+            &fanout_insert(kind, ("?2", "?2"), ("?3", "?4"), ""),
             &[
                 num(campaign_id),
-                claim_id.map_or(wasm_bindgen::JsValue::NULL, num),
-                text(kind.as_str()),
-                num(about),
+                num(claim_id),
                 num(due_at.max(now)),
                 num(now),
-                text(&detail),
             ],
         )
     }
@@ -185,10 +173,8 @@ impl Store {
     /// (each push's `dedupe` names the fan-out and the device).
     pub async fn fanout_slices(&self, ids: &[f64], now: f64) -> AppResult<Slice> {
         const MINE: &str = "o.id = ?1 AND o.status = 'sending' AND o.claimed_at = ?2";
-        // The kind's bit, from the fan-out's detail.
-        let bit =
-            "(CASE json_extract(o.detail, '$.kind') WHEN 'action' THEN 1 WHEN 'nudge' THEN 2 \
-                    WHEN 'rebuttal' THEN 4 WHEN 'reminder' THEN 8 ELSE 0 END)";
+        // The kind's bit, as `fanout_insert` wrote it.
+        let bit = "json_extract(o.detail, '$.bit')";
         let (now_ids, later) = ids.split_at(ids.len().min(FANOUTS_AT_ONCE));
         let mut b = Batch::new();
         let mut slots = Vec::new();
@@ -231,8 +217,7 @@ impl Store {
             slots.push((id, written, status));
         }
         if !later.is_empty() {
-            let ids = serde_json::Value::Array(later.iter().map(|i| (*i as i64).into()).collect())
-                .to_string();
+            let ids = crate::db::outbox::json_ids(later);
             b.add(self.stmt(
                 "UPDATE outbox SET status = 'queued', queued_at = ?2, attempts = attempts - 1 \
                  WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'sending' AND claimed_at = ?2",
@@ -255,23 +240,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Deletes the subscriptions of pushes whose service said they are gone (404, 410).
-    pub async fn forget_devices(&self, outbox_ids: &[f64]) -> AppResult<()> {
-        if outbox_ids.is_empty() {
-            return Ok(());
-        }
-        let ids = serde_json::Value::Array(outbox_ids.iter().map(|i| (*i as i64).into()).collect())
-            .to_string();
-        self.stmt(
-            "DELETE FROM push_subscriptions WHERE id IN \
-               (SELECT push_id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND kind = 'push')",
-            &[text(&ids)],
-        )?
-        .run()
-        .await?;
-        Ok(())
     }
 
     /// Counts a click on notification `id` (once) and says what it was about; `None` when it
@@ -305,6 +273,26 @@ impl Store {
             &[num(supporter_id)],
         )
     }
+}
+
+/// The `INSERT` of a fan-out row of `kind` about `about` (an SQL expression: an action's or a
+/// claim's id) with claim `claim` (SQL), due at `due` and written at `now` (placeholders),
+/// selecting from `rest` (the statement's `FROM` and `WHERE`, if any); `?1` is the campaign.
+/// Its detail carries the kind's bit, which the slices test subscriptions with.
+pub fn fanout_insert(
+    kind: PushKind,
+    (about, claim): (&str, &str),
+    (due, now): (&str, &str),
+    rest: &str,
+) -> String {
+    format!(
+        "INSERT INTO outbox (campaign_id, kind, claim_id, lang, dedupe, due_at, created_at, detail) \
+         SELECT ?1, 'fanout', {claim}, 'en', 'fanout:{k}:' || ({about}), {due}, {now}, \
+                json_object('kind', '{k}', 'bit', {bit}, 'about', {about}, 'from', 0) {rest} \
+         ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at",
+        k = kind.as_str(),
+        bit = kind.bit(),
+    )
 }
 
 /// The kinds a person's devices want together (each device's bits OR-ed), from the rows of

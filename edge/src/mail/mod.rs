@@ -276,13 +276,6 @@ async fn deliver(env: &Env, ids: &[f64], meter: &crate::meter::Shared) -> AppRes
         .map(|m| outcome(env, &config, (&secret, vapid.as_ref()), m, at));
     let outcomes = futures_util::future::join_all(sends).await;
     store.settle(&outcomes, now()).await?;
-    // A push service that says a subscription is gone: the device is forgotten.
-    let gone: Vec<f64> = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Gone(_)))
-        .map(|(id, _)| *id)
-        .collect();
-    store.forget_devices(&gone).await?;
     // A fan-out's next slice goes through a queue of its own, so it is written while this
     // slice's pushes wait their turn in the outbox's.
     for (queue, ids) in [(FANOUT_QUEUE, &again), ("OUTBOX", &next)] {
