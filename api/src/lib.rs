@@ -18,6 +18,7 @@ pub mod hub;
 pub mod integrations;
 pub mod ladder;
 mod lang;
+pub mod people;
 mod petition;
 mod pledge;
 pub mod push;

@@ -54,7 +54,7 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 }
 
 /// The queues' consumer: the outbox's messages are outbox ids to send (`mail::consume`); the
-/// exports' and the ladder's are slices of background jobs (`staff::slices::consume`).
+/// exports', the ladder's and the supporter list's bulk jobs are slices of background jobs (`staff::slices::consume`).
 #[event(queue)]
 pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
     if batch.queue() == staff::export_jobs::QUEUE {
@@ -62,6 +62,9 @@ pub async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Conte
     }
     if batch.queue() == staff::ladder::QUEUE {
         return staff::slices::consume::<staff::ladder::Slice>(batch, &env).await;
+    }
+    if batch.queue() == staff::roster::QUEUE {
+        return staff::slices::consume::<staff::roster::Slice>(batch, &env).await;
     }
     mail::consume(batch, &env).await
 }

@@ -25,15 +25,18 @@ pub struct JobRow {
     pub finished_at: Option<f64>,
     pub expires_at: f64,
     pub error: Option<String>,
+    /// A filter's people (`what` = `people`): the filter's query string.
+    pub filter: Option<String>,
 }
 
 const COLUMNS: &str = "id, campaign_id, what, status, rows_expected, rows_done, after_id, seq, \
-                       object_key, upload_id, parts, created_at, finished_at, expires_at, error";
+                       object_key, upload_id, parts, created_at, finished_at, expires_at, error, filter";
 
 /// A new job.
 pub struct NewJob<'a> {
     pub campaign_id: u32,
     pub what: &'a str,
+    pub filter: Option<&'a str>,
     pub rows_expected: u64,
     pub object_key: &'a str,
     pub upload_id: &'a str,
@@ -69,8 +72,8 @@ impl Store {
         let mut b = Batch::new();
         let id = b.read::<Id>(self.stmt(
             "INSERT INTO export_jobs (campaign_id, what, rows_expected, object_key, upload_id, \
-             created_by, created_at, updated_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) RETURNING id",
+             created_by, created_at, updated_at, expires_at, filter) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9) RETURNING id",
             &[
                 num(j.campaign_id),
                 text(j.what),
@@ -80,6 +83,7 @@ impl Store {
                 num(j.created_by),
                 num(j.now),
                 num(j.expires_at),
+                crate::db::opt(j.filter),
             ],
         )?);
         b.add(audit);

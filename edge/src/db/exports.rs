@@ -154,6 +154,38 @@ pub fn export(what: &str) -> Option<Export> {
     })
 }
 
+/// The columns of a filter's people (`POST .../staff/people/export`).
+const PEOPLE_COLUMNS: &[&str] = &[
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "postal_code",
+    "country",
+    "region",
+    "contact_consent",
+    "consent_at",
+    "unsubscribed_at",
+    "lang",
+    "points",
+    "recruits",
+    "rung",
+    "team",
+    "last_action_at",
+    "tags",
+    "created_at",
+];
+
+/// The export of a filter's people: its columns (its rows come from
+/// [`Store::people_export_page`], as the filter is not a literal).
+pub fn people_export() -> Export {
+    Export {
+        columns: PEOPLE_COLUMNS,
+        sql: "",
+        count: "",
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct Count {
     n: f64,
@@ -164,6 +196,32 @@ impl Store {
     pub async fn export_rows(&self, e: &Export, campaign_id: u32) -> AppResult<u64> {
         let c: Option<Count> = self.first(e.count, &[num(campaign_id)]).await?;
         Ok(c.map_or(0, |c| c.n as u64))
+    }
+
+    /// Up to `page` of a filter's people after id `after`, in id order (tags joined by `;`).
+    pub async fn people_export_page(
+        &self,
+        w: &crate::db::roster::Where,
+        after: f64,
+        page: u32,
+    ) -> AppResult<Vec<Map<String, Value>>> {
+        let mut args = w.args.clone();
+        args.push(num(after));
+        args.push(num(page));
+        let n = args.len();
+        self.all(
+            &format!(
+                "SELECT s.id, s.email, s.first_name, s.last_name, s.postal_code, s.country, s.region, \
+                   s.contact_consent, s.consent_at, s.unsubscribed_at, s.lang, s.points, s.recruits, s.rung, \
+                   (SELECT name FROM teams WHERE id = s.team_id) AS team, NULLIF(s.last_action_at, 0) AS last_action_at, \
+                   (SELECT group_concat(tag, ';') FROM (SELECT tag FROM supporter_tags WHERE supporter_id = s.id ORDER BY tag)) AS tags, \
+                   s.created_at FROM supporters s WHERE {} AND s.id > ?{} ORDER BY s.id LIMIT ?{n}",
+                w.sql,
+                n - 1
+            ),
+            &args,
+        )
+        .await
     }
 
     /// Up to `page` rows of export `e` after id `after`, in id order.

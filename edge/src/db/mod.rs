@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod overview;
 pub mod people;
 pub mod push;
+pub mod roster;
 pub mod settings;
 pub mod staff;
 pub mod teams;

@@ -31,6 +31,9 @@ pub struct Row {
     /// Where the person stands on the engagement ladder ('' for no rung).
     #[serde(default)]
     pub rung: String,
+    /// The staff's tags on the person (a JSON array).
+    #[serde(default)]
+    pub tags: Option<String>,
 }
 
 /// A petition or a pledge.
@@ -53,7 +56,7 @@ macro_rules! person {
     () => {
         "s.id AS person_id, s.created_at AS person_created_at, s.first_name, s.last_name, s.email, \
          s.postal_code, s.country, s.region, s.lang, s.contact_consent, s.unsubscribed_at, s.erased_at, \
-         s.rung"
+         s.rung, (SELECT json_group_array(tag) FROM (SELECT tag FROM supporter_tags WHERE supporter_id = s.id ORDER BY tag)) AS tags"
     };
 }
 

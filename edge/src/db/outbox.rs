@@ -108,6 +108,8 @@ pub struct Outgoing {
     pub next_step: Option<String>,
     /// Where the supporter stands on the ladder when it is sent (an Action Network tag).
     pub rung: Option<String>,
+    /// The staff's tags on the supporter (JSON array; webhooks and syncs only).
+    pub tags: Option<String>,
     // A move between rungs (`rung.changed`).
     pub rung_from: Option<String>,
     pub rung_to: Option<String>,
@@ -431,7 +433,9 @@ impl Store {
                     (SELECT ref_code FROM supporters x WHERE x.id = COALESCE(g.referrer_id, m.referrer_id)) AS referrer, \
                     COALESCE(p.slug, pl.slug) AS slug, \
                     t.remote_id, k.key_sealed AS sync_key, k.tags AS sync_tags, k.enabled AS sync_enabled, \
-                    o.next_step, s.rung, rm.from_rung AS rung_from, rm.to_rung AS rung_to, rm.cause AS rung_cause, \
+                    o.next_step, s.rung, CASE WHEN o.kind IN ('webhook', 'sync') THEN \
+                      (SELECT json_group_array(tag) FROM (SELECT tag FROM supporter_tags WHERE supporter_id = o.supporter_id ORDER BY tag)) END AS tags, \
+                    rm.from_rung AS rung_from, rm.to_rung AS rung_to, rm.cause AS rung_cause, \
                     rm.at AS rung_at, o.detail, \
                     ps.endpoint AS push_endpoint, ps.p256dh AS push_p256dh, ps.auth AS push_auth, \
                     ca.id AS action_id, ca.title AS action_title, ca.body AS action_text, \

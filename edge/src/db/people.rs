@@ -195,6 +195,7 @@ impl Store {
             )?,
         ]);
         b.extend(self.forget_hub_stmts(id)?);
+        b.add(self.forget_tags_stmt(id)?);
         // Off the ladder: their count leaves the rung it was on, then their rung history and
         // everything the report counted of it are removed.
         let live = self.ladder(campaign_id).await?;

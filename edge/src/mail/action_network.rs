@@ -60,6 +60,8 @@ pub fn request(base: &str, m: &Outgoing) -> (String, Value) {
     if let Some(rung) = m.rung.as_deref().filter(|r| !r.is_empty()) {
         tags.push(format!("rally:rung:{rung}"));
     }
+    // The tags staff put on the person in Rally, as they are when the sync is sent.
+    tags.extend(crate::osdi::tag_names(m.tags.as_deref()));
     let mut referrer = serde_json::Map::new();
     for (k, v) in [
         ("source", &m.source),

@@ -194,6 +194,10 @@ pub async fn sweep(env: &Env) -> AppResult<()> {
     if let Err(e) = crate::staff::ladder::sweep(env, &meter, stale_ms).await {
         worker::console_error!("cron: ladder: {e:?}");
     }
+    // Bulk jobs on a filter's people: lost slices queued again.
+    if let Err(e) = crate::staff::roster::sweep(env, &meter, stale_ms).await {
+        worker::console_error!("cron: bulk jobs: {e:?}");
+    }
     let sent = send_ids(env, &due, &meter).await;
     if crate::meter::on(env) {
         crate::meter::record("cron", meter.counts());

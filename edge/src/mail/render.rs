@@ -50,7 +50,7 @@ fn detail_of(m: &Outgoing) -> serde_json::Value {
         .unwrap_or_default()
 }
 
-/// A nudge's words, with its leader and team filled in.
+/// A nudge's (or a change of leader's) words, with its leader and team filled in.
 fn nudge_words(t: &str, m: &Outgoing, detail: &serde_json::Value) -> String {
     let field = |k: &str| detail[k].as_str().unwrap_or_default();
     fill(t, m)
@@ -186,6 +186,16 @@ pub fn render_with(
             let detail = detail_of(m);
             blocks.push(Block::Para(nudge_words(w.nudge_intro, m, &detail)));
             nudge_words(w.nudge_subject, m, &detail)
+        }
+        "leader" => {
+            let detail = detail_of(m);
+            let (subject, intro) = if detail["role"] == "new" {
+                (w.leader_new_subject, w.leader_new_intro)
+            } else {
+                (w.leader_old_subject, w.leader_old_intro)
+            };
+            blocks.push(Block::Para(nudge_words(intro, m, &detail)));
+            nudge_words(subject, m, &detail)
         }
         _ => return None,
     };

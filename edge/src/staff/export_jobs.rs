@@ -115,6 +115,20 @@ pub async fn start(req: Request, ctx: Ctx) -> AppResult<Response> {
             200,
         );
     }
+    begin(&ctx, &store, &who, &what, None, rows).await
+}
+
+/// Starts a background export `what` (with `filter`, for a filter's people) of `rows` rows:
+/// the R2 upload, the job row with its audit row, its first slice queued; answers 202.
+pub async fn begin(
+    ctx: &Ctx,
+    store: &Store,
+    who: &staff::Staff,
+    what: &str,
+    filter: Option<&str>,
+    rows: u64,
+) -> AppResult<Response> {
+    let campaign = param(ctx, "campaign")?.to_owned();
     let at = now();
     let object_key = format!(
         "exports/{campaign}/{what}-{}-{}.csv",
@@ -128,12 +142,22 @@ pub async fn start(req: Request, ctx: Ctx) -> AppResult<Response> {
         .await
         .map_err(r2)?;
     let upload_id = upload.upload_id().await;
-    let audit = store.audit_stmt(who.campaign_id, who.id, "export_job", &what, at)?;
+    let audit = store.audit_stmt(
+        who.campaign_id,
+        who.id,
+        "export_job",
+        &match filter {
+            Some(f) => format!("{what}: {f}"),
+            None => what.to_owned(),
+        },
+        at,
+    )?;
     let id = store
         .create_export_job(
             &NewJob {
                 campaign_id: who.campaign_id,
-                what: &what,
+                what,
+                filter,
                 rows_expected: rows,
                 object_key: &object_key,
                 upload_id: &upload_id,
@@ -232,7 +256,23 @@ pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
     if job.status != "running" || job.seq as u32 != s.seq {
         return Ok(());
     }
-    let Some(e) = export(&job.what) else {
+    // A filter's people (`what` = `people`) read through their filter, compiled again here.
+    let people = match (job.what.as_str(), job.filter.as_deref()) {
+        ("people", Some(f)) => match rally_api::people::Filter::parse(f) {
+            Ok(f) => Some(super::roster::compiled(&store, job.campaign_id as u32, &f).await?),
+            Err(_) => {
+                return store
+                    .fail_export_job(s.job, "a filter that no longer reads", now())
+                    .await
+            }
+        },
+        _ => None,
+    };
+    let Some(e) = (if people.is_some() {
+        Some(crate::db::exports::people_export())
+    } else {
+        export(&job.what)
+    }) else {
         return store.fail_export_job(s.job, "no such export", now()).await;
     };
     let bucket = bucket(env)?;
@@ -256,9 +296,14 @@ pub async fn slice(env: &Env, meter: &Shared, s: Slice) -> AppResult<()> {
     };
     let (mut after, mut rows, mut last_page) = (job.after_id, 0u64, false);
     for _ in 0..SLICE_PAGES {
-        let page = store
-            .export_page(&e, job.campaign_id as u32, after, PAGE_ROWS)
-            .await?;
+        let page = match &people {
+            Some(w) => store.people_export_page(w, after, PAGE_ROWS).await?,
+            None => {
+                store
+                    .export_page(&e, job.campaign_id as u32, after, PAGE_ROWS)
+                    .await?
+            }
+        };
         if let Some(last) = super::exports::lines(&e, &page, &mut buf) {
             after = last;
         }

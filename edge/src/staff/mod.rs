@@ -14,6 +14,7 @@ pub mod members;
 pub mod messages;
 pub mod overview;
 pub mod people;
+pub mod roster;
 pub mod session;
 pub mod settings;
 pub mod slices;
