@@ -664,6 +664,24 @@ pub struct BulkDraft {
     pub filter: Option<String>,
 }
 
+/// The answer to a bulk request: how many matched, and the job (none when nobody matched,
+/// with `message` saying so).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkStart {
+    pub matched: u64,
+    pub job: Option<BulkJob>,
+    pub message: Option<String>,
+}
+
+/// `POST .../staff/supporters/:id/tags`: a tag on one person (`on: false` removes it), and
+/// the answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonTag {
+    pub tag: Option<String>,
+    pub on: Option<bool>,
+}
+
 /// A bulk job as staff see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BulkJob {

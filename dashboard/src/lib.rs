@@ -29,6 +29,7 @@ mod messages;
 mod net;
 mod overview;
 mod people;
+mod roster;
 mod settings;
 mod turnstile;
 mod words;
@@ -53,6 +54,7 @@ enum Tab {
     Ladder,
     Actions,
     Supporters,
+    Teams,
     Exports,
     FactChecks,
     Widgets,
@@ -199,6 +201,7 @@ fn Signed(props: &SignedProps) -> Html {
         (Tab::Ladder, ladder::words(lang).title),
         (Tab::Actions, actions::words(lang).tab),
         (Tab::Supporters, t[1]),
+        (Tab::Teams, roster::words(lang).teams),
         (Tab::Exports, t[2]),
         (Tab::FactChecks, t[3]),
         (Tab::Widgets, t[4]),
@@ -255,7 +258,13 @@ fn Signed(props: &SignedProps) -> Html {
                 Tab::Overview => html! { <overview::Overview base={base.clone()} /> },
                 Tab::Ladder => html! { <ladder::Ladder base={base.clone()} can_edit={who.role == "owner" || who.role == "organiser"} on_people={on_people.clone()} /> },
                 Tab::Actions => html! { <actions::Actions base={base.clone()} can_edit={who.role == "owner" || who.role == "organiser"} /> },
-                Tab::Supporters => html! { <people::Supporters base={base.clone()} rung={(*rung).clone()} /> },
+                Tab::Supporters => html! {
+                    <>
+                    <roster::PeopleList base={base.clone()} can_act={who.role == "owner" || who.role == "organiser"} />
+                    <people::Supporters base={base.clone()} rung={(*rung).clone()} />
+                    </>
+                },
+                Tab::Teams => html! { <roster::Teams base={base.clone()} can_act={who.role == "owner" || who.role == "organiser"} /> },
                 Tab::Exports => html! { <exports::Exports base={base.clone()} /> },
                 Tab::FactChecks => html! { <claims::FactChecks base={base.clone()} /> },
                 Tab::Widgets => html! { <builder::Builder base={base.clone()} campaign={who.campaign.clone()} /> },

@@ -123,7 +123,7 @@ pub struct Words {
     /// Between a sweep's time and counts: queued, reminders, too late, keys, sessions, links.
     pub sweep: [&'static str; 7],
     /// The kinds of message, by their wire names.
-    pub message_kinds: [(&'static str, &'static str); 9],
+    pub message_kinds: [(&'static str, &'static str); 10],
     pub settings_title: &'static str,
     pub only_owners_settings: &'static str,
     pub settings_saved: &'static str,
@@ -244,6 +244,7 @@ pub const EN: Words = Words {
         ("nudge", "Nudge from a leader"),
         ("push", "Notification (Web Push)"),
         ("fanout", "Notification to every subscriber"),
+        ("leader", "New team leader"),
     ],    settings_title: "Campaign settings",
     only_owners_settings: "Only owners change these.",
     settings_saved: "Saved. New actions use these settings.",
@@ -374,6 +375,7 @@ pub const PT_BR: Words = Words {
         ("nudge", "Lembrete de um líder"),
         ("push", "Notificação (Web Push)"),
         ("fanout", "Notificação a todos os inscritos"),
+        ("leader", "Nova liderança de equipe"),
     ],    settings_title: "Configurações da campanha",
     only_owners_settings: "Só proprietários mudam estas configurações.",
     settings_saved: "Salvo. Novas ações usam estas configurações.",
@@ -504,6 +506,7 @@ pub const ES: Words = Words {
         ("nudge", "Recordatorio de un líder"),
         ("push", "Notificación (Web Push)"),
         ("fanout", "Notificación a todos los suscritos"),
+        ("leader", "Nuevo líder de equipo"),
     ],    settings_title: "Ajustes de la campaña",
     only_owners_settings: "Solo los propietarios cambian estos ajustes.",
     settings_saved: "Guardado. Las nuevas acciones usan estos ajustes.",

@@ -296,6 +296,55 @@ async function ladderScaleTable() {
   console.log(`| people per rung equal to counting the table | ${same ? "yes" : "NO"} (${report.rungs.map((g) => `${g.slug} ${g.now}`).join(", ")}) |`);
 }
 
+/**
+ * The staff's supporter list at a million supporters: a page and a count for three filters
+ * (median of 5 each, with the D1 calls the edge's meter counted), then a tag job over the
+ * 100,000 people of one filter, timed to its end.
+ */
+async function peopleScaleTable() {
+  const n = 1_000_000;
+  const [{ have }] = d1("SELECT COUNT(*) AS have FROM supporters WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = 'scale')");
+  if (have < n) execFileSync("cargo", ["xtask", "seed-scale", "--state", process.env.RALLY_STATE, "--supporters", String(n)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const staff = { Authorization: "Bearer rs_bench_scale_owner", "Content-Type": "application/json" };
+  const api = `${EDGE}/api/v1/campaigns/scale/staff`;
+  const calls = (res) => Number(/d1=(\d+)/.exec(res.headers.get("rally-meter") ?? "")?.[1] ?? NaN);
+  const median = async (url) => {
+    const times = [];
+    let d1Calls = 0;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const res = await fetchAgain(url, { headers: staff });
+      await res.text();
+      times.push(performance.now() - t);
+      d1Calls = Math.max(d1Calls, calls(res));
+    }
+    times.sort((a, b) => a - b);
+    return `${times[2].toFixed(0)} ms, ${d1Calls} D1 calls`;
+  };
+  console.log(`\n## The supporter list at ${n.toLocaleString("en")} supporters\n`);
+  console.log("| filter | page of 50 (median of 5) | count (median of 5) |\n|---|---:|---:|");
+  for (const [label, filter, sort] of [
+    ["everyone, by last action", "", "last"],
+    ["São Paulo (1 in 10) who signed, by points", "region=BR-SP&did=sign", "points"],
+    ["signed, has not pledged, never tagged 'x'", "did=sign&not_did=pledge&tag=x", "last"],
+  ]) {
+    console.log(`| ${label} | ${await median(`${api}/people?${filter}&sort=${sort}`)} | ${await median(`${api}/people/count?${filter}`)} |`);
+  }
+  const tag = `bench ${Date.now()}`;
+  const t = performance.now();
+  const started = await fetchAgain(`${api}/people/bulk`, { method: "POST", headers: staff, body: JSON.stringify({ op: "tag", tag, filter: "region=BR-SP" }) });
+  const job = (await started.json()).job;
+  let j;
+  do {
+    await new Promise((r) => setTimeout(r, 1000));
+    j = (await (await fetchAgain(`${api}/people/bulk`, { headers: staff })).json()).find((x) => x.id === job.id);
+    if (performance.now() - t > 1_200_000) { console.log("TAG JOB DID NOT FINISH"); process.exitCode = 1; break; }
+  } while (j.status === "running");
+  const secs = (performance.now() - t) / 1000;
+  const meter = await (await fetchAgain(`${EDGE}/api/v1/meter`)).json();
+  console.log(`| tag job, ${j.done.toLocaleString("en")} people (slices of 5,000 through the PEOPLE queue) | ${secs.toFixed(1)} s (${(j.done / secs).toFixed(0)} people/s) | ${meter["people slice"]?.d1 ?? "?"} D1 calls a slice at most |`);
+}
+
 /** Leaderboard and "my rank" latency with a million supporters in the campaign. */
 async function scaleTable() {
   const n = 1_000_000;
@@ -479,7 +528,7 @@ async function pushTable() {
 
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, hub: hubTable, push: pushTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable };
+const sections = { sizes, render: renderTable, hub: hubTable, push: pushTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable, people: peopleScaleTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

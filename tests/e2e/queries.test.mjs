@@ -53,7 +53,7 @@ const C = "/api/v1/campaigns/:campaign";
 
 test("the table names every route, the queues' batches and the cron, each far inside the free plan", () => {
   const named = Object.keys(BUDGETS).sort();
-  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "ladder slice", "cron"].sort(), "one budget per route, queue batch, export or ladder slice and cron run");
+  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "ladder slice", "people slice", "cron"].sort(), "one budget per route, queue batch, export, ladder or people slice and cron run");
   for (const [label, b] of Object.entries(BUDGETS)) {
     if (TABLE.exceptions[label]) continue; // named, with the reason, in the table
     assert.ok(b.d1 <= FREE_PLAN / 2, `${label}: a budget of ${b.d1} D1 calls is not far inside ${FREE_PLAN}`);
@@ -127,6 +127,11 @@ test("the heaviest staff reads stay within their budgets", async () => {
   await metered(`GET ${C}/staff/ladder/report`, "/api/v1/campaigns/demo/staff/ladder/report?dim=region&val=BR-SP", { headers: staff });
   await metered(`GET ${C}/staff/ladder/report/export`, "/api/v1/campaigns/demo/staff/ladder/report/export", { headers: staff });
   await metered(`GET ${C}/staff/supporters`, "/api/v1/campaigns/demo/staff/supporters?rung=supporter", { headers: staff });
+  // The supporter list with every kind of condition at once: a page and its count.
+  const every = "did=sign:save-the-park&did=pledge&not_did=report&from=2026-01-01&to=2026-12-31&region=BR-SP&country=BR&leader=no"
+    + "&consent=yes&unsubscribed=no&confirmed=no&goal_weeks=2&push=no&tag=x&utm_source=y&source=z&referrer=ABCD2345&rung=supporter&q=ana";
+  await metered(`GET ${C}/staff/people`, `/api/v1/campaigns/demo/staff/people?${every}&sort=points`, { headers: staff });
+  await metered(`GET ${C}/staff/people/count`, `/api/v1/campaigns/demo/staff/people/count?${every}`, { headers: staff });
   const saved = await metered(`PUT ${C}/staff/ladder`, "/api/v1/campaigns/demo/staff/ladder", {
     method: "PUT", headers: { ...staff, "Content-Type": "application/json" }, body: JSON.stringify((await ladder.json()).ladder),
   });

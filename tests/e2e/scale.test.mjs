@@ -220,3 +220,49 @@ test("the hub of a leader of a full team at a million supporters: at most 25 D1 
   assert.ok(d1Calls <= 25, `${d1Calls} D1 calls`);
   console.log(`hub of a full team's leader at ${N.toLocaleString("en")} supporters: ${d1Calls} D1 calls, ${ms.toFixed(0)} ms`);
 });
+
+test("the supporter list at a million supporters: a page, a count and a tag job of 100,000, each within the budget and equal to the table", { timeout: 900_000 }, async () => {
+  const owner = { Authorization: "Bearer rs_bench_scale_owner" };
+  const api = `${EDGE}/api/v1/campaigns/scale/staff`;
+  const c = "(SELECT id FROM campaigns WHERE slug = 'scale')";
+  const calls = (res) => Number(/d1=(\d+)/.exec(res.headers.get("rally-meter"))[1]);
+  // One in ten supporters is in São Paulo (xtask/src/scale.rs): 100,000 of the million.
+  const filter = "region=BR-SP&did=sign";
+  let t = performance.now();
+  const pageRes = await fetch(`${api}/people?${filter}&sort=points&limit=50`, { headers: owner });
+  const pageMs = performance.now() - t;
+  const page = await pageRes.json();
+  assert.equal(pageRes.status, 200, JSON.stringify(page));
+  const top = d1(`SELECT id FROM supporters WHERE campaign_id = ${c} AND region = 'BR-SP' AND id IN (SELECT supporter_id FROM actions WHERE kind = 'sign')
+    ORDER BY points DESC, id LIMIT 50`).map((r) => r.id);
+  assert.deepEqual(page.rows.map((r) => r.id), top, "the first page is the table's first 50");
+  assert.ok(calls(pageRes) <= 25, `page: ${calls(pageRes)} D1 calls`);
+  const second = await fetch(`${api}/people?${filter}&sort=points&limit=50&cursor=${encodeURIComponent(page.next)}`, { headers: owner });
+  const next = d1(`SELECT id FROM supporters WHERE campaign_id = ${c} AND region = 'BR-SP' AND id IN (SELECT supporter_id FROM actions WHERE kind = 'sign') ORDER BY points DESC, id LIMIT 50 OFFSET 50`).map((r) => r.id);
+  assert.deepEqual((await second.json()).rows.map((r) => r.id), next, "the second page follows the first");
+  t = performance.now();
+  const countRes = await fetch(`${api}/people/count?${filter}`, { headers: owner });
+  const countMs = performance.now() - t;
+  const [{ n }] = d1(`SELECT COUNT(*) AS n FROM supporters WHERE campaign_id = ${c} AND region = 'BR-SP'`);
+  assert.equal((await countRes.json()).count, n);
+  assert.ok(n >= 100_000, `${n} in BR-SP`);
+  assert.ok(calls(countRes) <= 25, `count: ${calls(countRes)} D1 calls`);
+  // Tag them all: a background job in slices of 5,000 (the cron requeues a lost one).
+  t = performance.now();
+  const started = await fetch(`${api}/people/bulk`, {
+    method: "POST", headers: { ...owner, "Content-Type": "application/json" }, body: JSON.stringify({ op: "tag", tag: "sao paulo", filter }),
+  });
+  const job = (await started.json()).job;
+  assert.equal(started.status, 202);
+  const done = await eventually(async () => {
+    await fetch(`${EDGE}/__scheduled?cron=*+*+*+*+*`);
+    return (await (await fetch(`${api}/people/bulk`, { headers: owner })).json()).find((j) => j.id === job.id);
+  }, (j) => j.status !== "running", 800_000);
+  const jobS = (performance.now() - t) / 1000;
+  assert.equal(done.status, "done");
+  assert.equal(done.done, n, "every match walked once");
+  assert.equal(d1(`SELECT COUNT(*) AS n FROM supporter_tags WHERE campaign_id = ${c} AND tag = 'sao paulo'`)[0].n, n);
+  const meter = await (await fetch(`${EDGE}/api/v1/meter`)).json();
+  assert.ok(meter["people slice"]?.d1 <= 5, JSON.stringify(meter["people slice"]));
+  console.log(`# supporter list at ${N.toLocaleString("en")}: page ${pageMs.toFixed(0)} ms (${calls(pageRes)} D1 calls), count ${countMs.toFixed(0)} ms (${calls(countRes)} D1 calls), tag job of ${n.toLocaleString("en")} in ${jobS.toFixed(1)} s`);
+});

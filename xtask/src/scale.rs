@@ -35,10 +35,11 @@ INSERT INTO petitions (campaign_id, slug, title, body, target, base_goal, create
   SELECT id, 'scale-petition', 'Scale', 'Scale test petition.', 'Nobody', 100, 0 FROM campaigns WHERE slug = 'scale' \
   ON CONFLICT (campaign_id, slug) DO NOTHING;
 INSERT INTO supporters (campaign_id, email, first_name, last_name, postal_code, country, contact_consent, \
-    consent_at, ref_code, lang, created_at, points, recruit_credited) \
+    consent_at, ref_code, lang, created_at, points, recruit_credited, region) \
   WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
   SELECT c.id, 'scale' || i || '@example.org', 'Scale', 'S' || i, '01310-100', 'BR', 0, 0, \
-    'S' || printf('%07d', i), 'en', i, 10 * ((i * 7919) % 500), 1 \
+    'S' || printf('%07d', i), 'en', i, 10 * ((i * 7919) % 500), 1, \
+    CASE WHEN i % 10 = 0 THEN 'BR-SP' ELSE 'BR-RJ' END \
   FROM seq, campaigns c WHERE c.slug = 'scale' \
   ON CONFLICT (campaign_id, email) DO NOTHING;
 INSERT INTO actions (campaign_id, supporter_id, kind, subject_id, request_id, points, week, created_at) \

@@ -947,7 +947,7 @@ pub struct TeamBasics {
 fn streak(met: &[String], week: &str) -> u32 {
     let mut n = 0;
     while let Some(k) = rally_api::week::earlier(week, n as i64 + 1) {
-        if !met.iter().any(|m| *m == k) {
+        if !met.contains(&k) {
             break;
         }
         n += 1;

@@ -137,6 +137,7 @@ mod tests {
             referrer: Some("K7P2QX9A".into()),
             sync_tags: Some("rally,signer".into()),
             rung: Some("team-leader".into()),
+            tags: Some(r#"["caller","volunteer"]"#.into()),
             ..Outgoing::default()
         };
         let (url, body) = request("http://127.0.0.1:9/api/v2/", &m);
@@ -154,7 +155,7 @@ mod tests {
                     "postal_addresses": [{ "postal_code": "01310-100", "country": "BR" }],
                     "languages_spoken": ["pt"],
                 },
-                "add_tags": ["rally", "signer", "rally:rung:team-leader"],
+                "add_tags": ["rally", "signer", "rally:rung:team-leader", "caller", "volunteer"],
                 "action_network:referrer_data": { "source": "newsletter", "referrer": "K7P2QX9A" },
             })
         );
@@ -162,6 +163,7 @@ mod tests {
             action: Some("pledge".into()),
             sync_tags: Some(String::new()),
             rung: Some(String::new()),
+            tags: None,
             ..m
         };
         let (url, body) = request(DEFAULT_URL, &pledge);

@@ -433,6 +433,7 @@ mod tests {
             ("outcome", "https://edge.example/r/park/QW3RTY23"),
             ("signin", "https://edge.example/h/f00d"),
             ("nudge", "Bia"),
+            ("leader", "Park crew"),
         ];
         for lang in ["en", "pt-BR", "es"] {
             for (kind, must) in cases {
@@ -474,6 +475,21 @@ mod tests {
         })
         .unwrap();
         assert!(pt.text.contains("Olá, Ana,") && pt.text.contains("Não fui eu"));
+        // A change of leader: the new leader and the old one read different words.
+        let new = Outgoing {
+            detail: Some(r#"{"leader":"Bia S.","team":"Park crew","role":"new"}"#.into()),
+            ..outgoing("leader", "pt-BR")
+        };
+        let new = render_with(&new, &links(), 0.0, &|_| "x".into()).unwrap();
+        assert_eq!(new.subject, "Agora você lidera sua equipe Park crew");
+        let old = render_with(&outgoing("leader", "es"), &links(), 0.0, &|_| "x".into()).unwrap();
+        assert_eq!(old.subject, "Park crew tiene un nuevo liderazgo: Bia S.");
+        assert!(
+            old.text
+                .contains("pasó el liderazgo de Park crew a Bia S.: sigues"),
+            "{}",
+            old.text
+        );
         let nudge =
             render_with(&outgoing("nudge", "pt-BR"), &links(), 0.0, &|_| "x".into()).unwrap();
         assert!(

@@ -218,6 +218,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_payloads_person_carries_the_staffs_tags() {
+        let m = Outgoing {
+            event_type: Some("supporter.updated".into()),
+            supporter_id: Some(7.0),
+            tags: Some(r#"["volunteer"]"#.into()),
+            ..Outgoing::default()
+        };
+        let e = envelope(&m);
+        assert_eq!(
+            e["data"]["person"]["osdi:tags"],
+            json!(["volunteer"]),
+            "{e}"
+        );
+        let none = envelope(&Outgoing {
+            event_type: Some("supporter.updated".into()),
+            ..Outgoing::default()
+        });
+        assert_eq!(none["data"]["person"]["osdi:tags"], json!([]));
+    }
+
+    #[test]
     fn signatures_are_hmac_sha256_of_time_dot_body_one_per_secret() {
         // Known answer: HMAC-SHA256(key "whsec_test", "1700000000.{}").
         let one = signature(&["whsec_test"], 1_700_000_000, "{}");

@@ -7,7 +7,8 @@
 
 use hmac::{Hmac, Mac};
 use rally_api::people::{
-    BulkDraft, Count, Cursor, Filter, FilterDraft, ListQuery, Page, Refusal, TeamEdit, TeamsPage,
+    BulkDraft, BulkStart, Count, Cursor, Filter, FilterDraft, ListQuery, Page, PersonTag, Refusal,
+    TeamEdit, TeamsPage,
 };
 use rally_api::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -261,8 +262,11 @@ pub async fn bulk(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     let matched = store.roster_count(&w).await?;
     if matched == 0 {
         return json(
-            &serde_json::json!({ "matched": 0, "job": null,
-                "message": "the filter matches nobody: nothing was done" }),
+            &BulkStart {
+                matched: 0,
+                job: None,
+                message: Some("the filter matches nobody: nothing was done".into()),
+            },
             200,
         );
     }
@@ -304,7 +308,11 @@ pub async fn bulk(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         worker::console_error!("bulk job {}: first slice not queued: {e:?}", job.view.id);
     }
     json(
-        &serde_json::json!({ "matched": matched, "job": job.view }),
+        &BulkStart {
+            matched,
+            job: Some(job.view),
+            message: None,
+        },
         202,
     )
 }
@@ -408,17 +416,11 @@ pub async fn timeline(req: Request, ctx: Ctx) -> AppResult<Response> {
 
 /// `POST .../staff/supporters/:id/tags` `{ "tag", "on": true }`: tags (or untags) one person.
 pub async fn tag_one(mut req: Request, ctx: Ctx) -> AppResult<Response> {
-    #[derive(Deserialize, Default)]
-    #[serde(default)]
-    struct Draft {
-        tag: Option<String>,
-        on: Option<bool>,
-    }
     let store = store(&ctx)?;
     let who = signed_in(&req, &ctx, &store).await?;
     who.require(PEOPLE, "tag people")?;
     let id = id_param(&ctx, "id", "supporter")?;
-    let d: Draft = http::json_body(&mut req).await?;
+    let d: PersonTag = http::json_body(&mut req).await?;
     let tag =
         rally_api::people::tag(d.tag.as_deref().unwrap_or_default(), "tag").map_err(refused)?;
     let on = d.on.unwrap_or(true);
@@ -437,7 +439,13 @@ pub async fn tag_one(mut req: Request, ctx: Ctx) -> AppResult<Response> {
     store
         .tag_person(who.campaign_id, id, &tag, on, at, audit)
         .await?;
-    json(&serde_json::json!({ "id": id, "tag": tag, "on": on }), 200)
+    json(
+        &PersonTag {
+            tag: Some(tag),
+            on: Some(on),
+        },
+        200,
+    )
 }
 
 /// `GET /api/v1/campaigns/:campaign/staff/teams?cursor=`: a page of teams by all-time points.
