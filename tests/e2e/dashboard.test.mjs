@@ -175,7 +175,7 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   await p.locator("button[type=submit]").click();
   await p.locator("header .who").waitFor();
   assert.equal(await p.locator("html").getAttribute("lang"), "pt-BR");
-  assert.deepEqual((await p.locator("nav button").allTextContents()).slice(0, 5), ["Visão geral", "Escada", "Ações", "Apoiadores", "Exportações"]);
+  assert.deepEqual((await p.locator("nav button").allTextContents()).slice(0, 6), ["Visão geral", "Escada", "Ações", "Apoiadores", "Equipes voluntárias", "Exportações"]);
   await p.locator("tr[data-kind=sign] td.today").waitFor();
   assert.equal(await p.locator("tr[data-kind=sign] th").textContent(), "Assinaturas");
   assert.match(await p.locator("figure.chart figcaption").first().textContent(), /^Assinaturas por dia, últimos 35 dias: [\d.]+ no total$/);
