@@ -436,7 +436,10 @@ pub fn PeopleList(props: &ListProps) -> Html {
             </div>
             { for general.iter().map(|m| html! { <p class="msg" role="alert">{ m.clone() }</p> }) }
             <p class="count" role="status" aria-live="polite">
-                { match *count { Some(n) => format!("{} {}", number(n as f64, lang), w.matching), None => String::new() } }
+                { match *count {
+                    Some(n) => format!("{} {}", number(n as f64, lang), if n == 1 { w.matching_one } else { w.matching }),
+                    None => String::new(),
+                } }
             </p>
             if props.can_act && count.is_some() {
                 <div class="bulk">
@@ -488,8 +491,46 @@ fn PersonPage(props: &PersonProps) -> Html {
         let tags = tags.clone();
         use_effect_with(t.tags.clone(), move |v| tags.set(v.clone()));
     }
+    // The page takes the focus when it opens, so a keyboard user lands on it.
+    use_effect_with(t.id, |_| {
+        if let Some(h) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("person-h"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = h.focus();
+        }
+    });
     let input = use_node_ref();
     let submit = use_submit();
+    let confirm = use_state(|| false);
+    let erased = use_state(|| None::<String>);
+    let erase = {
+        let (path, confirm, erased, submit) = (
+            format!("{}/supporters/{}", props.base, t.id),
+            confirm.clone(),
+            erased.clone(),
+            submit.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            if !*confirm {
+                confirm.set(true);
+                return;
+            }
+            confirm.set(false);
+            let (path, erased) = (path.clone(), erased.clone());
+            submit.run(
+                async move {
+                    net::send::<rally_api::staff::Erased>(Method::DELETE, &path, None::<&()>).await
+                },
+                move |a| match a {
+                    Ok(_) => erased.set(Some(w.erased.to_owned())),
+                    Err(f) if f.status == 403 => erased.set(Some(w.only_owners_erase.to_owned())),
+                    Err(f) => erased.set(Some(f.message)),
+                },
+            );
+        })
+    };
     let add = {
         let (path, input, tags, submit) = (
             format!("{}/supporters/{}/tags", props.base, t.id),
@@ -564,7 +605,10 @@ fn PersonPage(props: &PersonProps) -> Html {
                     { field_error(&submit, "tag") }
                     <button type="submit" disabled={submit.busy()}>{ w.add_tag }</button>
                 </form>
-                <p class="note">{ w.erase_here }</p>
+                <button type="button" class="erase-person" onclick={erase} disabled={submit.busy()}>
+                    { if *confirm { w.erase_confirm } else { w.erase } }
+                </button>
+                if let Some(m) = &*erased { <p class="msg" role="status">{ m.clone() }</p> }
             }
         </section>
     }
@@ -729,6 +773,7 @@ pub struct Words {
     pub saved: &'static str,
     pub choose: &'static str,
     pub matching: &'static str,
+    pub matching_one: &'static str,
     pub tag_label: &'static str,
     pub tag_all: &'static str,
     pub untag_all: &'static str,
@@ -757,7 +802,10 @@ pub struct Words {
     pub kinds: [&'static str; 5],
     pub points: &'static str,
     pub add_tag: &'static str,
-    pub erase_here: &'static str,
+    pub erase: &'static str,
+    pub erase_confirm: &'static str,
+    pub erased: &'static str,
+    pub only_owners_erase: &'static str,
     pub teams: &'static str,
     pub team_columns: [&'static str; 9],
     pub rename: &'static str,
@@ -802,6 +850,7 @@ const EN: Words = Words {
     saved: "Saved filters",
     choose: "Choose one",
     matching: "people match",
+    matching_one: "person matches",
     tag_label: "Tag",
     tag_all: "Tag these people",
     untag_all: "Remove this tag from them",
@@ -830,7 +879,10 @@ const EN: Words = Words {
     kinds: ["Signed", "Pledged", "Reported", "Recruited", "Did"],
     points: "points",
     add_tag: "Add tag",
-    erase_here: "To erase this person, use Erase in the search below.",
+    erase: "Erase this person",
+    erase_confirm: "Erase: their details go for good (their counts stay). Confirm",
+    erased: "Erased: their details are gone; their actions still count, anonymously.",
+    only_owners_erase: "Only owners may erase a person.",
     teams: "Teams",
     team_columns: ["Team", "Leader", "Size", "This week", "All time", "Weeks in a row at goal", "Stalled members", "Leader last active", "Change"],
     rename: "Name",
@@ -854,6 +906,7 @@ const PT_BR: Words = Words {
     saved: "Filtros salvos",
     choose: "Escolha um",
     matching: "pessoas correspondem",
+    matching_one: "pessoa corresponde",
     tag_label: "Etiqueta",
     tag_all: "Etiquetar estas pessoas",
     untag_all: "Tirar esta etiqueta delas",
@@ -882,7 +935,10 @@ const PT_BR: Words = Words {
     kinds: ["Assinou", "Comprometeu-se", "Denunciou", "Recrutou", "Fez"],
     points: "pontos",
     add_tag: "Adicionar etiqueta",
-    erase_here: "Para apagar esta pessoa, use Apagar na busca abaixo.",
+    erase: "Apagar esta pessoa",
+    erase_confirm: "Apagar: os dados somem de vez (as contagens ficam). Confirmar",
+    erased: "Apagado: os dados sumiram; as ações dela ainda contam, anônimas.",
+    only_owners_erase: "Só quem é dono pode apagar uma pessoa.",
     teams: "Equipes voluntárias",
     team_columns: ["Equipe", "Liderança", "Tamanho", "Esta semana", "Total", "Semanas seguidas na meta", "Membros parados", "Última atividade da liderança", "Alterar"],
     rename: "Nome",
@@ -906,6 +962,7 @@ const ES: Words = Words {
     saved: "Filtros guardados",
     choose: "Elige uno",
     matching: "personas coinciden",
+    matching_one: "persona coincide",
     tag_label: "Etiqueta",
     tag_all: "Etiquetar a estas personas",
     untag_all: "Quitarles esta etiqueta",
@@ -934,7 +991,10 @@ const ES: Words = Words {
     kinds: ["Firmó", "Se comprometió", "Reportó", "Reclutó", "Hizo"],
     points: "puntos",
     add_tag: "Añadir etiqueta",
-    erase_here: "Para borrar a esta persona, usa Borrar en la búsqueda de abajo.",
+    erase: "Borrar a esta persona",
+    erase_confirm: "Borrar: sus datos se van para siempre (los conteos quedan). Confirmar",
+    erased: "Borrado: sus datos ya no están; sus acciones siguen contando, anónimas.",
+    only_owners_erase: "Solo quien es dueño puede borrar a una persona.",
     teams: "Equipos voluntarios",
     team_columns: ["Equipo", "Líder", "Tamaño", "Esta semana", "Total", "Semanas seguidas en la meta", "Miembros detenidos", "Última actividad del líder", "Cambiar"],
     rename: "Nombre",

@@ -198,7 +198,7 @@ test("the dashboard speaks the browser's language, each staff member may choose 
   assert.equal(await p.locator("label[for=b-statement]").textContent(), "Com o que os apoiadores se comprometem");
   assert.equal(await p.locator("#preview-h").textContent(), "Prévia ao vivo");
   assert.equal(await p.locator("table.petitions th").first().textContent(), "Título");
-  await p.locator("nav button", { hasText: "Equipe" }).click();
+  await p.locator("nav").getByRole("button", { name: "Equipe", exact: true }).click();
   assert.equal(await p.locator("table.members th").first().textContent(), "Nome");
   assert.equal(await p.locator("table.members tr td.role[data-role=owner]").first().textContent(), "dono");
   assert.equal(await p.locator("#staff-kind option").first().textContent(), "Uma pessoa (entra neste painel)");

@@ -346,15 +346,31 @@ test("the Teams tab: leaders, sizes, streaks and stalled members; staff replace 
   }
 });
 
-test("tags reach OSDI people (webhooks' and syncs' are unit-tested); erasure removes them", async () => {
+test("tags reach OSDI people (webhooks' and syncs' are unit-tested); erased from the person's page, they go", async () => {
   const [{ id }] = d1(`SELECT supporter_id AS id FROM supporter_tags WHERE tag = 'volunteer' ORDER BY supporter_id LIMIT 1`);
   const token = await send("POST", "/members", { name: `Roster OSDI ${Date.now()}`, role: "organiser", kind: "api" });
   assert.equal(token.status, 201, JSON.stringify(token.body));
   const osdi = await fetch(`${EDGE}/api/v1/osdi/people/${id}`, { headers: { "OSDI-API-Token": token.body.key } });
   assert.equal(osdi.status, 200);
   assert.ok((await osdi.json())["osdi:tags"].includes("volunteer"));
-  const erased = await fetch(`${BASE}/supporters/${id}`, { method: "DELETE", headers: as(OWNER) });
-  assert.equal(erased.status, 200);
+  // Erased from their page in the dashboard (a confirmation step first).
+  const { context, page: p } = await dashboardAs(browser, OWNER);
+  try {
+    await p.locator("nav button", { hasText: "Supporters" }).click();
+    const [{ email }] = d1(`SELECT email FROM supporters WHERE id = ${id}`);
+    await p.locator("#f-tag").fill("volunteer");
+    await p.locator("#f-q").fill(email);
+    await p.locator("button.apply").click();
+    await p.locator("p.count", { hasText: "1 person matches" }).waitFor();
+    await p.locator(`tr[data-id="${id}"] button.open-person`).click();
+    await p.locator("#person-h:focus").waitFor();
+    await p.locator("button.erase-person").click();
+    await p.locator("button.erase-person", { hasText: "Confirm" }).click();
+    await p.locator("section.person .msg", { hasText: "Erased" }).waitFor();
+  } finally {
+    await context.close();
+  }
+  assert.ok(d1(`SELECT erased_at FROM supporters WHERE id = ${id}`)[0].erased_at > 0);
   assert.equal(d1(`SELECT COUNT(*) AS n FROM supporter_tags WHERE supporter_id = ${id}`)[0].n, 0);
   const after = await listed("tag=volunteer");
   assert.ok(!after.ids.includes(id), "an erased person is not listed");

@@ -896,7 +896,9 @@ impl Store {
             .team_evaluated(
                 b,
                 c,
-                crate::db::ladder::Who::with_leaders(new, old.map(|_| team_id)),
+                // The old leader (or the new one, for a team that had none) and the team's
+                // leader now: both may move on the ladder.
+                crate::db::ladder::Who::with_leaders(old.unwrap_or(new), Some(team_id)),
                 (request_id, now, week),
             )
             .await?;
