@@ -19,9 +19,10 @@ END;
 CREATE INDEX supporters_last_action ON supporters (campaign_id, last_action_at DESC, id DESC);
 -- Filters on a place read an index range.
 CREATE INDEX supporters_region ON supporters (campaign_id, region) WHERE region IS NOT NULL;
--- "Did X (in a date range)" and "did not do X" are index lookups per person, or walks of one
--- kind's rows.
-CREATE INDEX actions_kind ON actions (campaign_id, kind, subject_id, supporter_id, created_at);
+-- "Did X (in a date range)" and "did not do X" are one covering index lookup per person. (An
+-- index led by the campaign and kind would tempt SQLite to scan every action of that kind for
+-- each person: measured at a million, minutes instead of milliseconds.)
+CREATE INDEX actions_person_kind ON actions (supporter_id, kind, subject_id, created_at);
 
 -- "Came through utm_source X" and "confirmed" read a person's own signatures and commitments.
 CREATE INDEX signatures_supporter ON signatures (supporter_id);

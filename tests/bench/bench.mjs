@@ -326,7 +326,7 @@ async function peopleScaleTable() {
   for (const [label, filter, sort] of [
     ["everyone, by last action", "", "last"],
     ["São Paulo (1 in 10) who signed, by points", "region=BR-SP&did=sign", "points"],
-    ["signed, has not pledged, never tagged 'x'", "did=sign&not_did=pledge&tag=x", "last"],
+    ["signed, has not pledged, tagged 'x' (nobody: the whole walk)", "did=sign&not_did=pledge&tag=x", "last"],
   ]) {
     console.log(`| ${label} | ${await median(`${api}/people?${filter}&sort=${sort}`)} | ${await median(`${api}/people/count?${filter}`)} |`);
   }
