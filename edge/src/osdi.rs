@@ -188,15 +188,9 @@ fn person(call: &Call, r: &Row) -> Value {
         // Where they stand on the campaign's engagement ladder (a rung's slug, "" for none).
         "custom_fields": { "rally_rung": r.rung },
         // The tags staff put on the person (OSDI's `osdi:tags`, embedded as names).
-        "osdi:tags": tag_names(r.tags.as_deref()),
+        "osdi:tags": crate::db::roster::tag_names(r.tags.as_deref()),
         "_links": { "self": self_link },
     })
-}
-
-/// The names in a JSON array of tags (`[]` for none).
-pub fn tag_names(json: Option<&str>) -> Vec<String> {
-    json.and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default()
 }
 
 /// A signature or attendance of item `slug`.

@@ -204,7 +204,7 @@ const ROW_COLUMNS: &str =
      (SELECT name FROM teams WHERE id = s.team_id) AS team, \
      EXISTS (SELECT 1 FROM teams t WHERE t.leader_id = s.id) AS leader, \
      s.last_action_at, s.contact_consent, s.unsubscribed_at, \
-     (SELECT json_group_array(tag) FROM supporter_tags WHERE supporter_id = s.id) AS tags";
+     (SELECT json_group_array(tag) FROM (SELECT tag FROM supporter_tags WHERE supporter_id = s.id ORDER BY tag)) AS tags";
 
 #[derive(Deserialize)]
 struct RowRaw {
@@ -224,12 +224,11 @@ struct RowRaw {
     tags: Option<String>,
 }
 
-fn tags_of(json: Option<&str>) -> Vec<String> {
-    let mut t: Vec<String> = json
-        .and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default();
-    t.sort();
-    t
+/// The names in a person's tags as the queries read them (a JSON array, in order; `[]` for
+/// none): the list, the timeline, OSDI people, webhook payloads and Action Network syncs.
+pub fn tag_names(json: Option<&str>) -> Vec<String> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
 }
 
 impl RowRaw {
@@ -248,7 +247,7 @@ impl RowRaw {
             last_action_at: (self.last_action_at > 0.0).then_some(self.last_action_at),
             contact_consent: self.contact_consent == 1.0,
             unsubscribed: self.unsubscribed_at.is_some(),
-            tags: tags_of(self.tags.as_deref()),
+            tags: tag_names(self.tags.as_deref()),
         }
     }
 
@@ -640,7 +639,7 @@ impl Store {
                     t.name AS team_name, COALESCE(t.leader_id = s.id, 0) AS leads, s.referrer_id, \
                     (SELECT first_name || ' ' || substr(last_name, 1, 1) || '.' FROM supporters WHERE id = s.referrer_id) AS referrer, \
                     s.contact_consent, s.consent_at, s.unsubscribed_at, s.leader_contact, s.listed, s.created_at, s.erased_at, \
-                    (SELECT json_group_array(tag) FROM supporter_tags WHERE supporter_id = s.id) AS tags \
+                    (SELECT json_group_array(tag) FROM (SELECT tag FROM supporter_tags WHERE supporter_id = s.id ORDER BY tag)) AS tags \
              FROM supporters s LEFT JOIN teams t ON t.id = s.team_id WHERE s.campaign_id = ?1 AND s.id = ?2",
             &args,
         )?);
@@ -754,7 +753,7 @@ impl Store {
                     at: None,
                 },
             ],
-            tags: tags_of(p.tags.as_deref()),
+            tags: tag_names(p.tags.as_deref()),
             created_at: p.created_at,
             erased: p.erased_at.is_some(),
         }))

@@ -61,7 +61,7 @@ pub fn request(base: &str, m: &Outgoing) -> (String, Value) {
         tags.push(format!("rally:rung:{rung}"));
     }
     // The tags staff put on the person in Rally, as they are when the sync is sent.
-    tags.extend(crate::osdi::tag_names(m.tags.as_deref()));
+    tags.extend(crate::db::roster::tag_names(m.tags.as_deref()));
     let mut referrer = serde_json::Map::new();
     for (k, v) in [
         ("source", &m.source),

@@ -61,7 +61,7 @@ pub fn envelope(m: &Outgoing) -> Value {
         "email_addresses": [{ "address": m.email, "primary": true, "status": status }],
         "postal_addresses": [{ "postal_code": m.postal_code, "country": m.country }],
         "languages_spoken": [m.lang],
-        "osdi:tags": crate::osdi::tag_names(m.tags.as_deref()),
+        "osdi:tags": crate::db::roster::tag_names(m.tags.as_deref()),
     });
     let data = match kind {
         // Nothing personal: the id receivers use to find their copy.

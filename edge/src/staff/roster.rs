@@ -551,9 +551,8 @@ pub async fn edit_team(mut req: Request, ctx: Ctx) -> AppResult<Response> {
                 ));
             }
             crate::mail::enqueue(&hooks);
-            audit(
+            who.audit(
                 &store,
-                &who,
                 "team_leader",
                 &format!("{team_id}: {old:?} -> {new}"),
             )
@@ -583,10 +582,6 @@ pub async fn edit_team(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         )
         .await?;
     json(&row.first(), 200)
-}
-
-async fn audit(store: &Store, who: &Staff, action: &str, detail: &str) -> AppResult<()> {
-    who.audit(store, action, detail).await
 }
 
 /// Moves `member` into the team (out of theirs, if any): a refusal when the team is full.
@@ -628,5 +623,6 @@ async fn move_member(
         .await?;
     crate::mail::enqueue(&hooks);
     joined.map_err(|_| AppError::field(ErrorCode::TeamFull, "add_member", "the team is full"))?;
-    audit(store, who, "team_move", &format!("{member} -> {team_id}")).await
+    who.audit(store, "team_move", &format!("{member} -> {team_id}"))
+        .await
 }
