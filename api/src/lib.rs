@@ -25,6 +25,7 @@ pub mod push;
 pub mod rank;
 pub mod region;
 pub mod routes;
+pub mod shards;
 pub mod share;
 pub mod staff;
 mod team;

@@ -214,6 +214,16 @@ pub const ALL: &[Route] = &[
     route(Get, "/api/v1/campaigns/:campaign/staff/actions", Staff),
     route(Post, "/api/v1/campaigns/:campaign/staff/actions", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/actions/:id", Staff),
+    route(
+        Put,
+        "/api/v1/campaigns/:campaign/staff/shards/:kind/:slug",
+        Staff,
+    ),
+    route(
+        Post,
+        "/api/v1/campaigns/:campaign/staff/shards/:kind/:slug/drain",
+        Staff,
+    ),
     route(Get, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
     route(Put, "/api/v1/campaigns/:campaign/staff/ladder", Staff),
     route(

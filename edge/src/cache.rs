@@ -43,6 +43,19 @@ impl ViewCache {
             .map(|s| s.view))
     }
 
+    /// The count of the view last snapshotted under `key`, however old (a petition's or a
+    /// pledge's: both are `Presented` views, flattened, with a `count`); `None` without a
+    /// readable one.
+    pub async fn last_count(&self, key: &str) -> Option<u32> {
+        #[derive(Deserialize)]
+        struct Counted {
+            count: u32,
+        }
+        self.meter.kv();
+        let snap: Option<Snapshot<Counted>> = self.kv.get(key).json().await.ok().flatten();
+        snap.map(|s| s.view.count)
+    }
+
     /// Drops the snapshot under `key` (after a staff edit), so the next read goes to D1. A failed
     /// delete only means readers see the old view until it is no longer fresh.
     pub async fn drop_key(&self, key: &str) {

@@ -31,6 +31,7 @@ mod osdi;
 mod pages;
 mod public;
 mod router;
+mod shard;
 mod staff;
 mod views;
 
@@ -77,5 +78,9 @@ pub async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     http::set_test_clock(&env, &event.cron());
     if let Err(e) = mail::sweep(&env).await {
         worker::console_error!("cron sweep: {e}");
+    }
+    // Shards whose alarm was lost are drained here (issue 25).
+    if let Err(e) = shard::sweep(&env).await {
+        worker::console_error!("cron shards: {e}");
     }
 }

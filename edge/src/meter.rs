@@ -21,6 +21,7 @@ pub struct Meter {
     statements: Cell<u32>,
     batched: Cell<u32>,
     batches: Cell<u32>,
+    writes: Cell<u32>,
     kv: Cell<u32>,
     fetches: Cell<u32>,
 }
@@ -28,12 +29,14 @@ pub struct Meter {
 pub type Shared = Rc<Meter>;
 
 /// What the meter read, as `GET /api/v1/meter` and `Rally-Meter` give it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Counts {
     /// D1 calls: statements run alone plus batches.
     pub d1: u32,
     /// Statements, batched or not.
     pub statements: u32,
+    /// Statements that write (INSERT, UPDATE, DELETE, REPLACE, and a WITH leading to one).
+    pub writes: u32,
     /// KV reads, writes and deletes.
     pub kv: u32,
     /// Other subrequests: fetches (siteverify, webhooks, Action Network) and queue sends.
@@ -51,6 +54,14 @@ impl Meter {
 
     pub fn statement(&self) {
         add(&self.statements, 1);
+    }
+
+    /// A statement prepared with `sql`: counted, and counted as a write when it writes.
+    pub fn statement_sql(&self, sql: &str) {
+        self.statement();
+        if writes(sql) {
+            add(&self.writes, 1);
+        }
     }
 
     pub fn batch(&self, statements: usize) {
@@ -71,6 +82,7 @@ impl Meter {
         Counts {
             d1: (statements + self.batches.get()).saturating_sub(self.batched.get()),
             statements,
+            writes: self.writes.get(),
             kv: self.kv.get(),
             fetch: self.fetches.get(),
         }
@@ -81,19 +93,52 @@ impl Counts {
     /// As the `Rally-Meter` header carries them.
     pub fn header(&self) -> String {
         format!(
-            "d1={}, statements={}, kv={}, fetch={}",
-            self.d1, self.statements, self.kv, self.fetch
+            "d1={}, statements={}, writes={}, kv={}, fetch={}",
+            self.d1, self.statements, self.writes, self.kv, self.fetch
         )
     }
 
-    fn max(self, o: Counts) -> Counts {
+    /// The larger of each count.
+    pub fn max(self, o: Counts) -> Counts {
         Counts {
             d1: self.d1.max(o.d1),
             statements: self.statements.max(o.statements),
+            writes: self.writes.max(o.writes),
             kv: self.kv.max(o.kv),
             fetch: self.fetch.max(o.fetch),
         }
     }
+}
+
+/// Whether a statement writes: its first keyword (after a `WITH` clause, the statement the
+/// clause leads to) is INSERT, UPDATE, DELETE or REPLACE.
+pub fn writes(sql: &str) -> bool {
+    let upper = sql.trim_start().to_ascii_uppercase();
+    let first = |s: &str| {
+        ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+            .iter()
+            .any(|k| s.starts_with(k))
+    };
+    if upper.starts_with("WITH") {
+        // A CTE's body is a SELECT; what follows the last closing parenthesis at depth 0 is the
+        // statement itself.
+        let mut depth = 0i32;
+        let mut last = 0;
+        for (i, c) in upper.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        last = i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        return first(upper[last..].trim_start());
+    }
+    first(&upper)
 }
 
 thread_local! {
@@ -126,6 +171,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_statement_writes_by_its_first_keyword() {
+        let cases = [
+            ("SELECT id FROM x", false),
+            ("  insert into x VALUES (1)", true),
+            ("UPDATE x SET a = 1", true),
+            ("DELETE FROM x", true),
+            ("WITH w AS (SELECT (1)) INSERT INTO x SELECT * FROM w", true),
+            ("WITH w AS (SELECT 1) SELECT * FROM w", false),
+            ("SELECT 'INSERT'", false),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(writes(sql), want, "{sql}");
+        }
+    }
+
+    #[test]
     fn a_batch_is_one_call_however_many_statements_it_carries() {
         let m = Meter::default();
         for _ in 0..5 {
@@ -138,6 +199,7 @@ mod tests {
             Counts {
                 d1: 3,
                 statements: 5,
+                writes: 0,
                 kv: 1,
                 fetch: 0
             }
@@ -155,6 +217,7 @@ mod tests {
             Counts {
                 d1: 3,
                 statements: 5,
+                writes: 0,
                 kv: 4,
                 fetch: 0
             }

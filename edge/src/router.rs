@@ -123,6 +123,8 @@ pub const ROUTES: &[Row] = &[
     row(Get, "/api/v1/campaigns/:campaign/staff/actions", Staff, handler!(staff::actions::list)),
     row(Post, "/api/v1/campaigns/:campaign/staff/actions", Staff, handler!(staff::actions::save)),
     row(Put, "/api/v1/campaigns/:campaign/staff/actions/:id", Staff, handler!(staff::actions::save)),
+    row(Put, "/api/v1/campaigns/:campaign/staff/shards/:kind/:slug", Staff, handler!(staff::shards::put)),
+    row(Post, "/api/v1/campaigns/:campaign/staff/shards/:kind/:slug/drain", Staff, handler!(staff::shards::drain)),
     row(Get, "/api/v1/campaigns/:campaign/staff/ladder", Staff, handler!(staff::ladder::get)),
     row(Put, "/api/v1/campaigns/:campaign/staff/ladder", Staff, handler!(staff::ladder::put)),
     row(Get, "/api/v1/campaigns/:campaign/staff/ladder/report", Staff, handler!(staff::ladder::get_report)),

@@ -25,13 +25,45 @@ pub fn invalid() -> AppError {
 
 /// The claims of the request's bearer token for this campaign: `None` without a token,
 /// [`invalid`] when its MAC does not hold.
-pub fn claims(req: &Request, env: &Env, campaign_id: u32) -> AppResult<Option<Claims>> {
+pub async fn claims(
+    req: &Request,
+    env: &Env,
+    store: &Store,
+    campaign_id: u32,
+) -> AppResult<Option<Claims>> {
     match token::bearer(req) {
         None => Ok(None),
-        Some(bearer) => token::verify(env, campaign_id, &bearer)?
-            .map(Some)
-            .ok_or_else(invalid),
+        Some(bearer) => match resolve(env, store, campaign_id, &bearer).await? {
+            Resolved::Holds(c) => Ok(Some(c)),
+            Resolved::Pending => Ok(None),
+            Resolved::Invalid => Err(invalid()),
+        },
     }
+}
+
+/// What a token comes to.
+pub enum Resolved {
+    /// A supporter and version (still to be checked against the stored version).
+    Holds(Claims),
+    /// A valid pending token whose supporter a shard has not drained to D1 yet: as if there
+    /// were no token (for a second or so), never a refusal that makes the browser forget it.
+    Pending,
+    Invalid,
+}
+
+/// Checks a token's MAC and turns a pending token (issue 25) into the supporter its request
+/// created, once D1 has them.
+pub async fn resolve(env: &Env, store: &Store, campaign_id: u32, t: &str) -> AppResult<Resolved> {
+    Ok(match token::verify_bearer(env, campaign_id, t)? {
+        None => Resolved::Invalid,
+        Some(token::Bearer::Supporter(c)) => Resolved::Holds(c),
+        Some(token::Bearer::Pending(request, version)) => {
+            match store.created_by(campaign_id, &request).await? {
+                Some(id) => Resolved::Holds((id, version)),
+                None => Resolved::Pending,
+            }
+        }
+    })
 }
 
 /// The supporter a request's token names, with their standing this week; `None` without a
@@ -43,7 +75,7 @@ pub async fn standing(
     c: &CampaignRow,
     week: &str,
 ) -> AppResult<Option<StandingRow>> {
-    let Some((id, version)) = claims(req, &ctx.env, c.id)? else {
+    let Some((id, version)) = claims(req, &ctx.env, store, c.id).await? else {
         return Ok(None);
     };
     let row = store.standing(c.id, id, week).await?;
@@ -84,7 +116,7 @@ pub async fn as_remembered(
     if !body.email.trim().is_empty() {
         return Ok(body);
     }
-    let Some((id, version)) = claims(req, env, campaign_id)? else {
+    let Some((id, version)) = claims(req, env, store, campaign_id).await? else {
         return Ok(body);
     };
     let p = store
@@ -108,7 +140,7 @@ pub async fn reporter(
     store: &Store,
     campaign_id: u32,
 ) -> AppResult<Option<u32>> {
-    let (id, version) = match claims(req, env, campaign_id) {
+    let (id, version) = match claims(req, env, store, campaign_id).await {
         Ok(Some(c)) => c,
         // No token, or one that does not hold: an anonymous report.
         Ok(None) | Err(AppError::Refused { .. }) => return Ok(None),

@@ -79,6 +79,8 @@ pub struct PledgeMeta {
     pub ladder: Option<String>,
     pub ladder_version: u32,
     pub first_pledge: Option<String>,
+    /// How many Durable Object shards take its actions (0: the direct path; issue 25).
+    pub shards: u32,
 }
 
 /// The fields of a petition that do not change with each signature.
@@ -109,6 +111,8 @@ pub struct PetitionMeta {
     pub ladder: Option<String>,
     pub ladder_version: u32,
     pub first_pledge: Option<String>,
+    /// How many Durable Object shards take its actions (0: the direct path; issue 25).
+    pub shards: u32,
 }
 
 /// The look as stored: `langs` comma-separated.
@@ -254,7 +258,7 @@ impl Store {
         let meta: Option<PetitionMeta> = self
             .stmt(
                 &format!("SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.title, p.body, p.target, \
-                        p.base_goal, p.status, c.timezone, c.points_sign, c.points_recruit, \
+                        p.base_goal, p.status, p.shards, c.timezone, c.points_sign, c.points_recruit, \
                         p.langs, p.accent, p.share_text, p.translations, c.ladder, c.ladder_version, \
                         {FIRST_PLEDGE} AS first_pledge, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
@@ -299,16 +303,6 @@ impl Store {
             ),
             &[num(subject_id), num(now)],
         )
-    }
-
-    /// Reads the live view of a petition; `claimed` says whether the caller may write it to KV.
-    pub async fn petition_view(
-        &self,
-        meta: &PetitionMeta,
-        now: f64,
-    ) -> AppResult<(Presented<PetitionView>, bool)> {
-        let (count, recent, claimed) = self.live(PETITION, meta.id, now).await?;
-        Ok((meta.view(count, recent, now as u64), claimed))
     }
 
     /// The stored count of a petition or pledge.
@@ -356,7 +350,7 @@ impl Store {
         Ok(self
             .stmt(
                 &format!("SELECT p.id, p.campaign_id, c.slug AS campaign, p.slug, p.statement, p.body, p.starts_at, \
-                        p.ends_at, p.place, p.base_goal, p.status, c.timezone, c.points_pledge, c.points_recruit, \
+                        p.ends_at, p.place, p.base_goal, p.status, p.shards, c.timezone, c.points_pledge, c.points_recruit, \
                         p.langs, p.accent, p.share_text, p.translations, c.ladder, c.ladder_version, \
                         {FIRST_PLEDGE} AS first_pledge, \
                         CASE WHEN c.turnstile_enabled = 1 THEN c.turnstile_site_key ELSE '' END AS turnstile \
@@ -510,8 +504,8 @@ impl Store {
         }
         // The messages the action leads to, in its own batch: never lost between the action
         // and the queue.
-        let confirm =
-            b.read::<Written>(self.confirm_stmt(tg, m.campaign_id, s.request_id, s.now)?);
+        let one = Scope::One(s.request_id);
+        let confirm = b.read::<Written>(self.confirm_stmt(tg, m.campaign_id, one, s.now)?);
         let hooks = b.read::<Written>(self.webhook_stmt(
             tg,
             if tg.kind == "sign" {
@@ -520,13 +514,13 @@ impl Store {
                 "commitment.created"
             },
             m.campaign_id,
-            s.request_id,
+            one,
             s.now,
         )?);
-        let syncs = b.read::<Written>(self.sync_stmt(tg, m.campaign_id, s.request_id, s.now)?);
+        let syncs = b.read::<Written>(self.sync_stmt(tg, m.campaign_id, one, s.now)?);
         let reminders = match s.reminders {
             Some(times) => Some(
-                self.reminder_stmts(m.campaign_id, s.request_id, times, s.now)?
+                self.reminder_stmts(m.campaign_id, one, times, s.now)?
                     .map(|st| b.read::<Written>(st)),
             ),
             None => None,
@@ -535,7 +529,7 @@ impl Store {
             b.extend(self.award_stmts(s.request_id, k)?);
         }
         // The hub's cards this action (or the recruit it credits) does.
-        b.extend(self.tick_cards_stmts(s.request_id, s.today, s.now)?);
+        b.extend(self.tick_cards_stmts(one, s.today, s.now)?);
         // The ladder: the person (and a credited referrer) are evaluated in this same batch.
         let at = At {
             campaign_id: m.campaign_id,
@@ -631,16 +625,23 @@ impl Store {
     }
 
     /// The aggregates of one action (`kind`, written by `request_id` earlier in the same batch):
-    /// the supporter's points and week, and the mobilisers board's score counts for all time
-    /// and for the week. Each statement finds its supporter, points and week through the action
-    /// row, so when the action was not written (a duplicate, a retry) none of them change
-    /// anything. Order matters: a score leaves its old bucket before it changes.
+    /// the supporter's points and week, and the boards' score counts for all time and for the
+    /// week. See [`Store::score_stmts`].
     pub(crate) fn award_stmts(
         &self,
         request_id: &str,
         kind: &str,
     ) -> AppResult<Vec<D1PreparedStatement>> {
-        self.score_stmts(request_id, kind, 1)
+        self.score_stmts(Scope::One(request_id), kind, 1)
+    }
+
+    /// The aggregates of every action of `kind` a scope wrote (a drain's: many people at once).
+    pub(crate) fn award_scope_stmts(
+        &self,
+        scope: Scope<'_>,
+        kind: &str,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
+        self.score_stmts(scope, kind, 1)
     }
 
     /// The statements that undo [`Store::award_stmts`] for an action still in `actions` (before
@@ -650,132 +651,122 @@ impl Store {
         request_id: &str,
         kind: &str,
     ) -> AppResult<Vec<D1PreparedStatement>> {
-        self.score_stmts(request_id, kind, -1)
+        self.score_stmts(Scope::One(request_id), kind, -1)
     }
 
-    /// Moves every aggregate of action `(request_id, kind)` by `sign` (1: award, -1: undo):
-    /// each score leaves its old bucket, changes, and enters its new one. `?3` is the sign.
+    /// Moves every aggregate of the actions of `kind` in `scope` by `sign` (1: award, -1: undo),
+    /// set-based: whatever the number of actions, each statement runs once. Each score (a
+    /// person's, their week's, their team's, their region's) leaves its old bucket of the board,
+    /// changes by the sum of its actions' points, and enters its new bucket; every statement
+    /// finds its rows through the action rows, so when no action was written (a duplicate, a
+    /// retry, a drain replayed) none of them change anything. Order matters. `?1` is the scope's
+    /// key, `?2` the kind, `?3` the sign.
     fn score_stmts(
         &self,
-        request_id: &str,
+        scope: Scope<'_>,
         kind: &str,
         sign: i8,
     ) -> AppResult<Vec<D1PreparedStatement>> {
-        const ACTION: &str = "FROM actions a WHERE a.request_id = ?1 AND a.kind = ?2";
+        let cond = format!("{} AND a.kind = ?2", scope.is("a.request_id", 1));
+        let acts = format!("FROM actions a WHERE {cond}");
+        let with_s =
+            format!("FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE {cond}");
+        // A bucket move: `from` groups the scores that move as (campaign, period, points, n).
+        let leave = |board: &str, from: &str| {
+            format!(
+                "UPDATE board_scores SET n = n - m.c FROM ({from}) m \
+                 WHERE board_scores.campaign_id = m.cid AND board_scores.board = '{board}' \
+                   AND board_scores.period = m.per AND board_scores.points = m.p"
+            )
+        };
+        let enter = |board: &str, from: &str| {
+            format!(
+                "INSERT INTO board_scores (campaign_id, board, period, points, n) \
+                 SELECT m.cid, '{board}', m.per, m.p, m.c FROM ({from}) m WHERE true \
+                 ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + excluded.n"
+            )
+        };
+        let people = format!(
+            "SELECT s.campaign_id AS cid, 'all' AS per, s.points AS p, COUNT(*) AS c FROM supporters s \
+             WHERE s.id IN (SELECT a.supporter_id {acts}) GROUP BY 1, 3"
+        );
+        let weeks = format!(
+            "SELECT w.campaign_id AS cid, w.week AS per, w.points AS p, COUNT(*) AS c FROM supporter_weeks w \
+             WHERE (w.supporter_id, w.week) IN (SELECT a.supporter_id, a.week {acts}) GROUP BY 1, 2, 3"
+        );
+        let teams = format!(
+            "SELECT t.campaign_id AS cid, 'all' AS per, t.points AS p, COUNT(*) AS c FROM teams t \
+             WHERE t.id IN (SELECT s.team_id {with_s}) GROUP BY 1, 3"
+        );
+        let team_weeks = format!(
+            "SELECT tw.campaign_id AS cid, tw.week AS per, tw.points AS p, COUNT(*) AS c FROM team_weeks tw \
+             WHERE (tw.team_id, tw.week) IN (SELECT s.team_id, a.week {with_s}) GROUP BY 1, 2, 3"
+        );
         // `(sql, uses the sign)`: a statement is bound with exactly the parameters it names.
         let mut sql: Vec<(String, bool)> = vec![
             // The overview's hourly count of this kind of action.
-            ("INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
-             SELECT a.campaign_id, a.kind, CAST(a.created_at / 3600000 AS INTEGER), ?3 FROM actions a \
-             WHERE a.request_id = ?1 AND a.kind = ?2 \
-             ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + excluded.n"
-                .to_owned(), true),
-            // Leave the all-time bucket of the old score.
-            ("UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
-             (SELECT a.campaign_id, 'mobilisers', 'all', s.points FROM actions a \
-              JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2)"
-                .to_owned(), false),
             (format!(
-                "UPDATE supporters SET points = points + ?3 * (SELECT a.points {ACTION}) \
-                 WHERE id = (SELECT a.supporter_id {ACTION})"
+                "INSERT INTO stats_hourly (campaign_id, kind, hour, n) \
+                 SELECT * FROM (SELECT a.campaign_id, a.kind, CAST(a.created_at / 3600000 AS INTEGER), ?3 * COUNT(*) \
+                   {acts} GROUP BY 1, 2, 3) WHERE true \
+                 ON CONFLICT (campaign_id, kind, hour) DO UPDATE SET n = n + excluded.n"
             ), true),
-            ("INSERT INTO board_scores (campaign_id, board, period, points, n) \
-             SELECT a.campaign_id, 'mobilisers', 'all', s.points, 1 FROM actions a \
-             JOIN supporters s ON s.id = a.supporter_id WHERE a.request_id = ?1 AND a.kind = ?2 \
-             ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-                .to_owned(), false),
+            (leave("mobilisers", &people), false),
+            (format!(
+                "UPDATE supporters SET points = points + ?3 * d.p \
+                 FROM (SELECT a.supporter_id AS id, SUM(a.points) AS p {acts} GROUP BY 1) d \
+                 WHERE supporters.id = d.id"
+            ), true),
+            (enter("mobilisers", &people), false),
             // The same for the week.
-            ("UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
-             (SELECT a.campaign_id, 'mobilisers', a.week, w.points FROM actions a \
-              JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
-              WHERE a.request_id = ?1 AND a.kind = ?2)"
-                .to_owned(), false),
+            (leave("mobilisers", &weeks), false),
             (format!(
                 "INSERT INTO supporter_weeks (campaign_id, supporter_id, week, points, actions) \
-                 SELECT a.campaign_id, a.supporter_id, a.week, ?3 * a.points, ?3 {ACTION} \
+                 SELECT * FROM (SELECT a.campaign_id, a.supporter_id, a.week, ?3 * SUM(a.points), ?3 * COUNT(*) \
+                   {acts} GROUP BY 2, 3) WHERE true \
                  ON CONFLICT (supporter_id, week) DO UPDATE SET points = points + excluded.points, \
                    actions = actions + excluded.actions"
             ), true),
-            ("INSERT INTO board_scores (campaign_id, board, period, points, n) \
-             SELECT a.campaign_id, 'mobilisers', a.week, w.points, 1 FROM actions a \
-             JOIN supporter_weeks w ON w.supporter_id = a.supporter_id AND w.week = a.week \
-             WHERE a.request_id = ?1 AND a.kind = ?2 \
-             ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-                .to_owned(), false),
-        ];
-        // The team board: the team the supporter belongs to when acting earns the points.
-        const TEAM: &str = "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
-             JOIN teams t ON t.id = s.team_id WHERE a.request_id = ?1 AND a.kind = ?2";
-        const TEAM_WEEK: &str = "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
-             JOIN team_weeks tw ON tw.team_id = s.team_id AND tw.week = a.week \
-             WHERE a.request_id = ?1 AND a.kind = ?2";
-        sql.extend([
+            (enter("mobilisers", &weeks), false),
+            // The team board: the team the supporter belongs to when acting earns the points.
+            (leave("teams", &teams), false),
             (format!(
-                "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
-                 (SELECT a.campaign_id, 'teams', 'all', t.points {TEAM})"
-            ), false),
-            (format!(
-                "UPDATE teams SET points = points + ?3 * (SELECT a.points {ACTION}) \
-                 WHERE id = (SELECT s.team_id FROM actions a JOIN supporters s ON s.id = a.supporter_id \
-                             WHERE a.request_id = ?1 AND a.kind = ?2)"
+                "UPDATE teams SET points = points + ?3 * d.p \
+                 FROM (SELECT s.team_id AS id, SUM(a.points) AS p {with_s} AND s.team_id IS NOT NULL GROUP BY 1) d \
+                 WHERE teams.id = d.id"
             ), true),
+            (enter("teams", &teams), false),
+            (leave("teams", &team_weeks), false),
             (format!(
-                "INSERT INTO board_scores (campaign_id, board, period, points, n) \
-                 SELECT a.campaign_id, 'teams', 'all', t.points, 1 {TEAM} \
-                 ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-            ), false),
-            (format!(
-                "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
-                 (SELECT a.campaign_id, 'teams', a.week, tw.points {TEAM_WEEK})"
-            ), false),
-            ("INSERT INTO team_weeks (campaign_id, team_id, week, points) \
-             SELECT a.campaign_id, s.team_id, a.week, ?3 * a.points FROM actions a \
-             JOIN supporters s ON s.id = a.supporter_id \
-             WHERE a.request_id = ?1 AND a.kind = ?2 AND s.team_id IS NOT NULL \
-             ON CONFLICT (team_id, week) DO UPDATE SET points = points + excluded.points"
-                .to_owned(), true),
-            (format!(
-                "INSERT INTO board_scores (campaign_id, board, period, points, n) \
-                 SELECT a.campaign_id, 'teams', a.week, tw.points, 1 {TEAM_WEEK} \
-                 ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-            ), false),
-        ]);
+                "INSERT INTO team_weeks (campaign_id, team_id, week, points) \
+                 SELECT * FROM (SELECT a.campaign_id, s.team_id, a.week, ?3 * SUM(a.points) \
+                   {with_s} AND s.team_id IS NOT NULL GROUP BY 2, 3) WHERE true \
+                 ON CONFLICT (team_id, week) DO UPDATE SET points = points + excluded.points"
+            ), true),
+            (enter("teams", &team_weeks), false),
+        ];
         // The regions board, for all time and for the week: the region the supporter is in.
         for period in ["'all'", "a.week"] {
-            let rp = format!(
-                "FROM actions a JOIN supporters s ON s.id = a.supporter_id \
-                 JOIN region_points rp ON rp.campaign_id = a.campaign_id AND rp.period = {period} AND rp.region = s.region \
-                 WHERE a.request_id = ?1 AND a.kind = ?2"
+            let regions = format!(
+                "SELECT rp.campaign_id AS cid, rp.period AS per, rp.points AS p, COUNT(*) AS c FROM region_points rp \
+                 WHERE (rp.campaign_id, rp.period, rp.region) IN \
+                   (SELECT a.campaign_id, {period}, s.region {with_s} AND s.region IS NOT NULL) GROUP BY 1, 2, 3"
             );
-            sql.push((
-                format!(
-                "UPDATE board_scores SET n = n - 1 WHERE (campaign_id, board, period, points) = \
-                 (SELECT a.campaign_id, 'regions', {period}, rp.points {rp})"
-            ),
-                false,
-            ));
+            sql.push((leave("regions", &regions), false));
             sql.push((format!(
                 "INSERT INTO region_points (campaign_id, region, period, points) \
-                 SELECT a.campaign_id, s.region, {period}, ?3 * a.points FROM actions a \
-                 JOIN supporters s ON s.id = a.supporter_id \
-                 WHERE a.request_id = ?1 AND a.kind = ?2 AND s.region IS NOT NULL \
+                 SELECT * FROM (SELECT a.campaign_id, s.region, {period}, ?3 * SUM(a.points) \
+                   {with_s} AND s.region IS NOT NULL GROUP BY 1, 2, 3) WHERE true \
                  ON CONFLICT (campaign_id, period, region) DO UPDATE SET points = points + excluded.points"
             ), true));
-            sql.push((
-                format!(
-                    "INSERT INTO board_scores (campaign_id, board, period, points, n) \
-                 SELECT a.campaign_id, 'regions', {period}, rp.points, 1 {rp} \
-                 ON CONFLICT (campaign_id, board, period, points) DO UPDATE SET n = n + 1"
-                ),
-                false,
-            ));
+            sql.push((enter("regions", &regions), false));
         }
         sql.iter()
             .map(|(q, signed)| {
                 if *signed {
-                    self.stmt(q, &[text(request_id), text(kind), num(sign)])
+                    self.stmt(q, &[text(scope.key()), text(kind), num(sign)])
                 } else {
-                    self.stmt(q, &[text(request_id), text(kind)])
+                    self.stmt(q, &[text(scope.key()), text(kind)])
                 }
             })
             .collect()
@@ -809,6 +800,36 @@ impl Store {
             .first(None)
             .await?;
         Ok(row.map(|r| r.recruits))
+    }
+}
+
+/// Which actions a statement is about: those one request wrote (`request_id = ?n`), or every
+/// one a drain of a shard staged (`request_id IN (SELECT request_id FROM drain_rows WHERE
+/// drain = ?n)`). The statements that follow an action (its aggregates, its messages, the hub's
+/// cards) are written once over a scope, so a drain of 500 signatures runs each of them once
+/// and cannot differ from the direct path.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    One(&'a str),
+    Drain(&'a str),
+}
+
+impl Scope<'_> {
+    /// The condition that `column` (a request id) is in the scope, bound at `?n`.
+    pub fn is(&self, column: &str, n: u8) -> String {
+        match self {
+            Scope::One(_) => format!("{column} = ?{n}"),
+            Scope::Drain(_) => {
+                format!("{column} IN (SELECT request_id FROM drain_rows WHERE drain = ?{n})")
+            }
+        }
+    }
+
+    /// What `?n` is bound to: the request id, or the drain's.
+    pub fn key(&self) -> &str {
+        match self {
+            Scope::One(k) | Scope::Drain(k) => k,
+        }
     }
 }
 

@@ -528,26 +528,33 @@ impl Store {
     /// per person. Part of the acting batch.
     pub fn tick_cards_stmts(
         &self,
-        request_id: &str,
+        scope: crate::db::act::Scope<'_>,
         today: &str,
         now: f64,
     ) -> AppResult<Vec<worker::D1PreparedStatement>> {
+        let mine = scope.is("a.request_id", 1);
+        let done = scope.is("x.request_id", 1);
         Ok(vec![
             self.stmt(
-                "INSERT INTO action_done (action_id, supporter_id, request_id, created_at) \
-                 SELECT ca.id, a.supporter_id, ?1, ?3 FROM actions a JOIN campaign_actions ca \
-                   ON ca.campaign_id = a.campaign_id AND ?2 BETWEEN ca.starts_on AND ca.ends_on \
-                   AND ((a.kind = 'sign' AND ca.how = 'sign' AND ca.item_id = a.subject_id) \
-                     OR (a.kind = 'pledge' AND ca.how = 'pledge' AND ca.item_id = a.subject_id) \
-                     OR (a.kind = 'recruit' AND ca.how = 'invite')) \
-                 WHERE a.request_id = ?1 \
-                 ON CONFLICT (supporter_id, action_id) DO NOTHING",
-                &[text(request_id), text(today), num(now)],
+                &format!(
+                    "INSERT INTO action_done (action_id, supporter_id, request_id, created_at) \
+                     SELECT ca.id, a.supporter_id, a.request_id, ?3 FROM actions a JOIN campaign_actions ca \
+                       ON ca.campaign_id = a.campaign_id AND ?2 BETWEEN ca.starts_on AND ca.ends_on \
+                       AND ((a.kind = 'sign' AND ca.how = 'sign' AND ca.item_id = a.subject_id) \
+                         OR (a.kind = 'pledge' AND ca.how = 'pledge' AND ca.item_id = a.subject_id) \
+                         OR (a.kind = 'recruit' AND ca.how = 'invite')) \
+                     WHERE {mine} \
+                     ON CONFLICT (supporter_id, action_id) DO NOTHING"
+                ),
+                &[text(scope.key()), text(today), num(now)],
             )?,
             self.stmt(
-                "UPDATE campaign_actions SET done = done + 1 \
-                 WHERE id IN (SELECT action_id FROM action_done WHERE request_id = ?1)",
-                &[text(request_id)],
+                &format!(
+                    "UPDATE campaign_actions SET done = done + d.n \
+                     FROM (SELECT x.action_id AS id, COUNT(*) AS n FROM action_done x WHERE {done} GROUP BY 1) d \
+                     WHERE campaign_actions.id = d.id"
+                ),
+                &[text(scope.key())],
             )?,
         ])
     }

@@ -102,6 +102,19 @@ impl Who {
         }
     }
 
+    /// Whoever a shard's drain (`db/drain.rs`) may have moved: each signer it staged, and the
+    /// referrers it credited.
+    pub fn drained(campaign_id: u32, drain: &str) -> Who {
+        Who {
+            sql: "SELECT s.id FROM drain_rows d JOIN supporters s ON s.campaign_id = ?7 AND s.email = d.email \
+                    WHERE d.drain = ?8 \
+                  UNION SELECT a.supporter_id FROM actions a WHERE a.kind = 'recruit' \
+                    AND a.request_id IN (SELECT request_id FROM drain_rows WHERE drain = ?8)"
+                .into(),
+            args: vec![num(campaign_id), text(drain)],
+        }
+    }
+
     /// One person and whoever leads their team now, and whoever leads team `other` (a team
     /// they just left): a join or a leave moves the leader's team size.
     pub fn with_leaders(supporter: u32, other: Option<u32>) -> Who {

@@ -8,6 +8,7 @@
 pub mod act;
 pub mod boards;
 pub mod claims;
+pub mod drain;
 pub mod export_jobs;
 pub mod exports;
 pub mod hub;
@@ -66,7 +67,7 @@ impl Store {
     }
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
-        self.meter.statement();
+        self.meter.statement_sql(sql);
         Ok(self.db.prepare(sql).bind(args)?)
     }
 

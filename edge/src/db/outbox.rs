@@ -10,7 +10,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use crate::db::act::Target;
+use crate::db::act::{Scope, Target};
 use crate::db::{num, text, Any, Batch, Store};
 use crate::error::AppResult;
 
@@ -29,6 +29,9 @@ const CONFIRM_REMINDER_UNTIL_MS: f64 = 7.0 * 86_400_000.0;
 pub const SIGNIN_LINK_MS: f64 = 3_600_000.0;
 /// How long housekeeping keeps idempotency keys and spent links.
 const DAY_MS: f64 = 86_400_000.0;
+/// How long a sent (dropped, failed) message stays in the outbox: staff see it on the
+/// person's page until then.
+pub const OUTBOX_RETENTION_MS: f64 = 30.0 * DAY_MS;
 /// How many old rows of each kind one sweep deletes (the rest wait for the next minute).
 const HOUSEKEEPING_LIMIT: u32 = 5_000;
 
@@ -221,10 +224,11 @@ impl Store {
         t: Target,
         event: &str,
         campaign_id: u32,
-        request_id: &str,
+        scope: Scope<'_>,
         now: f64,
     ) -> AppResult<D1PreparedStatement> {
         let (kind, rows) = (t.kind, t.rows);
+        let mine = scope.is("x.request_id", 2);
         self.stmt(
             &format!(
                 "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, \
@@ -233,10 +237,10 @@ impl Store {
                         'webhook:' || e.id || ':' || x.request_id, ?3, ?3, e.id, ?4 \
                  FROM {rows} x JOIN endpoints e ON e.campaign_id = ?1 AND e.enabled = 1 \
                    AND instr(',' || e.events || ',', ',' || ?4 || ',') > 0 \
-                 WHERE x.request_id = ?2 \
+                 WHERE {mine} \
                  ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
             ),
-            &[num(campaign_id), text(request_id), num(now), text(event)],
+            &[num(campaign_id), text(scope.key()), num(now), text(event)],
         )
     }
 
@@ -248,10 +252,11 @@ impl Store {
         &self,
         t: Target,
         campaign_id: u32,
-        request_id: &str,
+        scope: Scope<'_>,
         now: f64,
     ) -> AppResult<D1PreparedStatement> {
         let (kind, rows, fk) = (t.kind, t.rows, t.fk);
+        let mine = scope.is("x.request_id", 2);
         self.stmt(
             &format!(
                 "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, \
@@ -261,10 +266,10 @@ impl Store {
                  FROM {rows} x JOIN connectors k ON k.campaign_id = ?1 AND k.enabled = 1 \
                  JOIN connector_targets t ON t.connector_id = k.id AND t.item_kind = '{kind}' AND t.item_id = x.{fk} \
                  JOIN supporters s ON s.id = x.supporter_id AND s.contact_consent = 1 \
-                 WHERE x.request_id = ?2 \
+                 WHERE {mine} \
                  ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
             ),
-            &[num(campaign_id), text(request_id), num(now)],
+            &[num(campaign_id), text(scope.key()), num(now)],
         )
     }
 
@@ -301,18 +306,19 @@ impl Store {
         &self,
         t: Target,
         campaign_id: u32,
-        request_id: &str,
+        scope: Scope<'_>,
         now: f64,
     ) -> AppResult<D1PreparedStatement> {
         let (kind, rows) = (t.kind, t.rows);
+        let mine = scope.is("x.request_id", 2);
         self.stmt(
             &format!(
                 "INSERT INTO outbox (campaign_id, kind, supporter_id, action, action_request, lang, dedupe, due_at, created_at) \
                  SELECT ?1, 'confirm', x.supporter_id, '{kind}', x.request_id, x.lang, 'confirm:' || x.request_id, ?3, ?3 \
-                 FROM {rows} x WHERE x.request_id = ?2 AND x.confirmed = 0 \
+                 FROM {rows} x WHERE {mine} AND x.confirmed = 0 \
                  ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
             ),
-            &[num(campaign_id), text(request_id), num(now)],
+            &[num(campaign_id), text(scope.key()), num(now)],
         )
     }
 
@@ -323,7 +329,7 @@ impl Store {
     pub fn reminder_stmts(
         &self,
         campaign_id: u32,
-        request_id: &str,
+        scope: Scope<'_>,
         [(eve_due, eve_until), (morning_due, morning_until)]: [(f64, f64); 2],
         now: f64,
     ) -> AppResult<[D1PreparedStatement; 2]> {
@@ -332,10 +338,13 @@ impl Store {
         const TIMES: &str = "(SELECT 'pledge_eve' AS kind, ?4 AS due, ?5 AS until \
                              UNION ALL SELECT 'pledge_morning', ?6, ?7) k";
         const WANTS: &str = "ps.supporter_id = x.supporter_id AND (ps.types & 8) != 0";
-        const MINE: &str = "x.request_id = ?2 AND x.reminder = 1 AND k.until > ?3";
+        let mine = format!(
+            "{} AND x.reminder = 1 AND k.until > ?3",
+            scope.is("x.request_id", 2)
+        );
         let args = [
             num(campaign_id),
-            text(request_id),
+            text(scope.key()),
             num(now),
             num(eve_due),
             num(eve_until),
@@ -350,7 +359,7 @@ impl Store {
                      SELECT ?1, k.kind, x.supporter_id, 'pledge', x.request_id, x.lang, k.kind || ':' || x.request_id, \
                             k.due, k.until, ?3 \
                      FROM commitments x, {TIMES} \
-                     WHERE {MINE} AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE {WANTS}) \
+                     WHERE {mine} AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE {WANTS}) \
                      ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
                 ),
                 &args,
@@ -363,7 +372,7 @@ impl Store {
                             'push:' || k.kind || ':' || x.request_id || ':' || ps.id, k.due, k.until, ?3, \
                             json_object('kind', 'reminder', 'when', k.kind) \
                      FROM commitments x JOIN push_subscriptions ps ON {WANTS}, {TIMES} \
-                     WHERE {MINE} \
+                     WHERE {mine} \
                      ON CONFLICT (dedupe) DO NOTHING RETURNING id, due_at"
                 ),
                 &args,
@@ -605,6 +614,17 @@ impl Store {
                (SELECT token_hash FROM links WHERE expires_at < ?1 OR used_at < ?1 - ?2 LIMIT ?3) RETURNING 1",
             &[num(now), num(DAY_MS), num(HOUSEKEEPING_LIMIT)],
         )?);
+        // Settled messages are kept for their retention, then pruned (issue 25: the outbox is
+        // most of a signature's bytes). A message a link still points at stays until the link
+        // is dropped above.
+        b.add(self.stmt(
+            "DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o \
+               WHERE o.status IN ('sent', 'dropped', 'failed') AND COALESCE(o.sent_at, o.created_at) < ?1 - ?2 \
+                 AND NOT EXISTS (SELECT 1 FROM links l WHERE l.outbox_id = o.id) LIMIT ?3)",
+            &[num(now), num(OUTBOX_RETENTION_MS), num(HOUSEKEEPING_LIMIT)],
+        )?);
+        // A drain's staged rows (db/drain.rs) are kept only for its own re-evaluation.
+        b.add(self.prune_drains_stmt(now - 3_600_000.0)?);
         let r = b.run(self).await?;
         // The reminders this run wrote go to the queue with everything else due.
         let reminders = r.rows(reminders)?;

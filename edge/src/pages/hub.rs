@@ -159,10 +159,20 @@ fn redirect(location: &str) -> AppResult<Response> {
 }
 
 /// The hub's person, from the cookie: `(id, version)` when the token holds for the campaign.
-fn claims(req: &Request, ctx: &Ctx, c: &CampaignRow) -> AppResult<Option<(u32, u32)>> {
+async fn claims(
+    req: &Request,
+    ctx: &Ctx,
+    store: &Store,
+    c: &CampaignRow,
+) -> AppResult<Option<(u32, u32)>> {
     match cookie_token(req) {
         None => Ok(None),
-        Some(t) => crate::auth::token::verify(&ctx.env, c.id, &t),
+        Some(t) => Ok(
+            match crate::auth::supporter::resolve(&ctx.env, store, c.id, &t).await? {
+                crate::auth::supporter::Resolved::Holds(c) => Some(c),
+                _ => None,
+            },
+        ),
     }
 }
 
@@ -900,7 +910,7 @@ async fn render(
     let at = now();
     let week = week_of(at, &c.timezone);
     let today = http::local_date(at, &c.timezone);
-    let hub = match claims(req, ctx, c)? {
+    let hub = match claims(req, ctx, store, c).await? {
         Some(who) => store.hub(c, who, (&week, &today, at)).await?,
         None => None,
     };
@@ -963,7 +973,7 @@ async fn signed_in(
     c: &CampaignRow,
     json: bool,
 ) -> AppResult<Result<(u32, crate::db::boards::PersonRow), Response>> {
-    if let Some((id, version)) = claims(req, ctx, c)? {
+    if let Some((id, version)) = claims(req, ctx, store, c).await? {
         if let Some(p) = store.person(c.id, id, version).await? {
             return Ok(Ok((id, p)));
         }
@@ -1018,9 +1028,11 @@ pub async fn post(mut req: Request, ctx: Ctx) -> AppResult<Response> {
         "signin" => sign_in(&req, &ctx, &store, &c, &form).await?,
         "session" => {
             let token = form.get("t");
-            let held = match crate::auth::token::verify(&ctx.env, c.id, token)? {
-                Some((id, version)) => store.person(c.id, id, version).await?.is_some(),
-                None => false,
+            let held = match crate::auth::supporter::resolve(&ctx.env, &store, c.id, token).await? {
+                crate::auth::supporter::Resolved::Holds((id, version)) => {
+                    store.person(c.id, id, version).await?.is_some()
+                }
+                _ => false,
             };
             if held {
                 return to_hub(

@@ -14,6 +14,7 @@ use crate::auth::{supporter, token, turnstile};
 use crate::db::act::{
     live_ladder, status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
 };
+use crate::db::drain::DrainRow;
 use crate::db::ladder::{At, Cause, Live, Who};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
@@ -73,6 +74,8 @@ pub struct About<'a> {
     pub slug: &'a str,
     /// The campaign's ladder, evaluated in the action's batch.
     pub ladder: Live,
+    /// Its shards (0: the direct path).
+    pub shards: u32,
 }
 
 /// Petitions: signatures.
@@ -122,6 +125,7 @@ impl Kind for Petition {
             campaign: &m.campaign,
             slug: &m.slug,
             ladder: live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
+            shards: m.shards,
         }
     }
 
@@ -195,6 +199,7 @@ impl Kind for Pledge {
             campaign: &m.campaign,
             slug: &m.slug,
             ladder: live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
+            shards: m.shards,
         }
     }
 
@@ -354,6 +359,32 @@ pub async fn act_once<K: Kind>(
     let key = crate::cache::key(K::NAME, about.campaign, about.slug);
     let request_id = http::request_id()?;
     let city = city(req, &person.country);
+    if about.shards > 0 {
+        let (subject, shards) = (about.subject, about.shards);
+        let (campaign_slug, item_slug) = (about.campaign.to_owned(), about.slug.to_owned());
+        let ack = Shard {
+            subject,
+            shards,
+            campaign: &campaign_slug,
+            slug: &item_slug,
+            key: &key,
+            request_id: &request_id,
+            idempotency_key: idempotency_key.as_deref(),
+            week: &week,
+            today: &today,
+            city: city.as_deref(),
+            reminder: K::reminder(&extra),
+            at,
+        };
+        let (outcome, token) = in_shard::<K>(ctx, &store, &person, &ack).await?;
+        return Ok(Done {
+            meta: m,
+            outcome,
+            token,
+            origin: origin(req)?,
+            next: None,
+        });
+    }
     // A new supporter's random referral code may, rarely, be one already taken (40 bits: about
     // once in a million signatures at a million supporters). The batch then wrote nothing, so
     // it is tried again with another code.
@@ -436,6 +467,122 @@ pub async fn act_once<K: Kind>(
         origin,
         next,
     })
+}
+
+/// What the shard path needs of an action, gathered by [`act_once`].
+struct Shard<'a> {
+    subject: crate::db::act::Subject,
+    shards: u32,
+    campaign: &'a str,
+    slug: &'a str,
+    /// The KV key of the item's public view.
+    key: &'a str,
+    request_id: &'a str,
+    idempotency_key: Option<&'a str>,
+    week: &'a str,
+    today: &'a str,
+    city: Option<&'a str>,
+    reminder: Option<bool>,
+    at: f64,
+}
+
+/// The shard path (issue 25): one D1 read (the count, and whether the person is a supporter
+/// who already acted), then the action handed to its shard, durable there before the answer.
+/// No D1 write: the shard's drain writes everything the direct path would have, a second or
+/// so later. A new supporter is handed a pending token (`auth::token::issue_pending`) that
+/// holds once the drain has created them.
+async fn in_shard<K: Kind>(
+    ctx: &Ctx,
+    store: &Store,
+    person: &rally_api::ValidSignature,
+    a: &Shard<'_>,
+) -> AppResult<(ActOutcome, Option<String>)> {
+    let s = a.subject;
+    let known = store
+        .known(s.target, s.id, s.campaign_id, &person.email)
+        .await?
+        .ok_or_else(|| AppError::not_found(K::NAME))?;
+    // The count a visitor saw never goes down: the snapshot counts what the shards held.
+    let shown = view_cache(ctx)?.last_count(a.key).await.unwrap_or(0);
+    let outcome = |signed: bool, count: u32, ref_code: String| ActOutcome {
+        signed,
+        count,
+        ref_code,
+        claimed: None,
+        new_supporter: None,
+        messages: Vec::new(),
+        standing: None,
+        asks: Vec::new(),
+        ladder_held: true,
+        supporter_id: known.id.unwrap_or(0),
+        confirmation: None,
+    };
+    if known.acted > 0 {
+        let code = known.ref_code.clone().unwrap_or_default();
+        return Ok((outcome(false, shown.max(known.n), code), None));
+    }
+    let (ref_code, ref_alt) = match &known.ref_code {
+        Some(code) => (code.clone(), code.clone()),
+        None => token::ref_codes(&ctx.env, s.campaign_id, &person.email)?,
+    };
+    let t = &person.tracking;
+    let row = DrainRow {
+        request_id: a.request_id.to_owned(),
+        email: person.email.clone(),
+        first_name: person.first_name.clone(),
+        last_name: person.last_name.clone(),
+        postal_code: person.postal_code.clone(),
+        country: person.country.clone(),
+        region: rally_api::region::derive(&person.country, &person.postal_code),
+        contact_consent: person.contact_consent,
+        lang: person.lang.tag().to_owned(),
+        ref_code: ref_code.clone(),
+        ref_alt,
+        referral: person.referral.clone(),
+        display_name: person
+            .show_name
+            .then(|| rally_api::validate::display_name(&person.first_name, &person.last_name)),
+        city: a.city.map(str::to_owned),
+        source: t.source.clone(),
+        utm_source: t.utm_source.clone(),
+        utm_medium: t.utm_medium.clone(),
+        utm_campaign: t.utm_campaign.clone(),
+        utm_term: t.utm_term.clone(),
+        utm_content: t.utm_content.clone(),
+        page_url: t.page_url.clone(),
+        channel: t.channel(),
+        site: t.site(),
+        reminder: a.reminder,
+        week: a.week.to_owned(),
+        at: a.at,
+    };
+    let acked = crate::shard::acknowledge(
+        &ctx.env,
+        &ctx.meter,
+        &crate::shard::Ack {
+            kind: K::NAME.to_owned(),
+            campaign: a.campaign.to_owned(),
+            slug: a.slug.to_owned(),
+            item_id: s.id,
+            shard: crate::shard::shard_of(s.campaign_id, &person.email, a.shards),
+            key: crate::shard::key_of(&person.email),
+            idem: a.idempotency_key.map(str::to_owned),
+            today: a.today.to_owned(),
+            row,
+        },
+    )
+    .await?;
+    // A new supporter's pending token names the request whose row the shard holds.
+    let token = match (acked.fresh, known.id) {
+        (true, None) => Some(token::issue_pending(
+            &ctx.env,
+            s.campaign_id,
+            &acked.request_id,
+        )?),
+        _ => None,
+    };
+    let count = shown.max(known.n + acked.undrained);
+    Ok((outcome(acked.fresh, count, ref_code), token))
 }
 
 #[cfg(test)]

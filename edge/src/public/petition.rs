@@ -4,7 +4,7 @@
 use rally_api::ReferralView;
 use worker::{Request, Response};
 
-use crate::db::act::PetitionMeta;
+use crate::db::act::{PetitionMeta, PETITION};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::{code_param, json, now, param, store, view_cache, Ctx};
@@ -62,7 +62,24 @@ pub async fn view(
     let store = store(ctx)?;
     let meta = meta(&store, ctx, at).await?;
     viewed();
-    let (view, claimed) = store.petition_view(&meta, at).await?;
+    let (count, recent, claimed) = store.live(PETITION, meta.id, at).await?;
+    let count = if meta.shards > 0 {
+        let item = ("petition", PETITION);
+        crate::shard::shown(
+            &ctx.env,
+            &store,
+            &cache,
+            &key,
+            item,
+            (meta.id, meta.shards),
+            count,
+            claimed,
+        )
+        .await?
+    } else {
+        count
+    };
+    let view = meta.view(count, recent, at as u64);
     if claimed {
         cache.store(&key, &view, at).await?;
     }

@@ -97,6 +97,22 @@ pub async fn view_of(req: &Request, ctx: &Ctx) -> AppResult<Presented<PledgeView
     let m = meta(&store, ctx).await?;
     viewed();
     let (count, recent, claimed) = store.live(PLEDGE, m.id, at).await?;
+    let count = if m.shards > 0 {
+        let item = ("pledge", PLEDGE);
+        crate::shard::shown(
+            &ctx.env,
+            &store,
+            &cache,
+            &key,
+            item,
+            (m.id, m.shards),
+            count,
+            claimed,
+        )
+        .await?
+    } else {
+        count
+    };
     let v = view(&m, count, recent, at, &origin(req)?);
     if claimed {
         cache.store(&key, &v, at).await?;

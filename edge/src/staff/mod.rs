@@ -17,6 +17,7 @@ pub mod people;
 pub mod roster;
 pub mod session;
 pub mod settings;
+pub mod shards;
 pub mod slices;
 pub mod turnstile;
 pub mod widgets;
