@@ -33,6 +33,22 @@ const DRAIN_DELAY_MS: f64 = 1_000.0;
 /// The most drains one alarm runs before it re-arms (4,000 rows).
 const DRAINS_PER_ALARM: usize = 8;
 
+/// Direct actions a minute on one item past which an item left to the edge (`shards_auto`)
+/// moves to shards, and how many (`RALLY_SHARD_AUTO_RATE`, `RALLY_SHARD_AUTO_N`): one D1
+/// writer takes about 1,000 simple queries a second, and a direct action is about 55 of them.
+pub fn auto(env: &Env) -> (u32, u32) {
+    let var = |name: &str, default: u32| {
+        env.var(name)
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(default)
+    };
+    (
+        var("RALLY_SHARD_AUTO_RATE", 600),
+        var("RALLY_SHARD_AUTO_N", 4),
+    )
+}
+
 /// Which shard of `shards` takes `email`'s actions in `campaign_id`.
 pub fn shard_of(campaign_id: u32, email: &str, shards: u32) -> u32 {
     let h = Sha256::digest(format!("{campaign_id}\0{email}").as_bytes());
@@ -147,7 +163,7 @@ pub async fn above(env: &Env, kind: &str, id: u32, shard: u32, upto: f64) -> App
 /// below the last snapshot's.
 #[allow(clippy::too_many_arguments)]
 pub async fn shown(
-    env: &Env,
+    ctx: &crate::http::Ctx,
     store: &Store,
     cache: &crate::cache::ViewCache,
     key: &str,
@@ -167,14 +183,16 @@ pub async fn shown(
             .iter()
             .find(|(s, _)| *s == shard)
             .map_or(0.0, |(_, u)| *u);
-        total += above(env, kind, id, shard, upto).await?;
+        ctx.meter.fetch();
+        total += above(&ctx.env, kind, id, shard, upto).await?;
     }
     Ok(total.max(last))
 }
 
 /// Drains shard `shard` now (the cron's backstop, staff, tests). `fail_after_commit` (honoured
-/// only on edges with `RALLY_FAULTS=1`) stops after the first D1 commit, before the rows are
-/// marked, as a crash there would.
+/// only on edges with `RALLY_FAULTS=1`) makes the shard's next drain that commits (this one,
+/// or with nothing to drain now, the alarm's after the next action) stop after its D1 commit,
+/// before the rows are marked, as a crash there would.
 pub async fn drain_now(
     env: &Env,
     kind: &str,
@@ -192,11 +210,17 @@ pub async fn drain_now(
 
 /// Removes a person's undrained action from every shard of an item (erasure), after any drain
 /// in flight has finished (so what it carried is in D1, where the erasure finds it).
-pub async fn forget(env: &Env, kind: &str, id: u32, shards: u32, email: &str) -> AppResult<()> {
+pub async fn forget(
+    env: &Env,
+    meter: &crate::meter::Shared,
+    (kind, id, shards): (&str, u32, u32),
+    email: &str,
+) -> AppResult<()> {
     #[derive(Deserialize)]
     struct Done {}
     let body = serde_json::json!({ "key": key_of(email) }).to_string();
     for shard in 0..shards {
+        meter.fetch();
         let _: Done = call(env, (kind, id, shard), "/forget", Some(body.clone())).await?;
     }
     Ok(())
@@ -208,10 +232,14 @@ pub async fn sweep(env: &Env) -> AppResult<()> {
     let store = Store::open(env, &meter)?;
     for item in store.sharded_items().await? {
         for shard in 0..item.shards {
+            meter.fetch();
             if let Err(e) = drain_now(env, &item.kind, item.id, shard, false).await {
                 worker::console_error!("cron: shard {}:{}:{shard}: {e}", item.kind, item.id);
             }
         }
+    }
+    if crate::meter::on(env) {
+        crate::meter::record("shard sweep", meter.counts());
     }
     Ok(())
 }
@@ -226,6 +254,8 @@ pub struct ActShard {
     busy: Cell<bool>,
     /// An alarm is set.
     armed: Cell<bool>,
+    /// The next drain stops after its D1 commit (a fault asked for by a test).
+    fault: Cell<bool>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +308,7 @@ impl DurableObject for ActShard {
             sql,
             busy: Cell::new(false),
             armed: Cell::new(false),
+            fault: Cell::new(false),
         }
     }
 
@@ -302,11 +333,14 @@ impl DurableObject for ActShard {
                     .env
                     .var("RALLY_FAULTS")
                     .is_ok_and(|v| v.to_string() == "1");
-                let fail = faults
+                if faults
                     && url
                         .query_pairs()
-                        .any(|(k, v)| k == "fail_after_commit" && v == "1");
-                self.drain(fail).await.and_then(|r| json(&r))
+                        .any(|(k, v)| k == "fail_after_commit" && v == "1")
+                {
+                    self.fault.set(true);
+                }
+                self.drain().await.and_then(|r| json(&r))
             }
             "/forget" => {
                 #[derive(Deserialize)]
@@ -330,7 +364,7 @@ impl DurableObject for ActShard {
         self.armed.set(false);
         // An error leaves the rows undrained: the runtime retries the alarm, and the cron kicks
         // the shard every minute whatever happens.
-        match self.drain(false).await {
+        match self.drain().await {
             Ok(r) if r.remaining > 0 => self.arm(0.0).await?,
             Ok(_) => {}
             Err(e) => {
@@ -439,7 +473,7 @@ impl ActShard {
     }
 
     /// Drains up to [`DRAINS_PER_ALARM`] batches.
-    async fn drain(&self, fail_after_commit: bool) -> AppResult<DrainReport> {
+    async fn drain(&self) -> AppResult<DrainReport> {
         let mut report = DrainReport::default();
         if self.busy.get() {
             report.remaining = self.undrained()?;
@@ -490,7 +524,7 @@ impl ActShard {
             if crate::meter::on(&self.env) {
                 crate::meter::record("drain", meter.counts());
             }
-            if fail_after_commit {
+            if self.fault.replace(false) {
                 return Err(AppError::Internal(
                     "fault injected: the drain stopped after its D1 commit".into(),
                 ));

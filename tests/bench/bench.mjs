@@ -526,9 +526,90 @@ async function pushTable() {
   console.log(`\nWorker upload (\`wrangler deploy --dry-run\`): ${upload}`);
 }
 
+/** CPU seconds the local runtime's processes (workerd: the worker, its Durable Objects and local
+ * D1 alike) have used so far, from /proc. */
+function runtimeCpu() {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch {}
+  }
+  return total;
+}
+
+/**
+ * A viral petition (issue 25): the same 300 new signers on a direct petition (one D1 batch a
+ * signature) and on a sharded one (a Durable Object acknowledges; a drain moves hundreds to D1 in
+ * one batch), alternated A B A B in one run. CPU is the local runtime's (worker, objects and
+ * local D1 together, all on this machine's 2 cores); statements are the edge meter's.
+ */
+async function shardsTable() {
+  const N = 300;
+  const staffH = { Authorization: `Bearer ${STAFF.owner}` };
+  const mark = () => d1("SELECT COALESCE(SUM(drains), 0) AS drains FROM shard_marks WHERE item = (SELECT 'petition:' || p.id FROM petitions p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = 'demo' AND p.slug = 'bench-viral')")[0].drains;
+  const drainNow = async () => (await fetchAgain(`${EDGE}/api/v1/campaigns/demo/staff/shards/petitions/bench-viral/drain`, { method: "POST", headers: staffH })).json();
+  const counted = (slug) => d1(`SELECT p.signature_count AS n FROM petitions p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = 'demo' AND p.slug = '${slug}'`)[0].n;
+  let perBatch = 0;
+  const round = async (slug, tag) => {
+    const before = counted(slug);
+    const drains = mark();
+    const cpu = runtimeCpu();
+    let statements = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < N) {
+        const i = next++;
+        const r = await sign(slug, person({ email: `bench-${tag}-${process.pid}-${i}@example.org` }));
+        const m = Object.fromEntries((r.headers.get("rally-meter") ?? "").split(",").map((kv) => kv.trim().split("=")));
+        statements += Number(m.statements ?? 0);
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    if (slug === "bench-viral") {
+      for (let i = 0; i < 100 && counted(slug) < before + N; i++) {
+        const r = await drainNow();
+        if (r.statements) perBatch = r.statements;
+        await new Promise((ok) => setTimeout(ok, 200));
+      }
+    }
+    const seconds = runtimeCpu() - cpu;
+    const batches = mark() - drains;
+    return { cpu: (seconds * 1000) / N, route: statements / N, batches, stored: counted(slug) - before };
+  };
+  const rows = { direct: [], shard: [] };
+  for (let r = 0; r < 2; r++) {
+    rows.direct.push(await round("bench-sign", `d${r}`));
+    rows.shard.push(await round("bench-viral", `s${r}`));
+  }
+  // A drain batch's statements do not depend on its rows: measure one (a row, drained at once).
+  if (!perBatch) {
+    await sign("bench-viral", person({ email: `bench-one-${process.pid}@example.org` }));
+    perBatch = (await drainNow()).statements || perBatch;
+  }
+  console.log(`\n## A viral petition: ${N} new signers at 32 connections, direct path vs shards (alternated, one run)\n`);
+  console.log("| path | round | stored | runtime CPU ms a signature | D1 statements a signature (route + drain) | drain batches |\n|---|---:|---:|---:|---:|---:|");
+  for (const [path, rs] of Object.entries(rows)) {
+    rs.forEach((x, i) => {
+      const drain = path === "shard" ? (x.batches * perBatch) / N : 0;
+      console.log(`| ${path} | ${i + 1} | ${x.stored} | ${x.cpu.toFixed(2)} | ${(x.route + drain).toFixed(2)} (${x.route.toFixed(2)} + ${drain.toFixed(2)}) | ${x.batches} |`);
+    });
+  }
+  console.log(`\nOne drain batch: ${perBatch} statements, however many rows (up to 500). Local requests a second are not production figures: client, worker, objects and D1 share 2 cores.`);
+  for (const [path, rs] of Object.entries(rows)) {
+    if (rs.some((x) => x.stored !== N)) {
+      console.log(`MISMATCH: the ${path} path stored ${rs.map((x) => x.stored)} of ${N}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
 // RALLY_BENCH_ONLY=messages,throughput runs only those sections (while working on one).
 const only = process.env.RALLY_BENCH_ONLY?.split(",");
-const sections = { sizes, render: renderTable, hub: hubTable, push: pushTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable, people: peopleScaleTable };
+const sections = { sizes, render: renderTable, hub: hubTable, push: pushTable, throughput: throughputTable, messages: messagesTable, webhooks: webhooksTable, ladder: ladderTable, scale: scaleTable, staff: staffScaleTable, "ladder-scale": ladderScaleTable, people: peopleScaleTable, shards: shardsTable };
 for (const [name, run] of Object.entries(sections)) {
   if (!only || only.includes(name)) await run();
 }

@@ -53,7 +53,7 @@ const C = "/api/v1/campaigns/:campaign";
 
 test("the table names every route, the queues' batches and the cron, each far inside the free plan", () => {
   const named = Object.keys(BUDGETS).sort();
-  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "ladder slice", "people slice", "cron"].sort(), "one budget per route, queue batch, export, ladder or people slice and cron run");
+  assert.deepEqual(named, [...ROUTES, "queue", "export slice", "ladder slice", "people slice", "cron", "drain", "shard sweep"].sort(), "one budget per route, queue batch, export, ladder or people slice, cron run, shard drain and shard sweep");
   for (const [label, b] of Object.entries(BUDGETS)) {
     if (TABLE.exceptions[label]) continue; // named, with the reason, in the table
     assert.ok(b.d1 <= FREE_PLAN / 2, `${label}: a budget of ${b.d1} D1 calls is not far inside ${FREE_PLAN}`);

@@ -435,13 +435,23 @@ impl Store {
                     text(&v.email),
                 ],
             )?,
-            // The counter moves only if this request's row went in.
+            // The counter moves only if this request's row went in. So does the minute's rate:
+            // past the edge's threshold, an item left to the edge moves to shards (issue 25).
             self.stmt(
                 &format!(
-                    "UPDATE {parent} SET {count} = {count} + 1 \
+                    "UPDATE {parent} SET {count} = {count} + 1, \
+                       rate_n = CASE WHEN rate_minute = ?3 THEN rate_n + 1 ELSE 1 END, rate_minute = ?3, \
+                       shards = CASE WHEN shards_auto = 1 AND shards = 0 AND rate_minute = ?3 AND rate_n + 1 >= ?4 \
+                         THEN ?5 ELSE shards END \
                      WHERE id = ?1 AND EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2)"
                 ),
-                &[num(m.id), text(s.request_id)],
+                &[
+                    num(m.id),
+                    text(s.request_id),
+                    num((s.now / 60_000.0).floor()),
+                    num(s.auto_shards.0),
+                    num(s.auto_shards.1),
+                ],
             )?,
             // The actor's action, worth the campaign's points for this kind of action, only if
             // this request's row went in.
@@ -864,5 +874,8 @@ pub struct ActInput<'a> {
     /// For a pledge with a date: when its two reminders are due and until when each is worth
     /// sending (see `mail::reminder_times`).
     pub reminders: Option<[(f64, f64); 2]>,
+    /// Direct actions a minute past which an item left to the edge moves to shards, and how
+    /// many it then gets.
+    pub auto_shards: (u32, u32),
     pub now: f64,
 }

@@ -154,7 +154,8 @@ impl Store {
                 "DELETE FROM drain_rows WHERE item = ?1 AND shard = ?2",
                 &[text(d.item), num(d.shard)],
             )?,
-            // The guard: only rows above the mark are staged.
+            // The guard: only rows above the mark are staged. The mark counts every attempt
+            // that reached D1 (`drains`, a replay included) and the rows staged (`rows`).
             self.stmt(
                 &format!(
                     "INSERT INTO drain_rows (drain, seq, item, shard, {cols}) \
@@ -168,7 +169,7 @@ impl Store {
             )?,
             self.stmt(
                 "INSERT INTO shard_marks (item, shard, upto, drains, rows, at) \
-                 SELECT ?2, ?3, MAX(seq), 1, COUNT(*), ?4 FROM drain_rows WHERE drain = ?1 HAVING COUNT(*) > 0 \
+                 SELECT ?2, ?3, COALESCE(MAX(seq), 0), 1, COUNT(*), ?4 FROM drain_rows WHERE drain = ?1 \
                  ON CONFLICT (item, shard) DO UPDATE SET upto = MAX(upto, excluded.upto), \
                    drains = drains + 1, rows = rows + excluded.rows, at = excluded.at",
                 &[text(d.drain), text(d.item), num(d.shard), num(d.now)],

@@ -407,6 +407,7 @@ pub async fn act_once<K: Kind>(
                     .and_then(|_| K::reminder_times(&m)),
                 ladder: &about.ladder,
                 item: &item,
+                auto_shards: crate::shard::auto(&ctx.env),
                 now: at,
             })
             .await;

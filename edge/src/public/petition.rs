@@ -66,7 +66,7 @@ pub async fn view(
     let count = if meta.shards > 0 {
         let item = ("petition", PETITION);
         crate::shard::shown(
-            &ctx.env,
+            ctx,
             &store,
             &cache,
             &key,

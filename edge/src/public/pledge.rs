@@ -100,7 +100,7 @@ pub async fn view_of(req: &Request, ctx: &Ctx) -> AppResult<Presented<PledgeView
     let count = if m.shards > 0 {
         let item = ("pledge", PLEDGE);
         crate::shard::shown(
-            &ctx.env,
+            ctx,
             &store,
             &cache,
             &key,

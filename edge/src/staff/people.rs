@@ -134,7 +134,13 @@ pub async fn erase(req: Request, ctx: Ctx) -> AppResult<Response> {
     // What a viral petition's shards still hold of them goes first (issue 25): a drain in
     // flight finishes before, so what it carried is in D1 for the erasure below.
     for item in store.campaign_sharded(who.campaign_id).await? {
-        crate::shard::forget(&ctx.env, &item.kind, item.id, item.shards, &p.email).await?;
+        crate::shard::forget(
+            &ctx.env,
+            &ctx.meter,
+            (&item.kind, item.id, item.shards),
+            &p.email,
+        )
+        .await?;
     }
     let audit = store.audit_stmt(who.campaign_id, who.id, "erase", &id.to_string(), now())?;
     let (erased, hooks) = store
