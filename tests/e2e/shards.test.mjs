@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { EDGE, STAFF, campaignApi, crash, cron, d1, eventually, freePort, person, sign, startOwnEdge } from "./helpers.mjs";
+import { EDGE, STAFF, campaignApi, crash, cron, d1, eventually, freePort, mailTo, person, sign, startOwnEdge } from "./helpers.mjs";
 
 const staff = { Authorization: `Bearer ${STAFF.owner}`, "Content-Type": "application/json" };
 const shards = (slug) => `/api/v1/campaigns/demo/staff/shards/petitions/${slug}`;
@@ -108,6 +108,47 @@ test("everything else holds: the pending token, referral credit, erasure of what
   const lowered = await fetch(`${EDGE}${shards(slug)}`, { method: "PUT", headers: staff, body: JSON.stringify({ shards: 1 }) });
   assert.equal(lowered.status, 422);
   assert.equal((await lowered.json()).error.field, "shards");
+});
+
+test("confirmation and pledge reminders are written by the drain, once", async () => {
+  const marker = `Viral${process.pid}${Date.now() % 100000}`;
+  const signed = await sign("viral-confirm", person({ first_name: marker }), { campaign: "e2e-mail" });
+  assert.equal(signed.status, 201, JSON.stringify(signed.body));
+  const [msg] = await eventually(() => mailTo(marker), (m) => m.length === 1, 20_000);
+  assert.match(msg.text, /\/m\//, "the confirmation carries its link");
+  const row = d1(`SELECT g.confirmed FROM signatures g JOIN supporters s ON s.id = g.supporter_id WHERE s.first_name = '${marker}'`);
+  assert.deepEqual(row, [{ confirmed: 0 }], "drained unconfirmed, as the direct path writes it");
+  // A dated pledge taken by shards: the commitment keeps "remind me" and gets its two reminders.
+  const email = `march-${process.pid}-${Date.now()}@example.org`;
+  const res = await fetch(`${EDGE}/api/v1/campaigns/demo/pledges/viral-march/commitments`, {
+    method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": `10.8.${process.pid % 250}.7` },
+    body: JSON.stringify({ ...person({ email }), reminder: true }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  assert.equal(meterOf(res).writes, 0, "the commit route wrote nothing to D1");
+  const reminders = await eventually(() => d1(`SELECT o.kind FROM outbox o JOIN supporters s ON s.id = o.supporter_id \
+    WHERE s.email = '${email}' AND o.kind LIKE 'pledge_%' ORDER BY o.kind`), (r) => r.length === 2, 20_000);
+  assert.deepEqual(reminders.map((r) => r.kind), ["pledge_eve", "pledge_morning"]);
+  assert.deepEqual(d1(`SELECT c.reminder FROM commitments c JOIN supporters s ON s.id = c.supporter_id WHERE s.email = '${email}'`), [{ reminder: 1 }]);
+});
+
+test("a petition left to the edge moves to shards when a minute of direct signatures passes the threshold", async () => {
+  const slug = "e2e-viral-auto";
+  const shardsNow = () => d1(`SELECT shards FROM petitions WHERE slug = '${slug}'`)[0].shards;
+  assert.equal(shardsNow(), 0);
+  // RALLY_SHARD_AUTO_RATE is 300 on test edges; a minute boundary may split one wave.
+  let sent = 0;
+  while (shardsNow() === 0 && sent < 1200) {
+    const wave = await Promise.all(Array.from({ length: 100 }, () => sign(slug, person())));
+    assert.ok(wave.every((r) => r.status === 201), JSON.stringify(wave.find((r) => r.status !== 201)?.body));
+    sent += 100;
+  }
+  assert.equal(shardsNow(), 4, `moved to 4 shards after ${sent} direct signatures`);
+  const next = await sign(slug, person());
+  assert.equal(next.status, 201);
+  assert.equal(meterOf(next).writes, 0, `the next signature goes to a shard: ${next.headers.get("rally-meter")}`);
+  const count = () => d1(`SELECT signature_count AS n FROM petitions WHERE slug = '${slug}'`)[0].n;
+  await eventually(count, (n) => n === sent + 1, 20_000);
 });
 
 test("SIGKILL of the edge mid-load, restart, cron: every acknowledged signature is in D1, once", async () => {

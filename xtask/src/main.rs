@@ -279,6 +279,9 @@ fn test_vars(stand_in: u16) -> Vec<(&'static str, String)> {
         // A shard's drain can be told to fail after its D1 commit (`edge/src/shard.rs`), so
         // the test of its replay does not need a crash timed to the millisecond.
         ("RALLY_FAULTS", "1".into()),
+        // A minute of 300 direct actions on one item moves it to shards (600 in production), so
+        // the e2e sees it happen without signing 600 times.
+        ("RALLY_SHARD_AUTO_RATE", "300".into()),
         ("WEBHOOK_ATTEMPTS", "4".into()),
         (
             "ACTION_NETWORK_URL",

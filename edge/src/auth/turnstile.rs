@@ -14,6 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use worker::{console_error, Fetch, Headers, Method, Request, RequestInit};
 
+use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
 use rally_api::ErrorCode;
@@ -48,8 +49,12 @@ pub async fn check(
     token: &str,
     idempotency_key: Option<&str>,
 ) -> AppResult<()> {
-    let store = crate::http::store(ctx)?;
-    let Some(gate) = store.turnstile_gate(campaign).await? else {
+    // The gate is read where a replica may answer (the primary's one writer is kept for the
+    // writes): a campaign that has just turned the check on may see it start a moment later.
+    let gate = Store::replica(&ctx.env, &ctx.meter)?
+        .turnstile_gate(campaign)
+        .await?;
+    let Some(gate) = gate else {
         return Ok(()); // no such campaign: the handler answers 404 itself
     };
     if !gate.enabled {

@@ -214,6 +214,8 @@ pub struct ActOutcome {
     pub supporter_id: u32,
     /// The confirmation this request wrote, if any (it carries the next step).
     pub confirmation: Option<f64>,
+    /// The item's shards after the action (the direct path may just have raised them).
+    pub shards: u32,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +232,11 @@ struct SignRow {
     token_version: u32,
     created_request: Option<String>,
     key_request: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Raised {
+    shards: u32,
 }
 
 #[derive(Deserialize)]
@@ -435,6 +442,8 @@ impl Store {
                     text(&v.email),
                 ],
             )?,
+        ]);
+        let raised = b.read::<Raised>(
             // The counter moves only if this request's row went in. So does the minute's rate:
             // past the edge's threshold, an item left to the edge moves to shards (issue 25).
             self.stmt(
@@ -443,7 +452,8 @@ impl Store {
                        rate_n = CASE WHEN rate_minute = ?3 THEN rate_n + 1 ELSE 1 END, rate_minute = ?3, \
                        shards = CASE WHEN shards_auto = 1 AND shards = 0 AND rate_minute = ?3 AND rate_n + 1 >= ?4 \
                          THEN ?5 ELSE shards END \
-                     WHERE id = ?1 AND EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2)"
+                     WHERE id = ?1 AND EXISTS (SELECT 1 FROM {rows} WHERE request_id = ?2) \
+                     RETURNING shards"
                 ),
                 &[
                     num(m.id),
@@ -452,7 +462,9 @@ impl Store {
                     num(s.auto_shards.0),
                     num(s.auto_shards.1),
                 ],
-            )?,
+            )?
+        );
+        b.extend([
             // The actor's action, worth the campaign's points for this kind of action, only if
             // this request's row went in.
             self.stmt(
@@ -619,7 +631,9 @@ impl Store {
             Some(a) => results.rows(a)?,
             None => Vec::new(),
         };
+        let shards = results.first(raised)?.map_or(0, |r| r.shards);
         Ok(ActOutcome {
+            shards,
             standing,
             asks,
             ladder_held,

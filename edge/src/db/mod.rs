@@ -36,7 +36,7 @@ use worker::{D1Database, D1PreparedStatement, D1Result};
 use crate::error::{AppError, AppResult};
 
 pub struct Store {
-    db: D1Database,
+    db: Db,
     /// The invocation's counter (`crate::meter`).
     meter: crate::meter::Shared,
 }
@@ -53,9 +53,35 @@ pub fn num(v: impl Into<f64>) -> JsValue {
     JsValue::from_f64(v.into())
 }
 
+/// The database a store asks: the primary, or a session that may read from the nearest read
+/// replica (D1's Sessions API, `first-unconstrained`).
+enum Db {
+    Primary(D1Database),
+    Replica(worker::D1DatabaseSession),
+}
+
 impl Store {
     pub fn new(db: D1Database, meter: crate::meter::Shared) -> Self {
-        Store { db, meter }
+        Store {
+            db: Db::Primary(db),
+            meter,
+        }
+    }
+
+    /// A store for reads that may lag the primary by a little (a replica's): the shard path's
+    /// one read (issue 25), so the primary's single writer sees only drains. Where the database
+    /// has no replicas (locally, or replication off) the session reads the primary.
+    pub fn replica(env: &worker::Env, meter: &crate::meter::Shared) -> AppResult<Self> {
+        let db = env
+            .d1("DB")
+            .map_err(|e| AppError::Internal(format!("D1 binding DB: {e}")))?;
+        let session = db
+            .with_session_constraint(worker::D1SessionConstraint::FirstUnconstrained)
+            .map_err(|e| AppError::Internal(format!("D1 session: {e}")))?;
+        Ok(Store {
+            db: Db::Replica(session),
+            meter: meter.clone(),
+        })
     }
 
     /// The store of the environment's `DB` binding, counted by `meter`.
@@ -68,7 +94,11 @@ impl Store {
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> AppResult<D1PreparedStatement> {
         self.meter.statement_sql(sql);
-        Ok(self.db.prepare(sql).bind(args)?)
+        let prepared = match &self.db {
+            Db::Primary(db) => db.prepare(sql),
+            Db::Replica(session) => session.prepare(sql),
+        };
+        Ok(prepared.bind(args)?)
     }
 
     /// The first row of a query, if any.
@@ -95,7 +125,10 @@ impl Store {
         statements: Vec<D1PreparedStatement>,
     ) -> AppResult<Vec<worker::D1Result>> {
         self.meter.batch(statements.len());
-        Ok(self.db.batch(statements).await?)
+        Ok(match &self.db {
+            Db::Primary(db) => db.batch(statements).await?,
+            Db::Replica(session) => session.batch(statements).await?,
+        })
     }
 }
 

@@ -340,6 +340,7 @@ pub async fn act_once<K: Kind>(
                 ladder_held: true,
                 supporter_id: 0,
                 confirmation: None,
+                shards: 0,
             },
             token: None,
             origin: origin(req)?,
@@ -376,7 +377,7 @@ pub async fn act_once<K: Kind>(
             reminder: K::reminder(&extra),
             at,
         };
-        let (outcome, token) = in_shard::<K>(ctx, &store, &person, &ack).await?;
+        let (outcome, token) = in_shard::<K>(ctx, &person, &ack).await?;
         return Ok(Done {
             meta: m,
             outcome,
@@ -416,6 +417,11 @@ pub async fn act_once<K: Kind>(
             done => break done?,
         }
     };
+    // The action moved the item to shards (its minute passed the edge's threshold): this
+    // isolate forgets its fields, so its next action goes to a shard.
+    if outcome.shards > 0 {
+        crate::db::act::forget_meta(about.campaign, about.slug);
+    }
     let origin = origin(req)?;
     // A ladder edit raced the action: its evaluation wrote nothing, so it runs again against
     // the new ladder (the edit's background job may already have passed this person).
@@ -494,12 +500,13 @@ struct Shard<'a> {
 /// holds once the drain has created them.
 async fn in_shard<K: Kind>(
     ctx: &Ctx,
-    store: &Store,
     person: &rally_api::ValidSignature,
     a: &Shard<'_>,
 ) -> AppResult<(ActOutcome, Option<String>)> {
     let s = a.subject;
-    let known = store
+    // A replica may lag by a moment: a person who acted a moment ago through the direct path is
+    // then handed to the shard, and the drain's insert-or-ignore counts them once anyway.
+    let known = Store::replica(&ctx.env, &ctx.meter)?
         .known(s.target, s.id, s.campaign_id, &person.email)
         .await?
         .ok_or_else(|| AppError::not_found(K::NAME))?;
@@ -517,6 +524,7 @@ async fn in_shard<K: Kind>(
         ladder_held: true,
         supporter_id: known.id.unwrap_or(0),
         confirmation: None,
+        shards: a.shards,
     };
     if known.acted > 0 {
         let code = known.ref_code.clone().unwrap_or_default();
