@@ -149,6 +149,31 @@ test("the heaviest staff reads stay within their budgets", async () => {
   await metered("GET /api/v1/osdi/petitions/:id/signatures", "/api/v1/osdi/petitions/save-the-park/signatures?per_page=1000", { headers: osdi });
 });
 
+test("a viral petition's shard path, its drain and the staff shard routes stay within theirs", async () => {
+  // The sign route on a sharded petition: replica reads, one shard, no D1 write.
+  const viral = await metered(`POST ${C}/petitions/:petition/signatures`, "/api/v1/campaigns/demo/petitions/e2e-viral/signatures", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.95", "Idempotency-Key": `meter-viral-${Date.now()}` },
+    body: JSON.stringify(person({ first_name: "Viral" })),
+  });
+  assert.equal(viral.status, 201);
+  assert.equal(parse(viral.headers.get("rally-meter")).writes, 0, "the shard path writes nothing to D1");
+  await metered(`GET ${C}/petitions/:petition`, "/api/v1/campaigns/demo/petitions/e2e-viral");
+  const json = { ...staff, "Content-Type": "application/json" };
+  const drained = await metered(`POST ${C}/staff/shards/:kind/:slug/drain`, "/api/v1/campaigns/demo/staff/shards/petitions/e2e-viral/drain", { method: "POST", headers: staff });
+  assert.equal(drained.status, 200);
+  // The drain's own invocation (the shard's), as the meter saw it.
+  const most = await eventually(() => getJson(`${EDGE}/api/v1/meter`), (m) => m.drain, 10_000);
+  within("drain", most.drain);
+  const set = await metered(`PUT ${C}/staff/shards/:kind/:slug`, "/api/v1/campaigns/demo/staff/shards/petitions/e2e-viral", {
+    method: "PUT", headers: json, body: JSON.stringify({ shards: 4 }),
+  });
+  assert.equal(set.status, 200, await set.text());
+  await cron();
+  const swept = await eventually(() => getJson(`${EDGE}/api/v1/meter`), (m) => m["shard sweep"], 10_000);
+  within("shard sweep", swept["shard sweep"]);
+});
+
 test("a cron run and a queue batch stay within theirs", async () => {
   // A signature on a campaign that confirms by email: its message goes through the queue; the
   // cron sweeps.
