@@ -680,6 +680,9 @@ pub struct Built<D> {
     #[serde(flatten)]
     pub draft: D,
     pub count: u64,
+    /// How many Durable Object shards take its actions (0: the direct path; issue 25).
+    #[serde(default)]
+    pub shards: u32,
 }
 
 /// `GET .../staff/widgets`: every petition and pledge of the campaign, newest first.

@@ -101,6 +101,8 @@ struct Draft {
     accent: String,
     share_text: String,
     count: u64,
+    /// Its shards as saved (issue 25).
+    shards: u32,
     /// The item's words in its other languages, as saved and as typed beside the default's.
     translations: std::collections::BTreeMap<String, rally_api::Translation>,
 }
@@ -126,6 +128,7 @@ impl Draft {
             title: p.title.clone(),
             target: p.target.clone(),
             translations: p.translations.clone(),
+            shards: b.shards,
             ..Draft::saved(
                 Kind::Petition,
                 Saved {
@@ -150,6 +153,7 @@ impl Draft {
         Draft {
             title: p.statement.clone(),
             translations: p.translations.clone(),
+            shards: b.shards,
             starts_at: time(p.starts_at),
             ends_at: time(p.ends_at),
             place: p.place.clone(),
@@ -670,9 +674,82 @@ pub fn Builder(props: &BuilderProps) -> Html {
                     { form }
                     { preview }
                 </div>
+                if !draft.is_new {
+                    <Shards key={format!("{}/{}", draft.kind.plural(), draft.slug)} base={props.base.clone()}
+                        plural={draft.kind.plural()} slug={draft.slug.clone()} shards={draft.shards} />
+                }
             }
             { listing }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShardsProps {
+    base: String,
+    plural: &'static str,
+    slug: String,
+    shards: u32,
+}
+
+/// A saved item's shards (issue 25): how many Durable Objects take its actions, raised here
+/// (`PUT .../staff/shards/:kind/:slug`); the edge's refusal is shown beside the field.
+#[function_component]
+fn Shards(p: &ShardsProps) -> Html {
+    let w = crate::words::use_words().builder;
+    let value = use_state(|| p.shards.to_string());
+    let submit = use_submit();
+    let message = use_state(|| None::<String>);
+    let onsubmit = {
+        let (value, submit, message) = (value.clone(), submit.clone(), message.clone());
+        let path = format!("{}/shards/{}/{}", p.base, p.plural, p.slug);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            // Not a number in range: the edge names the field (a count above the limit).
+            let shards = value
+                .trim()
+                .parse::<u32>()
+                .unwrap_or(rally_api::shards::MAX_SHARDS + 1);
+            let body = rally_api::shards::ShardSetting { shards, auto: true };
+            let path = path.clone();
+            let message = message.clone();
+            message.set(None);
+            submit.run(
+                async move {
+                    net::send::<rally_api::shards::ShardSetting>(Method::PUT, &path, Some(&body))
+                        .await
+                },
+                move |answer| {
+                    if answer.is_ok() {
+                        message.set(Some(w.shards_saved.to_owned()));
+                    }
+                },
+            );
+        })
+    };
+    let oninput = {
+        let value = value.clone();
+        Callback::from(move |e: InputEvent| value.set(value_of(&e)))
+    };
+    let err = submit.error("shards");
+    let described = if err.is_some() {
+        "b-shards-error b-shards-hint"
+    } else {
+        "b-shards-hint"
+    };
+    html! {
+        <form class="shards" aria-labelledby="shards-h" {onsubmit} novalidate=true>
+            <h3 id="shards-h">{ w.shards_title }</h3>
+            <div class="field f-shards">
+                <label for="b-shards">{ w.shards.0 }</label>
+                <input id="b-shards" name="shards" type="number" min="0" max="64" inputmode="numeric"
+                    value={(*value).clone()} {oninput} aria-invalid={err.is_some().to_string()} aria-describedby={described} />
+                <p class="hint" id="b-shards-hint">{ w.shards.1 }</p>
+                if let Some(e) = err { <p class="err" id="b-shards-error">{ e }</p> }
+            </div>
+            <button type="submit" disabled={submit.busy()}>{ w.shards_save }</button>
+            <p class="note" role="status" aria-live="polite">{ (*message).clone().unwrap_or_default() }</p>
+        </form>
     }
 }
 

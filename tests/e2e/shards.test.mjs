@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { EDGE, STAFF, campaignApi, crash, cron, d1, eventually, freePort, mailTo, person, sign, startOwnEdge } from "./helpers.mjs";
+import { EDGE, STAFF, campaignApi, crash, cron, d1, dashboardAs, eventually, freePort, launch, mailTo, person, sign, startOwnEdge } from "./helpers.mjs";
 
 const staff = { Authorization: `Bearer ${STAFF.owner}`, "Content-Type": "application/json" };
 const shards = (slug) => `/api/v1/campaigns/demo/staff/shards/petitions/${slug}`;
@@ -149,6 +149,30 @@ test("a petition left to the edge moves to shards when a minute of direct signat
   assert.equal(meterOf(next).writes, 0, `the next signature goes to a shard: ${next.headers.get("rally-meter")}`);
   const count = () => d1(`SELECT signature_count AS n FROM petitions WHERE slug = '${slug}'`)[0].n;
   await eventually(count, (n) => n === sent + 1, 20_000);
+});
+
+test("staff raise a petition's shards from the builder; a lower count is refused beside the field", async () => {
+  const browser = await launch();
+  try {
+    const { page: p } = await dashboardAs(browser, STAFF.owner);
+    await p.locator("nav button", { hasText: "Widgets" }).click();
+    await p.locator('table.petitions tr[data-slug="e2e-viral-replay"] button.edit').click();
+    const field = p.locator("#b-shards");
+    assert.equal(await field.inputValue(), "1", "the editor shows the saved shards");
+    assert.equal(await p.locator('label[for="b-shards"]').textContent(), "Shards");
+    await field.fill("0");
+    await p.locator("form.shards button[type=submit]").click();
+    await p.locator("#b-shards-error").waitFor();
+    assert.equal(await field.getAttribute("aria-invalid"), "true");
+    assert.match(await field.getAttribute("aria-describedby"), /b-shards-error/);
+    await field.fill("2");
+    await p.locator("form.shards button[type=submit]").click();
+    await p.locator("form.shards [role=status]", { hasText: "Shards set." }).waitFor();
+    assert.equal(await p.locator("#b-shards-error").count(), 0);
+    assert.equal(d1("SELECT shards FROM petitions WHERE slug = 'e2e-viral-replay'")[0].shards, 2);
+  } finally {
+    await browser.close();
+  }
 });
 
 test("SIGKILL of the edge mid-load, restart, cron: every acknowledged signature is in D1, once", async () => {

@@ -77,12 +77,13 @@ pub struct PetitionRow {
     target: String,
     signature_count: f64,
     translations: String,
+    shards: f64,
 }
 
 impl Item for Petition {
     const KIND: &'static str = "petition";
     const TABLE: &'static str = "petitions";
-    const OWN_COLUMNS: &'static str = "title, target, signature_count, translations";
+    const OWN_COLUMNS: &'static str = "title, target, signature_count, translations, shards";
     type Draft = PetitionDraft;
     type Row = PetitionRow;
 
@@ -119,6 +120,7 @@ impl Item for Petition {
                 translations: serde_json::from_str(&r.translations).unwrap_or_default(),
             },
             count: r.signature_count as u64,
+            shards: r.shards as u32,
         }
     }
 }
@@ -141,13 +143,14 @@ pub struct PledgeRow {
     place: Option<String>,
     commitment_count: f64,
     translations: String,
+    shards: f64,
 }
 
 impl Item for Pledge {
     const KIND: &'static str = "pledge";
     const TABLE: &'static str = "pledges";
     const OWN_COLUMNS: &'static str =
-        "statement, starts_at, ends_at, place, commitment_count, translations";
+        "statement, starts_at, ends_at, place, commitment_count, translations, shards";
     type Draft = PledgeDraft;
     type Row = PledgeRow;
 
@@ -189,6 +192,7 @@ impl Item for Pledge {
                 translations: serde_json::from_str(&r.translations).unwrap_or_default(),
             },
             count: r.commitment_count as u64,
+            shards: r.shards as u32,
         }
     }
 }
