@@ -642,3 +642,24 @@ async fn drain_rows(
     }
     Ok(drained)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_always_lands_in_the_same_shard_and_shards_share_the_load() {
+        let mut seen = [0u32; 16];
+        for i in 0..1600 {
+            let email = format!("person{i}@example.org");
+            let s = shard_of(7, &email, 16);
+            assert_eq!(s, shard_of(7, &email, 16), "stable");
+            seen[s as usize] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 60 && n < 140), "{seen:?}");
+        assert_eq!(shard_of(7, "a@example.org", 1), 0);
+        assert_eq!(shard_of(7, "a@example.org", 0), 0, "no shards is one");
+        assert_eq!(key_of("a@example.org").len(), 64);
+        assert_ne!(key_of("a@example.org"), key_of("b@example.org"));
+    }
+}

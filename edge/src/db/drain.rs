@@ -25,7 +25,7 @@ pub const MAX_ROWS: usize = 500;
 
 /// One acknowledged action as a shard keeps it until it is drained: everything the direct path
 /// would have written, computed by the route when it was acknowledged.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct DrainRow {
     pub request_id: String,
     pub email: String,
@@ -60,35 +60,15 @@ pub struct DrainRow {
     pub at: f64,
 }
 
-/// The staged columns, in `drain_rows` order after `(drain, seq, item, shard)`.
-const COLUMNS: [&str; 26] = [
-    "request_id",
-    "email",
-    "first_name",
-    "last_name",
-    "postal_code",
-    "country",
-    "region",
-    "contact_consent",
-    "lang",
-    "ref_code",
-    "ref_alt",
-    "referral",
-    "display_name",
-    "city",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "page_url",
-    "channel",
-    "site",
-    "reminder",
-    "week",
-    "at",
-];
+/// The staged columns: `DrainRow`'s fields as serde names them (the JSON the shard keeps is the
+/// same type serialised), so a field and its column cannot drift apart. `drain_rows` has a
+/// column of each name (a unit test reads the migration).
+fn columns() -> Vec<String> {
+    match serde_json::to_value(DrainRow::default()) {
+        Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// One drain, gathered by the shard.
 pub struct DrainInput<'a> {
@@ -143,7 +123,8 @@ impl Store {
         let mine = scope.is("x.request_id", 1);
         let cid = num(m.campaign_id);
         let mut b = Batch::new();
-        let extract: Vec<String> = COLUMNS
+        let cols = columns();
+        let extract: Vec<String> = cols
             .iter()
             .map(|c| format!("json_extract(j.value, '$.r.{c}')"))
             .collect();
@@ -162,7 +143,7 @@ impl Store {
                      SELECT ?1, json_extract(j.value, '$.seq'), ?2, ?3, {vals} FROM json_each(?4) j \
                      WHERE json_extract(j.value, '$.seq') > \
                        COALESCE((SELECT upto FROM shard_marks WHERE item = ?2 AND shard = ?3), 0)",
-                    cols = COLUMNS.join(", "),
+                    cols = cols.join(", "),
                     vals = extract.join(", ")
                 ),
                 &[text(d.drain), text(d.item), num(d.shard), text(d.rows)],
@@ -496,5 +477,35 @@ impl Store {
             &[num(campaign_id)],
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_of_a_row_is_a_column_of_drain_rows() {
+        let migration = include_str!("../../migrations/0020_shards.sql");
+        let table = &migration[migration.find("CREATE TABLE drain_rows").unwrap()..];
+        let table = &table[..table.find(");").unwrap()];
+        let declared: Vec<&str> = table
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect();
+        let cols = columns();
+        assert_eq!(cols.len(), 26);
+        for c in &cols {
+            assert!(
+                declared.contains(&c.as_str()),
+                "drain_rows has no column {c}"
+            );
+        }
+        for fixed in ["drain", "seq", "item", "shard"] {
+            assert!(declared.contains(&fixed));
+        }
+        assert_eq!(declared.len(), cols.len() + 4, "{declared:?}");
     }
 }
