@@ -18,7 +18,7 @@ use worker::{
     SqlStorage, State,
 };
 
-use crate::db::act::{live_ladder, Subject, PETITION, PLEDGE};
+use crate::db::act::live_ladder;
 use crate::db::drain::{DrainInput, DrainRow, Drained, MAX_ROWS};
 use crate::db::ladder::{At, Cause, Who};
 use crate::db::Store;
@@ -158,31 +158,30 @@ pub async fn above(env: &Env, kind: &str, id: u32, shard: u32, upto: f64) -> App
     Ok(n.n)
 }
 
-/// The count a sharded item shows: D1's count plus what its shards hold above their marks
-/// (read from the shards only by the request that won this second's snapshot claim), never
-/// below the last snapshot's.
-#[allow(clippy::too_many_arguments)]
+/// The count an item shows. Unsharded: D1's. Sharded: D1's plus what its shards hold above
+/// their marks (`live.marks`, read with the count), asked of the shards only by the request that
+/// won this second's snapshot claim, and never below the last snapshot's.
 pub async fn shown(
     ctx: &crate::http::Ctx,
-    store: &Store,
     cache: &crate::cache::ViewCache,
     key: &str,
-    (kind, target): (&str, crate::db::act::Target),
-    (id, shards): (u32, u32),
-    d1_count: u32,
-    claimed: bool,
+    (kind, id, shards): (&str, u32, u32),
+    live: &crate::db::act::LiveView,
 ) -> AppResult<u32> {
-    let last = cache.last_count(key).await.unwrap_or(0);
-    if !claimed {
-        return Ok(last.max(d1_count));
+    if shards == 0 {
+        return Ok(live.count);
     }
-    let (n, marks) = store.count_and_marks(target, id, &item(kind, id)).await?;
-    let mut total = n;
+    let last = cache.last_count(key).await.unwrap_or(0);
+    if !live.claimed {
+        return Ok(last.max(live.count));
+    }
+    let mut total = live.count;
     for shard in 0..shards {
-        let upto = marks
+        let upto = live
+            .marks
             .iter()
-            .find(|(s, _)| *s == shard)
-            .map_or(0.0, |(_, u)| *u);
+            .find(|m| m.shard == shard)
+            .map_or(0.0, |m| m.upto);
         ctx.meter.fetch();
         total += above(&ctx.env, kind, id, shard, upto).await?;
     }
@@ -564,7 +563,7 @@ async fn drain_rows(
 ) -> AppResult<Drained> {
     let store = Store::open(env, meter)?;
     let at = now();
-    let (subject, timezone, ladder, reminders): (Subject, String, _, _) = if meta.kind == "pledge" {
+    let (subject, timezone, ladder, reminders) = if meta.kind == "pledge" {
         let m = store
             .pledge_meta(&meta.campaign, &meta.slug)
             .await?
@@ -572,35 +571,15 @@ async fn drain_rows(
         let reminders = m
             .starts_at
             .map(|s| crate::mail::reminder_times(s, &m.timezone));
-        (
-            Subject {
-                target: PLEDGE,
-                id: m.id,
-                campaign_id: m.campaign_id,
-                points: m.points_pledge,
-                points_recruit: m.points_recruit,
-            },
-            m.timezone.clone(),
-            live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
-            reminders,
-        )
+        let ladder = live_ladder(&m.ladder, m.ladder_version, &m.first_pledge);
+        (m.subject(), m.timezone, ladder, reminders)
     } else {
         let m = store
             .petition_meta(&meta.campaign, &meta.slug, at)
             .await?
             .ok_or_else(|| AppError::not_found("petition"))?;
-        (
-            Subject {
-                target: PETITION,
-                id: m.id,
-                campaign_id: m.campaign_id,
-                points: m.points_sign,
-                points_recruit: m.points_recruit,
-            },
-            m.timezone.clone(),
-            live_ladder(&m.ladder, m.ladder_version, &m.first_pledge),
-            None,
-        )
+        let ladder = live_ladder(&m.ladder, m.ladder_version, &m.first_pledge);
+        (m.subject(), m.timezone, ladder, None)
     };
     if subject.id != meta.item_id {
         return Err(AppError::Internal(format!(

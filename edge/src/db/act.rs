@@ -142,7 +142,31 @@ pub fn live_ladder(stored: &Option<String>, version: u32, first_pledge: &Option<
     Live::from_row(stored.as_deref(), version, first_pledge.as_deref())
 }
 
+impl PledgeMeta {
+    /// What a commitment is recorded against, with the campaign's points for it.
+    pub fn subject(&self) -> Subject {
+        Subject {
+            target: PLEDGE,
+            id: self.id,
+            campaign_id: self.campaign_id,
+            points: self.points_pledge,
+            points_recruit: self.points_recruit,
+        }
+    }
+}
+
 impl PetitionMeta {
+    /// What a signature is recorded against, with the campaign's points for it.
+    pub fn subject(&self) -> Subject {
+        Subject {
+            target: PETITION,
+            id: self.id,
+            campaign_id: self.campaign_id,
+            points: self.points_sign,
+            points_recruit: self.points_recruit,
+        }
+    }
+
     pub fn status(&self) -> PetitionStatus {
         status(&self.status)
     }
@@ -216,6 +240,37 @@ pub struct ActOutcome {
     pub confirmation: Option<f64>,
     /// The item's shards after the action (the direct path may just have raised them).
     pub shards: u32,
+}
+
+/// A petition's or pledge's live view, as [`Store::live`] reads it.
+pub struct LiveView {
+    pub count: u32,
+    pub recent: Vec<RecentSigner>,
+    /// Whether this request may rewrite the KV snapshot (at most one a second does).
+    pub claimed: bool,
+    /// A sharded item's shard marks (empty otherwise).
+    pub marks: Vec<crate::db::drain::Mark>,
+}
+
+impl ActOutcome {
+    /// An answer that wrote nothing in D1 this request (a honeypot's, a shard's): no messages,
+    /// no standing, no snapshot to rewrite.
+    pub fn answered(signed: bool, count: u32, ref_code: String, supporter_id: u32) -> Self {
+        ActOutcome {
+            signed,
+            count,
+            ref_code,
+            claimed: None,
+            new_supporter: None,
+            messages: Vec::new(),
+            standing: None,
+            asks: Vec::new(),
+            ladder_held: true,
+            supporter_id,
+            confirmation: None,
+            shards: 0,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -327,14 +382,16 @@ impl Store {
         Ok(row.map_or(0, |r| r.signature_count))
     }
 
-    /// The live count and latest public names of a petition or pledge, and whether this
-    /// request won the claim to rewrite its KV snapshot.
+    /// The live count and latest public names of a petition or pledge, whether this request
+    /// won the claim to rewrite its KV snapshot and, for a sharded item (`marks`: its mark key,
+    /// `petition:12`), each shard's mark, read in the same transaction as the count.
     pub async fn live(
         &self,
         t: Target,
         id: u32,
         now: f64,
-    ) -> AppResult<(u32, Vec<RecentSigner>, bool)> {
+        marks: Option<&str>,
+    ) -> AppResult<LiveView> {
         let mut b = Batch::new();
         let count = b.read::<CountRow>(self.stmt(
             &format!(
@@ -345,11 +402,23 @@ impl Store {
         )?);
         let recent = b.read::<RecentSigner>(self.recent_stmt(t, id)?);
         let claim = b.read::<Any>(self.claim_snapshot_stmt(t, id, now)?);
+        let mark_rows = match marks {
+            Some(item) => Some(b.read::<crate::db::drain::Mark>(self.stmt(
+                "SELECT shard, upto FROM shard_marks WHERE item = ?1",
+                &[text(item)],
+            )?)),
+            None => None,
+        };
         let results = b.run(self).await?;
-        let count = results.first(count)?.map_or(0, |r| r.signature_count);
-        let recent = results.rows(recent)?;
-        let claimed = results.any(claim)?;
-        Ok((count, recent, claimed))
+        Ok(LiveView {
+            count: results.first(count)?.map_or(0, |r| r.signature_count),
+            recent: results.rows(recent)?,
+            claimed: results.any(claim)?,
+            marks: match mark_rows {
+                Some(m) => results.rows(m)?,
+                None => Vec::new(),
+            },
+        })
     }
 
     /// A pledge's fixed fields and its campaign's settings.
@@ -659,15 +728,6 @@ impl Store {
         self.score_stmts(Scope::One(request_id), kind, 1)
     }
 
-    /// The aggregates of every action of `kind` a scope wrote (a drain's: many people at once).
-    pub(crate) fn award_scope_stmts(
-        &self,
-        scope: Scope<'_>,
-        kind: &str,
-    ) -> AppResult<Vec<D1PreparedStatement>> {
-        self.score_stmts(scope, kind, 1)
-    }
-
     /// The statements that undo [`Store::award_stmts`] for an action still in `actions` (before
     /// "it wasn't me" deletes it).
     pub(crate) fn unaward_stmts(
@@ -685,7 +745,7 @@ impl Store {
     /// finds its rows through the action rows, so when no action was written (a duplicate, a
     /// retry, a drain replayed) none of them change anything. Order matters. `?1` is the scope's
     /// key, `?2` the kind, `?3` the sign.
-    fn score_stmts(
+    pub(crate) fn score_stmts(
         &self,
         scope: Scope<'_>,
         kind: &str,

@@ -43,13 +43,9 @@ pub struct DrainRow {
     pub referral: Option<String>,
     pub display_name: Option<String>,
     pub city: Option<String>,
-    pub source: Option<String>,
-    pub utm_source: Option<String>,
-    pub utm_medium: Option<String>,
-    pub utm_campaign: Option<String>,
-    pub utm_term: Option<String>,
-    pub utm_content: Option<String>,
-    pub page_url: Option<String>,
+    /// The attribution, flattened: its fields are columns like the rest.
+    #[serde(flatten)]
+    pub tracking: rally_api::Tracking,
     /// The overview's channel and site of the action.
     pub channel: String,
     pub site: String,
@@ -104,6 +100,13 @@ pub struct Drained {
     pub messages: Vec<Written>,
     /// False when a ladder edit raced the drain: evaluate again (the staged rows are kept).
     pub ladder_held: bool,
+}
+
+/// How far one shard of an item is drained (`shard_marks`).
+#[derive(Deserialize, Clone, Copy, Debug)]
+pub struct Mark {
+    pub shard: u32,
+    pub upto: f64,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +276,7 @@ impl Store {
             None => None,
         };
         for k in [kind, "recruit"] {
-            b.extend(self.award_scope_stmts(scope, k)?);
+            b.extend(self.score_stmts(scope, k, 1)?);
         }
         b.extend(self.tick_cards_stmts(scope, d.today, d.now)?);
         let at = At {
@@ -313,39 +316,6 @@ impl Store {
             messages,
             ladder_held: crate::db::ladder::held(&results, &eval, d.ladder)?,
         })
-    }
-
-    /// The D1 count of a petition (pledge) and each shard's mark, read together (one
-    /// transaction), so adding what each shard holds above its mark counts every action once.
-    pub async fn count_and_marks(
-        &self,
-        t: crate::db::act::Target,
-        id: u32,
-        item: &str,
-    ) -> AppResult<(u32, Vec<(u32, f64)>)> {
-        #[derive(Deserialize)]
-        struct C {
-            n: u32,
-        }
-        #[derive(Deserialize)]
-        struct M {
-            shard: u32,
-            upto: f64,
-        }
-        let mut b = Batch::new();
-        let c = b.read::<C>(self.stmt(
-            &format!("SELECT {} AS n FROM {} WHERE id = ?1", t.count, t.parent),
-            &[num(id)],
-        )?);
-        let m = b.read::<M>(self.stmt(
-            "SELECT shard, upto FROM shard_marks WHERE item = ?1",
-            &[text(item)],
-        )?);
-        let r = b.run(self).await?;
-        Ok((
-            r.first(c)?.map_or(0, |c| c.n),
-            r.rows(m)?.into_iter().map(|m| (m.shard, m.upto)).collect(),
-        ))
     }
 
     /// Drops staged rows older than `before` (a drain's rows are kept only until its shard's

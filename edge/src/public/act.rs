@@ -12,7 +12,7 @@ use worker::{Request, Response};
 
 use crate::auth::{supporter, token, turnstile};
 use crate::db::act::{
-    live_ladder, status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject, PETITION, PLEDGE,
+    live_ladder, status, ActInput, ActOutcome, PetitionMeta, PledgeMeta, Subject,
 };
 use crate::db::drain::DrainRow;
 use crate::db::ladder::{At, Cause, Live, Who};
@@ -113,13 +113,7 @@ impl Kind for Petition {
 
     fn about(m: &PetitionMeta) -> About<'_> {
         About {
-            subject: Subject {
-                target: PETITION,
-                id: m.id,
-                campaign_id: m.campaign_id,
-                points: m.points_sign,
-                points_recruit: m.points_recruit,
-            },
+            subject: m.subject(),
             status: &m.status,
             timezone: &m.timezone,
             campaign: &m.campaign,
@@ -187,13 +181,7 @@ impl Kind for Pledge {
 
     fn about(m: &PledgeMeta) -> About<'_> {
         About {
-            subject: Subject {
-                target: PLEDGE,
-                id: m.id,
-                campaign_id: m.campaign_id,
-                points: m.points_pledge,
-                points_recruit: m.points_recruit,
-            },
+            subject: m.subject(),
             status: &m.status,
             timezone: &m.timezone,
             campaign: &m.campaign,
@@ -328,20 +316,7 @@ pub async fn act_once<K: Kind>(
         let count = store.count(about.subject.target, about.subject.id).await? + 1;
         return Ok(Done {
             meta: m,
-            outcome: ActOutcome {
-                signed: true,
-                count,
-                ref_code: http::ref_code()?,
-                claimed: None,
-                new_supporter: None,
-                messages: Vec::new(),
-                standing: None,
-                asks: Vec::new(),
-                ladder_held: true,
-                supporter_id: 0,
-                confirmation: None,
-                shards: 0,
-            },
+            outcome: ActOutcome::answered(true, count, http::ref_code()?, 0),
             token: None,
             origin: origin(req)?,
             next: None,
@@ -513,18 +488,8 @@ async fn in_shard<K: Kind>(
     // The count a visitor saw never goes down: the snapshot counts what the shards held.
     let shown = view_cache(ctx)?.last_count(a.key).await.unwrap_or(0);
     let outcome = |signed: bool, count: u32, ref_code: String| ActOutcome {
-        signed,
-        count,
-        ref_code,
-        claimed: None,
-        new_supporter: None,
-        messages: Vec::new(),
-        standing: None,
-        asks: Vec::new(),
-        ladder_held: true,
-        supporter_id: known.id.unwrap_or(0),
-        confirmation: None,
         shards: a.shards,
+        ..ActOutcome::answered(signed, count, ref_code, known.id.unwrap_or(0))
     };
     if known.acted > 0 {
         let code = known.ref_code.clone().unwrap_or_default();
@@ -552,13 +517,7 @@ async fn in_shard<K: Kind>(
             .show_name
             .then(|| rally_api::validate::display_name(&person.first_name, &person.last_name)),
         city: a.city.map(str::to_owned),
-        source: t.source.clone(),
-        utm_source: t.utm_source.clone(),
-        utm_medium: t.utm_medium.clone(),
-        utm_campaign: t.utm_campaign.clone(),
-        utm_term: t.utm_term.clone(),
-        utm_content: t.utm_content.clone(),
-        page_url: t.page_url.clone(),
+        tracking: t.clone(),
         channel: t.channel(),
         site: t.site(),
         reminder: a.reminder,

@@ -62,23 +62,12 @@ pub async fn view(
     let store = store(ctx)?;
     let meta = meta(&store, ctx, at).await?;
     viewed();
-    let (count, recent, claimed) = store.live(PETITION, meta.id, at).await?;
-    let count = if meta.shards > 0 {
-        let item = ("petition", PETITION);
-        crate::shard::shown(
-            ctx,
-            &store,
-            &cache,
-            &key,
-            item,
-            (meta.id, meta.shards),
-            count,
-            claimed,
-        )
-        .await?
-    } else {
-        count
-    };
+    let mark_key = crate::shard::item("petition", meta.id);
+    let sharded = (meta.shards > 0).then_some(mark_key.as_str());
+    let live = store.live(PETITION, meta.id, at, sharded).await?;
+    let item = ("petition", meta.id, meta.shards);
+    let count = crate::shard::shown(ctx, &cache, &key, item, &live).await?;
+    let (recent, claimed) = (live.recent, live.claimed);
     let view = meta.view(count, recent, at as u64);
     if claimed {
         cache.store(&key, &view, at).await?;

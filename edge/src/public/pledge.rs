@@ -96,23 +96,12 @@ pub async fn view_of(req: &Request, ctx: &Ctx) -> AppResult<Presented<PledgeView
     let store = store(ctx)?;
     let m = meta(&store, ctx).await?;
     viewed();
-    let (count, recent, claimed) = store.live(PLEDGE, m.id, at).await?;
-    let count = if m.shards > 0 {
-        let item = ("pledge", PLEDGE);
-        crate::shard::shown(
-            ctx,
-            &store,
-            &cache,
-            &key,
-            item,
-            (m.id, m.shards),
-            count,
-            claimed,
-        )
-        .await?
-    } else {
-        count
-    };
+    let mark_key = crate::shard::item("pledge", m.id);
+    let sharded = (m.shards > 0).then_some(mark_key.as_str());
+    let live = store.live(PLEDGE, m.id, at, sharded).await?;
+    let item = ("pledge", m.id, m.shards);
+    let count = crate::shard::shown(ctx, &cache, &key, item, &live).await?;
+    let (recent, claimed) = (live.recent, live.claimed);
     let v = view(&m, count, recent, at, &origin(req)?);
     if claimed {
         cache.store(&key, &v, at).await?;
